@@ -1,0 +1,1 @@
+"""Device daemons, one package each; importable as hallkit.daemons."""

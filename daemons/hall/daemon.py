@@ -1,0 +1,84 @@
+"""Hall directory and notices (公告) for kiosks and the hall board."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hallkit.contract import hall as msg
+from hallkit.runtime.commands import CommandContext, CommandError, handles
+from hallkit.runtime.daemon import Daemon
+from hallkit.runtime.hours import is_open
+from hallkit.store import Migration
+
+
+class HallDaemon(Daemon):
+    name = "hall"
+    migrations = (
+        Migration(1, "notices", """
+            CREATE TABLE notices (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, text_zh TEXT NOT NULL, text_en TEXT,
+                until REAL, created_at REAL NOT NULL, removed_at REAL);
+        """),
+    )
+
+    async def start(self) -> None:
+        self._open = self._open_now()
+        self._ticker = asyncio.create_task(self._tick())
+
+    async def stop(self) -> None:
+        self._ticker.cancel()
+
+    def retained_state(self) -> msg.HallState:
+        cfg = self.cfg
+        return msg.HallState(
+            hall=cfg.hall.id, name_zh=cfg.hall.name_zh, name_en=cfg.hall.name_en,
+            open_now=self._open,
+            services=[msg.ServiceInfo(code=s.code, prefix=s.prefix, name_zh=s.name_zh,
+                                      name_en=s.name_en) for s in cfg.services],
+            windows=[msg.WindowInfo(number=w.number, label_zh=w.label_zh, label_en=w.label_en,
+                                    services=w.services) for w in cfg.windows],
+            notices=self._notices(),
+        )
+
+    def _open_now(self) -> bool:
+        return is_open(self.cfg.hall.opening_hours, self.clock.now())
+
+    def _notices(self) -> list[msg.Notice]:
+        rows = self.store.conn.execute(
+            "SELECT id, text_zh, text_en, until FROM notices WHERE removed_at IS NULL"
+            " AND (until IS NULL OR until > ?) ORDER BY id", (self.clock.time(),))
+        return [msg.Notice(id=r[0], text_zh=r[1], text_en=r[2], until=r[3]) for r in rows]
+
+    async def _tick(self) -> None:
+        """Republish when the hall opens or closes, or a notice runs out."""
+        shown = (self._open, self._notices())
+        while True:
+            await self.clock.sleep(30)
+            self._open = self._open_now()
+            if (self._open, self._notices()) != shown:
+                shown = (self._open, self._notices())
+                self.publish_state()
+
+    @handles("ping")
+    def ping(self, req: msg.Ping, ctx: CommandContext) -> msg.Pong:
+        return msg.Pong(ts=ctx.now, uptime_s=round(ctx.now - self.started_at, 3))
+
+    @handles("notice-add")
+    def notice_add(self, req: msg.NoticeAdd, ctx: CommandContext) -> msg.NoticeAdded:
+        if req.until is not None and req.until <= ctx.now:
+            raise CommandError("bad_request", "the notice would end before it is shown", "data.until")
+        cur = self.store.conn.execute(
+            "INSERT INTO notices (text_zh, text_en, until, created_at) VALUES (?, ?, ?, ?)",
+            (req.text_zh, req.text_en, req.until, ctx.now))
+        ctx.publish(self.topics.state, self.retained_state(), retain=True)
+        return msg.NoticeAdded(notice_id=cur.lastrowid)
+
+    @handles("notice-remove")
+    def notice_remove(self, req: msg.NoticeRemove, ctx: CommandContext) -> msg.NoticeRemoved:
+        cur = self.store.conn.execute(
+            "UPDATE notices SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+            (ctx.now, req.notice_id))
+        if cur.rowcount == 0:
+            raise CommandError("not_found", f"no notice {req.notice_id} on the board", "data.notice_id")
+        ctx.publish(self.topics.state, self.retained_state(), retain=True)
+        return msg.NoticeRemoved(removed=True)

@@ -1,0 +1,1 @@
+"""Transports, protocol codecs, device drivers and simulators; importable as hallkit.drivers."""

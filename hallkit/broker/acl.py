@@ -1,0 +1,105 @@
+"""Broker users and ACL from the hall config: every client only on its own topics.
+
+Each daemon, app and MQTT device gets a user named after it, a random password
+kept in the credentials folder (one file per user, mode 0600, reused on every
+run), and topic rules: its own subtree, read access to what UIs need, and write
+access to exactly the commands the contract lets its role send.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from hallkit.bus.settings import OPS_USER, daemon_user, password_file
+from hallkit.config.model import HallConfig
+from hallkit.contract import CLIENT_ROLES, COMMANDS, DAEMONS, DEVICE_OWNERS
+from hallkit.contract.topics import DAEMON_ID
+from hallkit.drivers.families import FAMILIES
+
+
+@dataclass(frozen=True)
+class Account:
+    user: str
+    role: str
+    rules: tuple[tuple[str, str], ...]  # (read|write|readwrite, topic filter)
+
+
+def _commands_for(hall: str, role: str) -> list[tuple[str, str]]:
+    return [("write", f"hall/{hall}/{c.component}/{DAEMON_ID}/cmd/{c.action}")
+            for c in COMMANDS if role in c.senders]
+
+
+def accounts(cfg: HallConfig) -> list[Account]:
+    h = cfg.hall.id
+    out = [Account(OPS_USER, "ops", (("readwrite", f"hall/{h}/#"),))]
+    for name in DAEMONS:
+        rules = [("readwrite", f"hall/{h}/{name}/#"), ("read", f"hall/{h}/#")]
+        rules += [("readwrite", f"hall/{h}/{kind}/#")
+                  for kind, owner in DEVICE_OWNERS.items() if owner == name]
+        out.append(Account(daemon_user(name), "daemon", (*rules, *_commands_for(h, "daemon"))))
+    for dev_id, dev in sorted(cfg.devices.items()):
+        role = CLIENT_ROLES.get(dev.kind)
+        family = FAMILIES.get(getattr(dev, "family", ""))
+        if role is None or (family is not None and "mqtt" not in family.links):
+            continue  # apps have no family; a wired device is a client only if it speaks MQTT
+        rules = [("readwrite", f"hall/{h}/{dev.kind}/{dev_id}/#")]
+        rules += [("read", f"hall/{h}/+/+/{what}")
+                  for what in ("status", "availability", "state", "event/#")]
+        out.append(Account(dev_id, role, (*rules, *_commands_for(h, role))))
+    return out
+
+
+def acl_text(cfg: HallConfig, users: list[Account]) -> str:
+    lines = [f"# hallkit ACL for hall {cfg.hall.id!r}, generated from the hall config;",
+             "# regenerate with `hallctl broker acl CONFIG` rather than editing.",
+             "# Every client reads the replies addressed to its own client id.",
+             f"pattern read hall/{cfg.hall.id}/+/+/reply/+/%c", ""]
+    for acc in users:
+        lines.append(f"# {acc.role}")
+        lines.append(f"user {acc.user}")
+        lines += [f"topic {access} {topic}" for access, topic in acc.rules]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def ensure_password(cfg: HallConfig, user: str) -> str:
+    path = password_file(cfg, user)
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    password = secrets.token_urlsafe(24)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(password + "\n")
+    return password
+
+
+def write_broker_files(cfg: HallConfig, out_dir: Path) -> tuple[Path, Path]:
+    """Write ``passwd`` (hashed by mosquitto_passwd) and ``acl`` into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    users = accounts(cfg)
+    passwd, acl = out_dir / "passwd", out_dir / "acl"
+    with tempfile.NamedTemporaryFile("w", dir=out_dir, delete=False, prefix=".passwd-") as tmp:
+        for acc in users:
+            tmp.write(f"{acc.user}:{ensure_password(cfg, acc.user)}\n")
+    os.chmod(tmp.name, 0o600)
+    try:
+        subprocess.run([_mosquitto_passwd(), "-U", tmp.name], check=True, capture_output=True)
+        os.replace(tmp.name, passwd)
+    finally:
+        if os.path.exists(tmp.name):
+            os.unlink(tmp.name)
+    acl.write_text(acl_text(cfg, users))
+    return passwd, acl
+
+
+def _mosquitto_passwd() -> str:
+    for path in ("/usr/bin/mosquitto_passwd", "/usr/local/bin/mosquitto_passwd"):
+        if os.path.exists(path):
+            return path
+    raise RuntimeError("mosquitto_passwd is missing: install mosquitto (scripts/bootstrap does)")

@@ -1,0 +1,46 @@
+"""Where a component finds the broker and its own credentials, from the hall config."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hallkit.bus.client import BusSettings
+from hallkit.config.model import HallConfig
+
+OPS_USER = "hallctl"
+
+
+def daemon_user(name: str) -> str:
+    return f"daemon-{name}"
+
+
+def broker_runfile(cfg: HallConfig) -> Path:
+    """Written by `hallctl up` for an embedded broker: where it really listens."""
+    return cfg.storage_path / "run" / "broker.json"
+
+
+def password_file(cfg: HallConfig, user: str) -> Path:
+    return cfg.credentials_path / f"{user}.password"
+
+
+def bus_settings(cfg: HallConfig, user: str | None) -> BusSettings:
+    host, port = cfg.bus.host, cfg.bus.port
+    runfile = broker_runfile(cfg)
+    if cfg.bus.embedded and runfile.exists():
+        info = json.loads(runfile.read_text())
+        host, port = info["host"], info["port"]
+    elif port == 0:
+        raise RuntimeError(f"the embedded broker is not running ({runfile} is missing): "
+                           "start the hall with `hallctl up`")
+    password = None
+    if cfg.bus.auth and user:
+        pw = password_file(cfg, user)
+        if not pw.exists():
+            raise RuntimeError(f"no bus password for {user!r} at {pw}: "
+                               "run `hallctl broker acl` (hallctl up does it for you)")
+        password = pw.read_text().strip()
+    tls = cfg.bus.tls
+    return BusSettings(host=host, port=port, username=user if cfg.bus.auth else None,
+                       password=password, ca=tls.ca if tls else None,
+                       cert=tls.cert if tls else None, key=tls.key if tls else None)

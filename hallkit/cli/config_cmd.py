@@ -1,0 +1,81 @@
+"""hallctl config check FILE: every problem at once, or a one-screen summary."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+
+from hallkit.cli.common import EX_CONFIG, add_config_arg
+from hallkit.config.load import check_file
+from hallkit.config.model import HallConfig
+from hallkit.runtime.hours import WEEKDAYS
+
+
+def register(sub) -> None:
+    config = sub.add_parser("config", help="check a hall config").add_subparsers(
+        dest="config_command", required=True, metavar="ACTION")
+    check = config.add_parser("check", help="print every error at once, or a summary of the hall")
+    add_config_arg(check, positional=True)
+    check.set_defaults(func=run_check)
+
+
+def run_check(args) -> int:
+    cfg, issues = check_file(args.config)
+    if issues:
+        for issue in issues:
+            print(issue.format(args.config))
+        print(f"\n{len(issues)} problem(s) in {args.config}", file=sys.stderr)
+        return EX_CONFIG
+    assert cfg is not None
+    print(summary(cfg))
+    return 0
+
+
+def _hours(cfg: HallConfig) -> str:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for day in WEEKDAYS:
+        ranges = getattr(cfg.hall.opening_hours, day)
+        text = " ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in ranges) or "closed"
+        groups[text].append(day)
+    return "; ".join(f"{','.join(days)} {text}" for text, days in groups.items())
+
+
+def summary(cfg: HallConfig) -> str:
+    bus = cfg.bus
+    where = "any free port" if bus.port == 0 else f"port {bus.port}"
+    lines = [
+        f"OK  {cfg.hall.name_zh} / {cfg.hall.name_en}",
+        f"    hall id {cfg.hall.id!r}, {cfg.hall.timezone}, day starts {cfg.hall.day_starts_at:%H:%M}",
+        f"    open: {_hours(cfg)}",
+        f"    bus: {'embedded mosquitto' if bus.embedded else 'mosquitto'} on {bus.host}, {where}, "
+        f"{'a user and ACL per client' if bus.auth else 'no authentication'}"
+        f"{', TLS' if bus.tls else ''}",
+        f"    storage: {cfg.storage_path}",
+        f"Services ({len(cfg.services)}):",
+    ]
+    for s in cfg.services:
+        quota = f"quota {s.daily_quota}/day" if s.daily_quota else "no quota"
+        windows = [str(w.number) for w in cfg.windows if s.code in w.services]
+        lines.append(f"    {s.prefix:<2} {s.code:<6} {s.name_zh} / {s.name_en}, {quota}, "
+                     f"windows {','.join(windows) or 'NONE'}")
+    lines.append(f"Windows ({len(cfg.windows)}): " + "  ".join(
+        f"{w.number}:{'+'.join(w.services)}" for w in cfg.windows))
+    kinds = Counter(d.kind for d in cfg.devices.values())
+    lines.append(f"Devices ({len(cfg.devices)}):")
+    for kind, count in sorted(kinds.items()):
+        links = sorted({str(getattr(d, 'link', '')) for d in cfg.devices.values()
+                        if d.kind == kind and getattr(d, "address", None) is not None}
+                       | {f"{getattr(d, 'family', 'app')}" for d in cfg.devices.values()
+                          if d.kind == kind and getattr(d, "address", None) is None})
+        lines.append(f"    {kind:<15} {count:>3}  {', '.join(links)}")
+    for locker in cfg.lockers:
+        sizes = Counter()
+        for g in locker.compartments:
+            sizes[g.size] += g.count
+        boards = sorted({g.board for g in locker.compartments})
+        lines.append(f"Locker {locker.id}: {locker.name_zh}, {sum(sizes.values())} compartments "
+                     f"({', '.join(f'{k} {v}' for k, v in sizes.items())}) on {', '.join(boards)}")
+    unserved = [s.code for s in cfg.services if not any(s.code in w.services for w in cfg.windows)]
+    if unserved:
+        lines.append(f"NOTE: no window serves {', '.join(unserved)}; its tickets would never be called")
+    return "\n".join(lines)

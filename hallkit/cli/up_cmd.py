@@ -1,0 +1,74 @@
+"""hallctl up CONFIG: bring the whole hall up and keep it up until Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from pathlib import Path
+
+from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
+from hallkit.contract import DAEMONS
+from hallkit.contract.topics import Topics
+from hallkit.runtime.logs import setup_logging
+from hallkit.supervisor import Supervisor
+
+
+def register(sub) -> None:
+    p = sub.add_parser("up", help="start broker, daemons and simulators; Ctrl-C stops them all")
+    add_config_arg(p, positional=True)
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for online")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    setup_logging("up")
+    cfg = config_or_exit(args.config)
+    sup = Supervisor(cfg, Path(args.config))
+    return asyncio.run(_up(sup, args.timeout))
+
+
+async def _up(sup: Supervisor, timeout: float) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        sup.start_broker()
+        sup.start_daemons()
+        states = await sup.wait_online(timeout)
+        print(_table(sup, states), flush=True)
+        if any(s != "online" for s in states.values()):
+            print(f"not every daemon came online within {timeout:g} s; stopping", flush=True)
+            return EX_UNAVAILABLE
+        print(f"\nhall {sup.cfg.hall.id!r} is up. `hallctl status -c {sup.config_path}` in another "
+              "shell shows it; Ctrl-C stops everything.", flush=True)
+        await sup.run_until(stop)
+        return 0
+    finally:
+        with contextlib.suppress(Exception):
+            sup.stop_all()
+        print("stopped.", flush=True)
+
+
+def _table(sup: Supervisor, states: dict[str, str]) -> str:
+    cfg = sup.cfg
+    rows = [("COMPONENT", "PID", "STATE", "WHERE")]
+    if sup.broker:
+        auth = "users+ACL" if cfg.bus.auth else "anonymous"
+        rows.append(("broker mosquitto", str(sup.broker.proc.pid), "running",
+                     f"mqtt://{sup.broker.host}:{sup.broker.port} ({auth})"))
+    else:
+        rows.append(("broker (external)", "-", "-", f"mqtt://{cfg.bus.host}:{cfg.bus.port}"))
+    for child in sup.children:
+        rows.append((f"daemon {child.name}", str(child.pid), states.get(child.name, "?"),
+                     f"{Topics(cfg.hall.id, child.name).base}/#  log {child.log_path}"))
+    simulated = sorted({str(d.link) for d in cfg.devices.values()
+                        if getattr(d, "link", None) and d.link.scheme == "sim"})
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    text = "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}"
+                     for r in rows)
+    if simulated:
+        text += (f"\n{len(simulated)} simulated device links in the config have no simulator in "
+                 f"this version yet (daemons: {', '.join(DAEMONS)})")
+    return text

@@ -1,0 +1,167 @@
+"""Checks that span sections: references between them, clashes, hardware limits."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from hallkit.config.issues import ConfigIssue, closest
+from hallkit.config.model import WIRED_KINDS, HallConfig
+from hallkit.drivers.families import FAMILIES, families_for
+
+
+def cross_check(cfg: HallConfig) -> list[ConfigIssue]:
+    issues: list[ConfigIssue] = []
+    for check in (_services, _windows, _devices, _shared_lines, _lockers, _bus):
+        issues.extend(check(cfg))
+    return issues
+
+
+def _duplicates(items, key, loc_of, what):
+    seen: dict = {}
+    for i, item in enumerate(items):
+        value = key(item)
+        if value in seen:
+            yield ConfigIssue(loc_of(i), f"{what} {value!r} is used twice (first at entry {seen[value]})")
+        else:
+            seen[value] = i
+
+
+def _services(cfg: HallConfig):
+    yield from _duplicates(cfg.services, lambda s: s.code, lambda i: ("services", i, "code"),
+                           "service code")
+    yield from _duplicates(cfg.services, lambda s: s.prefix, lambda i: ("services", i, "prefix"),
+                           "ticket prefix")
+
+
+def _windows(cfg: HallConfig):
+    codes = [s.code for s in cfg.services]
+    yield from _duplicates(cfg.windows, lambda w: w.number, lambda i: ("windows", i, "number"),
+                           "window number")
+    for i, w in enumerate(cfg.windows):
+        for j, code in enumerate(w.services):
+            if code not in codes:
+                yield ConfigIssue(("windows", i, "services", j),
+                                  f"unknown service {code!r}", closest(code, codes))
+        if len(set(w.services)) != len(w.services):
+            yield ConfigIssue(("windows", i, "services"), "a service is listed twice")
+        for field, kind in (("keypad", "keypad"), ("display", "window_display"), ("rating", "rating")):
+            yield from _ref(cfg, getattr(w, field), kind, ("windows", i, field))
+    for dev_id, dev in cfg.devices.items():
+        if dev.kind == "console" and dev.window not in {w.number for w in cfg.windows}:
+            yield ConfigIssue(("devices", dev_id, "window"), f"no window number {dev.window}")
+        if dev.kind == "kiosk":
+            yield from _ref(cfg, dev.printer, "printer", ("devices", dev_id, "printer"))
+            yield from _ref(cfg, dev.scanner, "scanner", ("devices", dev_id, "scanner"))
+
+
+def _ref(cfg: HallConfig, ref: str | None, kind: str, loc):
+    if ref is None:
+        return
+    dev = cfg.devices.get(ref)
+    if dev is None:
+        candidates = [k for k, d in cfg.devices.items() if d.kind == kind]
+        yield ConfigIssue(loc, f"no device {ref!r} in [devices]", closest(ref, candidates))
+    elif dev.kind != kind:
+        yield ConfigIssue(loc, f"device {ref!r} is a {dev.kind}, not a {kind}")
+
+
+def _devices(cfg: HallConfig):
+    for dev_id, dev in cfg.devices.items():
+        if dev.kind not in WIRED_KINDS:
+            continue
+        fam = FAMILIES.get(dev.family)
+        if fam is None or fam.kind != dev.kind:
+            known = families_for(dev.kind)
+            yield ConfigIssue(("devices", dev_id, "family"),
+                              f"unknown {dev.kind} family {dev.family!r}; known: {', '.join(known)}",
+                              closest(dev.family, known))
+            continue
+        if dev.link.scheme not in fam.links:
+            yield ConfigIssue(("devices", dev_id, "link"),
+                              f"family {fam.name} cannot use a {dev.link.scheme} link; "
+                              f"use {', '.join(sorted(fam.links))}")
+        if fam.address and dev.link.scheme in ("serial", "sim"):
+            low, high = fam.address
+            if dev.address is None:
+                yield ConfigIssue(("devices", dev_id), f"{fam.name} devices share a line: "
+                                  f"set address = {low}…{high}")
+            elif not low <= dev.address <= high:
+                yield ConfigIssue(("devices", dev_id, "address"),
+                                  f"address {dev.address} is outside {low}…{high} for {fam.name}")
+        for option in dev.options:
+            if option not in fam.options:
+                known = ", ".join(sorted(fam.options)) or "none"
+                yield ConfigIssue(("devices", dev_id, "options", option),
+                                  f"{fam.name} has no option {option!r} (options: {known})",
+                                  closest(option, fam.options))
+        if fam.lock_counts and dev.locks not in fam.lock_counts:
+            yield ConfigIssue(("devices", dev_id, "locks"),
+                              f"{fam.name} boards have {' or '.join(map(str, fam.lock_counts))} locks")
+
+
+def _shared_lines(cfg: HallConfig):
+    """Devices on one line speak one protocol at one setting, each kind at its own address."""
+    lines: dict[str, list[tuple[str, str, str, str, int | None]]] = defaultdict(list)
+    for dev_id, dev in cfg.devices.items():
+        fam = FAMILIES.get(getattr(dev, "family", ""))
+        if fam is None or fam.kind != dev.kind or dev.link.scheme not in ("serial", "sim"):
+            continue
+        if fam.address is None and dev.link.scheme == "sim":
+            continue  # a simulated network or MQTT device: no shared line
+        baud, fmt = fam.serial.split(",")
+        settings = f"{dev.link.baud or baud},{dev.link.format or fmt}"
+        lines[dev.link.line_key].append((dev_id, fam.protocol, settings, dev.kind, dev.address))
+    for line, devs in lines.items():
+        first_id, first_protocol, first_settings, _, _ = devs[0]
+        seen: dict[tuple[str, int], str] = {}
+        for dev_id, protocol, settings, kind, address in devs:
+            if protocol != first_protocol:
+                yield ConfigIssue(("devices", dev_id, "link"),
+                                  f"{line} speaks {first_protocol} ({first_id!r}); "
+                                  f"a {protocol} device needs a line of its own")
+            elif settings != first_settings:
+                yield ConfigIssue(("devices", dev_id, "link"),
+                                  f"{line} runs at {first_settings} for {first_id!r} "
+                                  f"but {settings} here; one port has one setting")
+            if address is None:
+                continue
+            if (kind, address) in seen:
+                yield ConfigIssue(("devices", dev_id, "address"),
+                                  f"address {address} on {line} is already {seen[kind, address]!r}")
+            else:
+                seen[kind, address] = dev_id
+
+
+def _lockers(cfg: HallConfig):
+    ids = set()
+    for i, locker in enumerate(cfg.lockers):
+        if locker.id in ids:
+            yield ConfigIssue(("lockers", i, "id"), f"locker id {locker.id!r} is used twice")
+        ids.add(locker.id)
+        numbers: dict[int, int] = {}
+        used_locks: dict[tuple[str, int], int] = {}
+        for j, group in enumerate(locker.compartments):
+            loc = ("lockers", i, "compartments", j)
+            yield from _ref(cfg, group.board, "locker_board", (*loc, "board"))
+            board = cfg.devices.get(group.board)
+            if board is not None and board.kind == "locker_board" and group.locks.stop - 1 > board.locks:
+                yield ConfigIssue((*loc, "first_lock"),
+                                  f"compartments {group.first}…{group.numbers.stop - 1} need locks "
+                                  f"{group.first_lock}…{group.locks.stop - 1}, but board "
+                                  f"{group.board!r} has {board.locks}")
+            for n, lock in zip(group.numbers, group.locks, strict=True):
+                if n in numbers:
+                    yield ConfigIssue((*loc, "first"), f"compartment {n} is defined twice")
+                    break
+                if (group.board, lock) in used_locks:
+                    yield ConfigIssue((*loc, "first_lock"),
+                                      f"lock {lock} of {group.board!r} already opens compartment "
+                                      f"{used_locks[group.board, lock]}")
+                    break
+                numbers[n] = j
+                used_locks[group.board, lock] = n
+
+
+def _bus(cfg: HallConfig):
+    if cfg.bus.port == 0 and not cfg.bus.embedded:
+        yield ConfigIssue(("bus", "port"), "port 0 (any free port) only works with embedded = true")

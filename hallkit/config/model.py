@@ -1,0 +1,243 @@
+"""The hall config: what a technician writes in TOML, as pydantic models.
+
+Every model forbids unknown keys so typos surface in `hallctl config check`.
+Relations between sections (a window's services, a compartment's board) are
+checked in ``crosscheck.py``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator
+
+from hallkit.config.links import Link, parse_link
+
+ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+DEVICE_ID = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$")]
+PRIORITY_CLASSES = ("elderly", "disabled", "military", "green_channel")
+PriorityClass = Literal["elderly", "disabled", "military", "green_channel"]
+LinkField = Annotated[Link, BeforeValidator(lambda v: v if isinstance(v, Link) else parse_link(v))]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _parse_range(text: str) -> tuple[time, time]:
+    try:
+        start, end = (time.fromisoformat(p.strip()) for p in text.split("-"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time range like '08:30-12:00'") from None
+    if end <= start:
+        raise ValueError(f"{text!r} ends before it starts")
+    return start, end
+
+
+TimeRange = Annotated[tuple[time, time], BeforeValidator(
+    lambda v: _parse_range(v) if isinstance(v, str) else v)]
+
+
+class OpeningHours(Strict):
+    """Per weekday, the ranges the hall serves; an empty list means closed."""
+
+    mon: list[TimeRange] = []
+    tue: list[TimeRange] = []
+    wed: list[TimeRange] = []
+    thu: list[TimeRange] = []
+    fri: list[TimeRange] = []
+    sat: list[TimeRange] = []
+    sun: list[TimeRange] = []
+
+    @field_validator("*")
+    @classmethod
+    def _no_overlap(cls, ranges: list[tuple[time, time]]) -> list[tuple[time, time]]:
+        ordered = sorted(ranges)
+        for (_, end), (start, _) in itertools.pairwise(ordered):
+            if start < end:
+                raise ValueError("time ranges overlap")
+        return ordered
+
+
+class Hall(Strict):
+    id: ID = Field(description="short id used in every MQTT topic, e.g. 'demo'")
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    timezone: str = "Asia/Shanghai"
+    day_starts_at: time = Field(time(0, 0), description="when numbering and quotas reset")
+    opening_hours: OpeningHours = OpeningHours()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}, e.g. 'Asia/Shanghai'") from None
+        return value
+
+
+class Service(Strict):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,15}$", description="e.g. 'BDC'")
+    prefix: str = Field(pattern=r"^[A-Z]{1,2}$", description="ticket prefix, e.g. 'A' → A001")
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    daily_quota: int = Field(0, ge=0, description="tickets per day; 0 = no limit")
+    priority_classes: list[PriorityClass] = list(PRIORITY_CLASSES)
+
+
+class Window(Strict):
+    number: int = Field(ge=1, le=999)
+    name_zh: str | None = None
+    name_en: str | None = None
+    services: list[str] = Field(min_length=1, description="service codes, in calling order")
+    keypad: str | None = None
+    display: str | None = None
+    rating: str | None = None
+
+    @property
+    def label_zh(self) -> str:
+        return self.name_zh or f"{self.number}号窗口"
+
+    @property
+    def label_en(self) -> str:
+        return self.name_en or f"Window {self.number}"
+
+
+class _Wired(Strict):
+    family: str
+    link: LinkField
+    address: int | None = None
+    options: dict[str, str | int | float | bool | dict[str, str]] = {}
+    location: str | None = None
+
+
+class PrinterDevice(_Wired):
+    kind: Literal["printer"]
+
+
+class KeypadDevice(_Wired):
+    kind: Literal["keypad"]
+
+
+class WindowDisplayDevice(_Wired):
+    kind: Literal["window_display"]
+
+
+class RatingDevice(_Wired):
+    kind: Literal["rating"]
+
+
+class LockerBoardDevice(_Wired):
+    kind: Literal["locker_board"]
+    locks: int = Field(ge=1, le=64, description="how many locks this board drives")
+
+
+class ScannerDevice(_Wired):
+    kind: Literal["scanner"]
+
+
+class KioskDevice(Strict):
+    """A self-service terminal running the PyQt kiosk; talks MQTT as itself."""
+
+    kind: Literal["kiosk"]
+    location: str | None = None
+    printer: str | None = None
+    scanner: str | None = None
+
+
+class HallBoardDevice(Strict):
+    kind: Literal["hall_board"]
+    location: str | None = None
+
+
+class ConsoleDevice(Strict):
+    """A clerk console (soft keypad) for a window without hardware."""
+
+    kind: Literal["console"]
+    window: int = Field(ge=1, le=999)
+
+
+Device = Annotated[
+    PrinterDevice | KeypadDevice | WindowDisplayDevice | RatingDevice | LockerBoardDevice
+    | ScannerDevice | KioskDevice | HallBoardDevice | ConsoleDevice,
+    Field(discriminator="kind"),
+]
+WIRED_KINDS = ("printer", "keypad", "window_display", "rating", "locker_board", "scanner")
+APP_KINDS = ("kiosk", "hall_board", "console")
+
+
+class CompartmentGroup(Strict):
+    """A run of same-size compartments wired to consecutive locks of one board."""
+
+    first: int = Field(ge=1, description="number of the first compartment, as printed on its door")
+    count: int = Field(1, ge=1, le=64)
+    board: str = Field(description="device id of the locker_board")
+    first_lock: int = Field(ge=1, description="lock on the board that opens compartment `first`")
+    size: Literal["S", "M", "L", "XL"]
+
+    @property
+    def numbers(self) -> range:
+        return range(self.first, self.first + self.count)
+
+    @property
+    def locks(self) -> range:
+        return range(self.first_lock, self.first_lock + self.count)
+
+
+class Locker(Strict):
+    id: ID
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    location: str | None = None
+    compartments: list[CompartmentGroup] = Field(min_length=1)
+
+
+class Tls(Strict):
+    ca: Path
+    cert: Path | None = None
+    key: Path | None = None
+
+
+class Bus(Strict):
+    embedded: bool = Field(False, description="`hallctl up` starts mosquitto itself")
+    host: str = "127.0.0.1"
+    port: int = Field(1883, ge=0, le=65535, description="0: any free port (embedded only)")
+    tls: Tls | None = None
+    auth: bool = Field(True, description="per-client users and an ACL generated from this file")
+    credentials_dir: Path = Field(Path("secrets"), description="relative to storage_dir")
+
+
+class HallConfig(Strict):
+    hall: Hall
+    bus: Bus = Bus()
+    storage_dir: Path = Field(Path("var"), description="relative to this file")
+    services: list[Service] = Field(min_length=1)
+    windows: list[Window] = []
+    devices: dict[DEVICE_ID, Device] = {}
+    lockers: list[Locker] = []
+
+    # Set by the loader: where this config came from, for relative paths.
+    _source: Path | None = PrivateAttr(None)
+
+    def service(self, code: str) -> Service:
+        return next(s for s in self.services if s.code == code)
+
+    def window(self, number: int) -> Window:
+        return next(w for w in self.windows if w.number == number)
+
+    def devices_of(self, kind: str) -> dict[str, BaseModel]:
+        return {k: d for k, d in self.devices.items() if d.kind == kind}
+
+    @property
+    def storage_path(self) -> Path:
+        base = self._source.parent if self._source else Path.cwd()
+        return (base / self.storage_dir).resolve()
+
+    @property
+    def credentials_path(self) -> Path:
+        return self.storage_path / self.bus.credentials_dir

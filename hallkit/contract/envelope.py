@@ -1,0 +1,81 @@
+"""Payloads every component shares: status, availability, requests and replies.
+
+Every payload is JSON with a schema version ``v``. Commands carry a request id
+(``id``) chosen by the sender; the owner answers on the reply topic with the same
+id, and a repeated id gets the stored answer, never a second effect.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CLIENT_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+class Payload(BaseModel):
+    """Base of every bus payload: unknown keys are an error, ``v`` is the schema version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    v: Literal[1] = 1
+
+
+class Status(Payload):
+    """Retained at ``…/status``; the last will sets ``offline``."""
+
+    state: Literal["online", "offline"]
+    ts: float = Field(description="when this was published, epoch seconds")
+    since: float | None = Field(None, description="when the component came online")
+    version: str | None = None
+    pid: int | None = None
+
+
+class Availability(Payload):
+    """Retained at ``…/availability`` for a device, published by the daemon driving it."""
+
+    state: Literal["online", "offline"]
+    ts: float
+    reason: str | None = Field(None, description="why offline, e.g. 'no reply from address 3'")
+
+
+class Request(Payload):
+    """Published (QoS 1, never retained) at ``…/cmd/<action>``."""
+
+    id: str = Field(min_length=1, max_length=64, description="request id; repeat it to retry safely")
+    client: str = Field(pattern=CLIENT_ID, description="sender's client id: the reply goes to it")
+    ts: float = Field(description="when the sender made the request, epoch seconds")
+    expires: float | None = Field(None, description="do not act after this time (epoch seconds)")
+    data: dict[str, Any] = Field(default_factory=dict, description="the action's arguments")
+
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="machine-readable, e.g. 'bad_request', 'expired', 'sold_out'")
+    message: str = Field(description="a sentence for a person, Chinese or English")
+    field: str | None = Field(None, description="which input was wrong, e.g. 'data.service'")
+
+
+class Reply(Payload):
+    """Published (QoS 1) at ``…/reply/<action>/<client>`` with the request's id."""
+
+    id: str
+    status: Literal["ok", "error"]
+    ts: float
+    data: dict[str, Any] | None = None
+    error: ErrorBody | None = None
+
+
+class Event(Payload):
+    """Published (QoS 1, not retained) at ``…/event/<name>``."""
+
+    ts: float
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Empty(BaseModel):
+    """An action that takes no arguments (or answers with none)."""
+
+    model_config = ConfigDict(extra="forbid")

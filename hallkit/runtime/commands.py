@@ -1,0 +1,212 @@
+"""Commands from the bus: validated, run once per request id, answered after commit.
+
+Requests wait in an inbox; the dispatcher takes every request that is there,
+runs each in its own savepoint of one transaction (group commit: one fsync for
+the lot), stores each reply with its request id in the same transaction, and
+only after the commit publishes replies and the events the handlers asked for.
+A repeated request id gets the stored reply and causes nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from hallkit.bus.client import BusClient, encode
+from hallkit.clock import Clock
+from hallkit.contract import Command, command
+from hallkit.contract.envelope import ErrorBody, Reply, Request
+from hallkit.contract.topics import Topics, split
+from hallkit.store import Migration, Store
+
+log = logging.getLogger(__name__)
+
+BATCH_MAX = 256
+KEEP_REPLIES_S = 24 * 3600
+
+RUNTIME_MIGRATIONS = (
+    Migration(1, "request replies for idempotency", """
+        CREATE TABLE _requests (
+            client TEXT NOT NULL, id TEXT NOT NULL, action TEXT NOT NULL,
+            reply TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (client, id));
+        CREATE INDEX _requests_at ON _requests(at);
+    """),
+)
+
+
+class CommandError(Exception):
+    """A handler's refusal: stored and answered like a result, with nothing changed."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.body = ErrorBody(code=code, message=message, field=field)
+
+
+def handles(action: str) -> Callable:
+    """Mark a daemon method as the handler of ``cmd/<action>``."""
+
+    def mark(fn: Callable) -> Callable:
+        fn.hallkit_action = action  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+@dataclass
+class CommandContext:
+    request: Request
+    now: float
+    outbox: list[tuple[str, bytes, bool]] = field(default_factory=list)
+
+    def publish(self, topic: str, payload: BaseModel | dict, retain: bool = False) -> None:
+        """Publish after the transaction commits (and not at all if it does not)."""
+        self.outbox.append((topic, encode(payload), retain))
+
+
+class Dispatcher:
+    def __init__(self, component: str, topics: Topics, handlers: dict[str, Callable],
+                 store: Store, bus: BusClient, clock: Clock) -> None:
+        self.component = component
+        self.topics = topics
+        self.handlers = handlers
+        self.store = store
+        self.bus = bus
+        self.clock = clock
+        self.inbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
+        self._busy_since: float | None = None  # when the batch in hand was started
+
+    def on_message(self, topic: str, payload: bytes) -> None:
+        self.inbox.put_nowait((topic, payload))
+
+    def stalled(self, limit: float) -> bool:
+        """True when one batch has been in hand longer than ``limit`` seconds."""
+        return self._busy_since is not None and self.clock.monotonic() - self._busy_since > limit
+
+    async def run(self) -> None:
+        while True:
+            batch = [await self.inbox.get()]
+            while not self.inbox.empty() and len(batch) < BATCH_MAX:
+                batch.append(self.inbox.get_nowait())
+            self._busy_since = self.clock.monotonic()
+            self.run_batch(batch)
+            self._busy_since = None
+            await asyncio.sleep(0)  # let the bus hand over what arrived meanwhile
+
+    def run_batch(self, batch: list[tuple[str, bytes]]) -> None:
+        out: list[tuple[str, bytes, bool]] = []
+        try:
+            with self.store.db.atomic():
+                for topic, payload in batch:
+                    out.extend(self._one(topic, payload))
+        except Exception:
+            log.exception("storage failed; %d request(s) answered as unavailable", len(batch))
+            out = [m for topic, payload in batch for m in self._unavailable(topic, payload)]
+        for topic, payload, retain in out:
+            self.bus.publish(topic, payload, retain=retain)
+
+    def _one(self, topic: str, payload: bytes) -> list[tuple[str, bytes, bool]]:
+        parts = split(topic)
+        action = parts[4][0] if parts and len(parts[4]) == 1 else ""
+        try:
+            request = Request.model_validate_json(payload)
+        except ValidationError as exc:
+            return self._bad_envelope(topic, action, payload, exc)
+        reply_to = self.topics.reply(action, request.client)
+        now = self.clock.time()
+
+        def answer(status: str, data=None, error: ErrorBody | None = None) -> tuple[str, bytes, bool]:
+            return reply_to, encode(Reply(id=request.id, status=status, ts=now, data=data,
+                                          error=error)), False
+
+        stored = self.store.conn.execute(
+            "SELECT reply FROM _requests WHERE client = ? AND id = ?",
+            (request.client, request.id)).fetchone()
+        if stored:
+            return [(reply_to, stored[0].encode(), False)]
+        if request.expires is not None and request.expires < now:
+            return [answer("error", error=ErrorBody(
+                code="expired", message="request arrived after it expired; nothing was done"))]
+        spec = command(self.component, action)
+        handler = self.handlers.get(action)
+        if spec is None or handler is None:
+            log.warning("unknown action %r from %s", action, request.client)
+            return [answer("error", error=ErrorBody(
+                code="unknown_action", message=f"{self.component} has no action {action!r}"))]
+        try:
+            args = spec.request.model_validate(request.data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in ("data", *err["loc"]))
+            log.warning("bad %s request %s from %s: %s: %s", action, request.id, request.client,
+                        where, err["msg"])
+            return [answer("error", error=ErrorBody(code="bad_request", field=where,
+                                                    message=f"{where}: {err['msg']}"))]
+        return self._execute(spec, handler, args, request, answer, now)
+
+    def _execute(self, spec: Command, handler, args, request: Request, answer, now: float):
+        ctx = CommandContext(request=request, now=now)
+        try:
+            with self.store.db.atomic():  # a savepoint inside the batch's transaction
+                result = handler(args, ctx)
+                data = _result_data(spec, result)
+                reply = answer("ok", data)
+                self._remember(request, spec.action, reply[1], now)
+            return [reply, *ctx.outbox]
+        except CommandError as exc:
+            reply = answer("error", error=exc.body)
+            self._remember(request, spec.action, reply[1], now)
+            return [reply]
+        except Exception:
+            log.exception("%s %s failed", spec.action, request.id)
+            return [answer("error", error=ErrorBody(
+                code="internal", message="the daemon failed on this request; nothing was done, "
+                "retry with the same id"))]
+
+    def _remember(self, request: Request, action: str, reply: bytes, now: float) -> None:
+        self.store.conn.execute("INSERT INTO _requests VALUES (?, ?, ?, ?, ?)",
+                                (request.client, request.id, action, reply.decode(), now))
+
+    def _bad_envelope(self, topic, action, payload, exc) -> list[tuple[str, bytes, bool]]:
+        """Answer a malformed request if it says who to answer; log one line either way."""
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(payload)"
+        log.warning("bad request on %s: %s: %s", topic, where, err["msg"])
+        try:
+            raw = json.loads(payload)
+            rid, client = str(raw["id"]), str(raw["client"])
+            Request.model_validate({"id": rid, "client": client, "ts": 0})
+        except Exception:
+            return []  # no id or client to answer to
+        body = ErrorBody(code="bad_request", message=f"{where}: {err['msg']}", field=where)
+        reply = Reply(id=rid, status="error", ts=self.clock.time(), error=body)
+        return [(self.topics.reply(action, client), encode(reply), False)]
+
+    def _unavailable(self, topic: str, payload: bytes) -> list[tuple[str, bytes, bool]]:
+        try:
+            request = Request.model_validate_json(payload)
+        except ValidationError:
+            return []
+        parts = split(topic)
+        action = parts[4][0] if parts and parts[4] else ""
+        body = ErrorBody(code="unavailable", message="storage failed; nothing was done, retry")
+        reply = Reply(id=request.id, status="error", ts=self.clock.time(), error=body)
+        return [(self.topics.reply(action, request.client), encode(reply), False)]
+
+    def purge(self) -> int:
+        """Forget replies older than a day (a retry after that is a new request)."""
+        with self.store.db.atomic():
+            cur = self.store.conn.execute("DELETE FROM _requests WHERE at < ?",
+                                          (self.clock.time() - KEEP_REPLIES_S,))
+        return cur.rowcount
+
+
+def _result_data(spec: Command, result: Any) -> dict:
+    if isinstance(result, BaseModel):
+        result = result.model_dump(mode="json", exclude_none=True)
+    return spec.reply.model_validate(result or {}).model_dump(mode="json", exclude_none=True)

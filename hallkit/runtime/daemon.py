@@ -1,0 +1,161 @@
+"""What every daemon shares: store, bus, status, commands, watchdog, clean stop.
+
+A daemon subclasses ``Daemon``, names itself, lists its migrations, marks its
+command handlers with ``@handles("action")`` and publishes its retained state
+in ``start()``. ``run()`` does the rest in this order: store migrated → bus
+connected → state out → status online → READY; and on SIGTERM: STOPPING →
+inbox drained → status offline → disconnect, within 5 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Sequence
+from typing import ClassVar
+
+from pydantic import BaseModel
+
+import hallkit
+from hallkit.bus.client import BusClient, BusSettings
+from hallkit.bus.settings import daemon_user
+from hallkit.clock import Clock
+from hallkit.config.model import HallConfig
+from hallkit.contract.envelope import Status
+from hallkit.contract.topics import Topics
+from hallkit.runtime.commands import RUNTIME_MIGRATIONS, Dispatcher
+from hallkit.runtime.sdnotify import Notifier
+from hallkit.store import Migration, Store
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 30.0
+STOP_BUDGET_S = 4.0  # of the 5 s a stop may take
+
+
+class Daemon:
+    name: ClassVar[str]
+    migrations: ClassVar[Sequence[Migration]] = ()
+
+    def __init__(self, cfg: HallConfig, *, clock: Clock, bus_settings: BusSettings,
+                 notifier: Notifier | None = None) -> None:
+        self.cfg = cfg
+        self.clock = clock
+        self.topics = Topics(cfg.hall.id, self.name)
+        self.notifier = notifier or Notifier()
+        self.store = Store(cfg.storage_path / f"{self.name}.sqlite", clock)
+        self.store.migrate("runtime", RUNTIME_MIGRATIONS)
+        self.store.migrate(self.name, self.migrations)
+        self.bus = BusClient(bus_settings, daemon_user(self.name), hall=cfg.hall.id,
+                             persistent=True, clock=clock,
+                             will=(self.topics.status, self._status("offline")))
+        handlers = {fn.hallkit_action: fn for fn in
+                    (getattr(self, n) for n in dir(type(self)))
+                    if callable(fn) and hasattr(fn, "hallkit_action")}
+        self.commands = Dispatcher(self.name, self.topics, handlers, self.store, self.bus, clock)
+        self.bus.subscribe(self.topics.cmd("+"), self.commands.on_message)
+        self.bus.on_connect(self._republish)
+        self.started_at = clock.time()
+        self._stop = asyncio.Event()
+        self._online = False
+
+    # -- what subclasses provide ---------------------------------------------
+    async def start(self) -> None:
+        """Publish initial retained state; start the daemon's own tasks."""
+
+    async def stop(self) -> None:
+        """Stop the daemon's own tasks and devices."""
+
+    def retained_state(self) -> BaseModel | None:
+        """The current retained state, republished after every reconnect."""
+        return None
+
+    # -- helpers ----------------------------------------------------------------
+    def publish_state(self) -> None:
+        state = self.retained_state()
+        if state is not None:
+            self.bus.publish(self.topics.state, state, retain=True)
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def _status(self, state: str) -> Status:
+        return Status(state=state, ts=self.clock.time(), since=self.started_at if state == "online"
+                      else None, version=hallkit.__version__, pid=os.getpid())
+
+    def _republish(self) -> None:
+        if self._online:
+            self.publish_state()
+            self.bus.publish(self.topics.status, self._status("online"), retain=True)
+
+    # -- life cycle ---------------------------------------------------------------
+    async def run(self, connect_timeout: float = 60.0) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.request_stop)
+        self.notifier.status("connecting to the bus")
+        await self.bus.connect(timeout=connect_timeout)
+        await self.start()
+        self.publish_state()
+        info = self.bus.publish(self.topics.status, self._status("online"), retain=True)
+        await self._published(info)
+        self._online = True
+        self.notifier.ready(f"online on {self.bus.settings.host}:{self.bus.settings.port}")
+        log.info("%s online (pid %d)", self.name, os.getpid())
+        tasks = [asyncio.create_task(coro) for coro in
+                 (self.commands.run(), self._heartbeat(), self._watchdog(), self._housekeeping())]
+        try:
+            await self._stop.wait()
+        finally:
+            self.notifier.stopping()
+            log.info("%s stopping", self.name)
+            await self._drain()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.stop()
+            self._online = False
+            info = self.bus.publish(self.topics.status, self._status("offline"), retain=True)
+            await self._published(info, timeout=1.0)
+            await self.bus.close()
+            self.store.close()
+
+    async def _drain(self) -> None:
+        """Answer what already arrived, within the stop budget."""
+        deadline = self.clock.monotonic() + STOP_BUDGET_S / 2
+        while not self.commands.inbox.empty() and self.clock.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+
+    async def _published(self, info, timeout: float = 5.0) -> None:
+        deadline = self.clock.monotonic() + timeout
+        while not info.is_published() and self.clock.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await self.clock.sleep(HEARTBEAT_S)
+            self.bus.publish(self.topics.status, self._status("online"), retain=True)
+
+    async def _housekeeping(self) -> None:
+        while True:
+            purged = self.commands.purge()
+            if purged:
+                log.info("forgot %d request replies older than a day", purged)
+            await self.clock.sleep(3600)
+
+    async def _watchdog(self) -> None:
+        """Ping systemd only while the loop turns, the bus thread lives and no batch hangs."""
+        interval = self.notifier.watchdog_interval
+        if not interval:
+            return
+        while True:
+            await asyncio.sleep(interval)
+            if self.bus.network_alive and not self.commands.stalled(2 * interval):
+                self.notifier.watchdog()
+            else:
+                log.error("not pinging the watchdog: bus thread alive=%s, command batch stalled=%s",
+                          self.bus.network_alive, self.commands.stalled(2 * interval))

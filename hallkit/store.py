@@ -1,0 +1,107 @@
+"""One SQLite file per daemon: WAL, synchronous=FULL, numbered migrations.
+
+Migrations are numbered per scope (the runtime has its own, each daemon its
+own). Before any pending migration runs on an existing file, a consistent copy
+is taken beside it, so a bad upgrade never costs a hall its tickets.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from hallkit.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: str | Callable[[Database], None]  # SQL script, or a function given the database
+
+
+class Store:
+    def __init__(self, path: Path, clock: Clock) -> None:
+        self.path = Path(path)
+        self.clock = clock
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._existed = self.path.exists() and self.path.stat().st_size > 0
+        conn = sqlite3.connect(self.path, timeout=5.0)
+        self.db = Database(conn, execute_plugins=False)
+        with self.db.ensure_autocommit_on():
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (scope TEXT NOT NULL, version INTEGER NOT NULL,"
+            " name TEXT NOT NULL, applied_at REAL NOT NULL, PRIMARY KEY (scope, version))"
+        )
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def version(self, scope: str) -> int:
+        row = self.conn.execute(
+            "SELECT MAX(version) FROM _migrations WHERE scope = ?", (scope,)).fetchone()
+        return row[0] or 0
+
+    def migrate(self, scope: str, migrations: Sequence[Migration]) -> list[int]:
+        """Apply what is pending, each in its own transaction; returns the versions applied."""
+        numbers = [m.version for m in migrations]
+        if numbers != sorted(set(numbers)) or (numbers and numbers[0] < 1):
+            raise ValueError(f"{scope}: migration numbers must rise from 1 without repeats: {numbers}")
+        current = self.version(scope)
+        if current > (numbers[-1] if numbers else 0):
+            raise RuntimeError(f"{self.path} is at {scope} schema {current}, newer than this "
+                               f"hallkit knows ({numbers[-1] if numbers else 0}); upgrade hallkit")
+        pending = [m for m in migrations if m.version > current]
+        if pending and self._existed:
+            self.backup(f"before-{scope}-{pending[0].version}")
+        for m in pending:
+            with self.db.atomic():
+                if callable(m.apply):
+                    m.apply(self.db)
+                else:
+                    for statement in _statements(m.apply):
+                        self.conn.execute(statement)
+                self.conn.execute("INSERT INTO _migrations VALUES (?, ?, ?, ?)",
+                                  (scope, m.version, m.name, self.clock.time()))
+            log.info("%s: applied %s migration %d (%s)", self.path.name, scope, m.version, m.name)
+        return [m.version for m in pending]
+
+    def backup(self, label: str) -> Path:
+        """A consistent copy beside the file, named by label and time."""
+        stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.stem}.{label}.{stamp}.bak.sqlite")
+        dest = sqlite3.connect(target)
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        log.info("backed up %s to %s", self.path.name, target.name)
+        return target
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (executescript would commit mid-way)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buf.strip()[:60]}")
+    return out

@@ -1,0 +1,162 @@
+"""`hallctl up`: broker, daemons and simulators as children, kept running.
+
+Starts the embedded broker (with users and ACL) when the config asks, then each
+daemon as its own process; restarts a child that dies, with backoff; stops all
+in reverse order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hallkit.broker.acl import write_broker_files
+from hallkit.broker.mosquitto import Mosquitto
+from hallkit.bus.settings import broker_runfile
+from hallkit.cli.ops_bus import ops_bus
+from hallkit.config.model import HallConfig
+from hallkit.contract import DAEMONS
+
+log = logging.getLogger(__name__)
+
+BACKOFF_MAX_S = 30.0
+STABLE_AFTER_S = 60.0  # a child that ran this long starts its backoff afresh
+STOP_WAIT_S = 5.0
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    log_path: Path
+    proc: subprocess.Popen | None = None
+    started: float = 0.0
+    failures: int = 0
+    restart_at: float | None = None
+    history: list[str] = field(default_factory=list)
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as out:
+            self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, start_new_session=True)
+        self.started = time.monotonic()
+        self.restart_at = None
+
+
+class Supervisor:
+    def __init__(self, cfg: HallConfig, config_path: Path) -> None:
+        self.cfg = cfg
+        self.config_path = config_path.resolve()
+        self.storage = cfg.storage_path
+        self.broker: Mosquitto | None = None
+        self.children: list[Child] = []
+        self.stopping = False
+
+    # -- start ----------------------------------------------------------------
+    def start_broker(self) -> None:
+        if not self.cfg.bus.embedded:
+            return
+        workdir = self.storage / "broker"
+        passwd = acl = None
+        if self.cfg.bus.auth:
+            passwd, acl = write_broker_files(self.cfg, workdir)
+        self.broker = Mosquitto(workdir, host=self.cfg.bus.host, port=self.cfg.bus.port,
+                                password_file=passwd, acl_file=acl)
+        self.broker.start()
+        runfile = broker_runfile(self.cfg)
+        runfile.parent.mkdir(parents=True, exist_ok=True)
+        runfile.write_text(json.dumps({"host": self.broker.host, "port": self.broker.port,
+                                       "pid": self.broker.proc.pid}))
+
+    def start_daemons(self) -> None:
+        for name in DAEMONS:
+            argv = [sys.executable, "-m", "hallkit.cli.main", "run", name,
+                    "--config", str(self.config_path)]
+            child = Child(name, argv, self.storage / "logs" / f"{name}.log")
+            child.start()
+            self.children.append(child)
+
+    async def wait_online(self, timeout: float = 30.0) -> dict[str, str]:
+        """Wait until every daemon's retained status says online; returns the states seen."""
+        states = {name: "missing" for name in DAEMONS}
+
+        def on_status(topic: str, payload: bytes) -> None:
+            name = topic.split("/")[2]
+            try:
+                body = json.loads(payload)
+            except ValueError:
+                return
+            # A retained 'online' from a previous run must not count: it predates our child.
+            child = next((c for c in self.children if c.name == name), None)
+            if child and body.get("pid") == child.pid:
+                states[name] = body.get("state", "missing")
+
+        async with ops_bus(self.cfg) as bus:
+            bus.subscribe(f"hall/{self.cfg.hall.id}/+/main/status", on_status)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and any(s != "online" for s in states.values()):
+                self.poll()
+                await asyncio.sleep(0.05)
+        return states
+
+    # -- keep running -------------------------------------------------------------
+    def poll(self) -> None:
+        """Notice dead children and restart them when their backoff has passed."""
+        now = time.monotonic()
+        if self.broker and not self.broker.running and not self.stopping:
+            log.error("mosquitto died (exit %s); restarting it on port %d",
+                      self.broker.proc.returncode if self.broker.proc else "?", self.broker.port)
+            self.broker.start()
+        for child in self.children:
+            if self.stopping or child.proc is None:
+                continue
+            code = child.proc.poll()
+            if code is not None and child.restart_at is None:
+                child.failures = 1 if now - child.started > STABLE_AFTER_S else child.failures + 1
+                delay = min(BACKOFF_MAX_S, 2.0 ** (child.failures - 1))
+                child.restart_at = now + delay
+                child.history.append(f"exit {code}")
+                log.error("%s exited with %s; restarting in %.0f s (see %s)",
+                          child.name, code, delay, child.log_path)
+            elif code is not None and child.restart_at is not None and now >= child.restart_at:
+                log.warning("restarting %s", child.name)
+                child.start()
+
+    async def run_until(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.poll()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.5)
+
+    # -- stop -------------------------------------------------------------------
+    def stop_all(self) -> None:
+        """Daemons in reverse start order (each given 5 s), then the broker."""
+        self.stopping = True
+        for child in reversed(self.children):
+            if child.proc and child.proc.poll() is None:
+                child.proc.send_signal(signal.SIGTERM)
+                try:
+                    child.proc.wait(STOP_WAIT_S)
+                except subprocess.TimeoutExpired:
+                    log.error("%s did not stop in %.0f s; killing it", child.name, STOP_WAIT_S)
+                    child.proc.kill()
+                    child.proc.wait()
+        if self.broker:
+            self.broker.stop()
+            runfile = broker_runfile(self.cfg)
+            if runfile.exists():
+                os.unlink(runfile)
