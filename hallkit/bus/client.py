@@ -1,20 +1,22 @@
 """An asyncio face on paho-mqtt: publish, subscribe, request/reply.
 
-paho's network thread does the MQTT work: keep-alive, reconnect with backoff,
-resending unacknowledged QoS 1 messages (also those published while the broker
-was away). This class hands incoming messages to the asyncio loop, renews the
-subscriptions on every connect, and pairs replies with requests by id.
+paho runs inside the asyncio loop through its socket callbacks (no network
+thread): reads and writes happen when the socket is ready, so a publish or a
+received message never waits for a thread hand-off. paho keeps the MQTT state:
+keep-alive, resending unacknowledged QoS 1 messages after a reconnect, and
+queueing QoS 1 messages published while the broker is away. This class adds
+reconnect with backoff, renews subscriptions on every connect, and pairs
+replies with requests by id.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import json
 import logging
+import socket
 import ssl
-import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -62,6 +64,9 @@ def encode(payload: BaseModel | dict | bytes | str) -> bytes:
 
 
 class BusClient:
+    RECONNECT_MIN_S = 0.5
+    RECONNECT_MAX_S = 10.0
+
     def __init__(
         self,
         settings: BusSettings,
@@ -81,8 +86,10 @@ class BusClient:
         self._pending: dict[str, asyncio.Future[Reply]] = {}
         self._tasks: set[asyncio.Task] = set()
         self._on_connect: list[Callable[[], None]] = []
+        self._misc: asyncio.Task | None = None
+        self._reconnect: asyncio.Task | None = None
+        self._closing = False
         self.connected = asyncio.Event()
-        self._lock = threading.Lock()
 
         self._mqtt = mqtt.Client(
             callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
@@ -91,7 +98,6 @@ class BusClient:
             protocol=mqtt.MQTTv311,
         )
         m = self._mqtt
-        m.reconnect_delay_set(min_delay=1, max_delay=10)
         m.max_inflight_messages_set(200)
         m.max_queued_messages_set(0)  # never drop a queued QoS 1 command
         if settings.username:
@@ -101,6 +107,10 @@ class BusClient:
                       keyfile=settings.key and str(settings.key), cert_reqs=ssl.CERT_REQUIRED)
         if will:
             m.will_set(will[0], encode(will[1]), qos=1, retain=True)
+        m.on_socket_open = self._socket_open
+        m.on_socket_close = self._socket_close
+        m.on_socket_register_write = self._want_write
+        m.on_socket_unregister_write = self._done_writing
         m.on_connect = self._handle_connect
         m.on_disconnect = self._handle_disconnect
         m.on_message = self._handle_message
@@ -109,10 +119,10 @@ class BusClient:
 
     # -- life cycle --------------------------------------------------------
     async def connect(self, timeout: float = 10.0) -> None:
-        """Start the network thread and wait for the first connection."""
+        """Connect (retrying while the broker is not there yet) and wait for CONNACK."""
         self._loop = asyncio.get_running_loop()
-        self._mqtt.connect_async(self.settings.host, self.settings.port, self.settings.keepalive)
-        self._mqtt.loop_start()
+        self._closing = False
+        self._reconnect = asyncio.create_task(self._connect_loop(first=True))
         try:
             await asyncio.wait_for(self.connected.wait(), timeout)
         except TimeoutError:
@@ -121,21 +131,74 @@ class BusClient:
                            f"within {timeout:g} s") from None
 
     async def close(self) -> None:
-        """Disconnect cleanly (no last will) and stop the network thread."""
+        """Disconnect cleanly (no last will) and stop reconnecting."""
+        self._closing = True
         for fut in self._pending.values():
             fut.cancel()
-        self._mqtt.disconnect()
-        await asyncio.get_running_loop().run_in_executor(None, self._mqtt.loop_stop)
+        if self._reconnect:
+            self._reconnect.cancel()
+        if self._mqtt.socket() is not None:
+            self._mqtt.disconnect()
+            for _ in range(100):  # let the loop flush DISCONNECT and close the socket
+                if self._mqtt.socket() is None:
+                    break
+                await asyncio.sleep(0.01)
+        if self._misc:
+            self._misc.cancel()
         self.connected.clear()
 
     @property
-    def network_alive(self) -> bool:
-        thread = self._mqtt._thread  # paho keeps no public accessor for it
-        return thread is not None and thread.is_alive()
+    def healthy(self) -> bool:
+        """Connected with keep-alive running, or busy reconnecting: the bus is being served."""
+        if self._closing:
+            return False
+        if self.connected.is_set():
+            return self._misc is not None and not self._misc.done()
+        return self._reconnect is not None and not self._reconnect.done()
 
     def on_connect(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` in the loop after every (re)connect, e.g. to republish state."""
+        """Run ``callback`` after every (re)connect, e.g. to republish state."""
         self._on_connect.append(callback)
+
+    async def _connect_loop(self, first: bool = False) -> None:
+        delay = self.RECONNECT_MIN_S
+        while not self._closing:
+            try:
+                if first:
+                    self._mqtt.connect(self.settings.host, self.settings.port, self.settings.keepalive)
+                    first = False
+                else:
+                    self._mqtt.reconnect()
+                return  # CONNACK (or a refusal) arrives through the socket reader
+            except (OSError, mqtt.WebsocketConnectionError) as exc:
+                log.debug("broker %s:%s not reachable (%s); retry in %.1f s",
+                          self.settings.host, self.settings.port, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(self.RECONNECT_MAX_S, delay * 2)
+
+    # -- paho socket callbacks: paho's I/O runs in this loop -----------------------
+    def _socket_open(self, client, userdata, sock) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            # Send small MQTT packets at once: Nagle's wait would add tens of ms per hop.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._loop.add_reader(sock, client.loop_read)
+        self._misc = self._loop.create_task(self._keepalive())
+
+    def _socket_close(self, client, userdata, sock) -> None:
+        self._loop.remove_reader(sock)
+        self._loop.remove_writer(sock)
+        if self._misc:
+            self._misc.cancel()
+
+    def _want_write(self, client, userdata, sock) -> None:
+        self._loop.add_writer(sock, client.loop_write)
+
+    def _done_writing(self, client, userdata, sock) -> None:
+        self._loop.remove_writer(sock)
+
+    async def _keepalive(self) -> None:
+        while self._mqtt.loop_misc() == mqtt.MQTT_ERR_SUCCESS:
+            await asyncio.sleep(1)
 
     # -- publish / subscribe ------------------------------------------------
     def publish(self, topic: str, payload: BaseModel | dict | bytes | str, *, qos: int = 1,
@@ -144,8 +207,7 @@ class BusClient:
 
     def subscribe(self, pattern: str, handler: Handler, qos: int = 1) -> None:
         """Register a handler; the subscription is renewed on every connect."""
-        with self._lock:
-            self._subs.append((pattern, qos, handler))
+        self._subs.append((pattern, qos, handler))
         if self.connected.is_set():
             self._mqtt.subscribe(pattern, qos)
 
@@ -170,38 +232,31 @@ class BusClient:
         finally:
             self._pending.pop(rid, None)
 
-    # -- paho thread callbacks ------------------------------------------------
+    # -- paho protocol callbacks (called from loop_read, in this loop) ------------
     def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
             log.error("broker %s:%s refused the connection: %s",
                       self.settings.host, self.settings.port, reason_code)
             return
-        with self._lock:
-            subs = sorted({(p, q) for p, q, _ in self._subs})
+        subs = sorted({(p, q) for p, q, _ in self._subs})
         if subs:
             client.subscribe(subs)
-        self._call_soon(self._connected)
-
-    def _handle_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
-        if reason_code != 0:
-            log.warning("lost the broker (%s); reconnecting", reason_code)
-        self._call_soon(self.connected.clear)
-
-    def _handle_message(self, client, userdata, message: mqtt.MQTTMessage) -> None:
-        self._call_soon(self._dispatch, message.topic, message.payload)
-
-    def _call_soon(self, fn, *args) -> None:
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):  # loop closing during shutdown
-                loop.call_soon_threadsafe(fn, *args)
-
-    # -- in the asyncio loop --------------------------------------------------
-    def _connected(self) -> None:
         self.connected.set()
         for callback in self._on_connect:
             self._guard(callback)
 
+    def _handle_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
+        self.connected.clear()
+        if self._closing:
+            return
+        log.warning("lost the broker (%s); reconnecting", reason_code)
+        if self._reconnect is None or self._reconnect.done():
+            self._reconnect = self._loop.create_task(self._connect_loop())
+
+    def _handle_message(self, client, userdata, message: mqtt.MQTTMessage) -> None:
+        self._dispatch(message.topic, message.payload)
+
+    # -- dispatch ---------------------------------------------------------------
     def _dispatch(self, topic: str, payload: bytes) -> None:
         for pattern, _, handler in self._subs:
             if mqtt.topic_matches_sub(pattern, topic):

@@ -148,14 +148,14 @@ class Daemon:
             await self.clock.sleep(3600)
 
     async def _watchdog(self) -> None:
-        """Ping systemd only while the loop turns, the bus thread lives and no batch hangs."""
+        """Ping systemd only while the loop turns, the bus is served and no batch hangs."""
         interval = self.notifier.watchdog_interval
         if not interval:
             return
         while True:
             await asyncio.sleep(interval)
-            if self.bus.network_alive and not self.commands.stalled(2 * interval):
+            if self.bus.healthy and not self.commands.stalled(2 * interval):
                 self.notifier.watchdog()
             else:
-                log.error("not pinging the watchdog: bus thread alive=%s, command batch stalled=%s",
-                          self.bus.network_alive, self.commands.stalled(2 * interval))
+                log.error("not pinging the watchdog: bus healthy=%s, command batch stalled=%s",
+                          self.bus.healthy, self.commands.stalled(2 * interval))

@@ -1,0 +1,171 @@
+"""The bus helper against a real mosquitto: envelopes, request/reply, outages."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from hallkit.bus.client import BusClient, BusError, BusSettings, BusTimeout
+from hallkit.contract.envelope import ErrorBody, Reply, Request, Status
+
+
+def settings(broker) -> BusSettings:
+    return BusSettings(host=broker.host, port=broker.port)
+
+
+@pytest.mark.parametrize("model,payload", [
+    (Request, {"v": 1, "id": "r1", "client": "kiosk-1", "ts": 1.5, "data": {"service": "BDC"}}),
+    (Reply, {"v": 1, "id": "r1", "status": "ok", "ts": 2.0, "data": {"ticket": "A001"}}),
+    (Reply, {"v": 1, "id": "r1", "status": "error", "ts": 2.0,
+             "error": {"code": "sold_out", "message": "今日号已取完", "field": "data.service"}}),
+    (Status, {"v": 1, "state": "online", "ts": 3.0, "since": 1.0, "version": "0.1.0", "pid": 7}),
+])
+def test_envelopes_round_trip(model, payload):
+    parsed = model.model_validate_json(json.dumps(payload))
+    assert json.loads(parsed.model_dump_json(exclude_none=True)) == payload
+
+
+@pytest.mark.parametrize("payload,where", [
+    (b"not json", "json_invalid"),
+    (b'{"v":1,"client":"k","ts":1}', "id"),
+    (b'{"v":2,"id":"a","client":"k","ts":1}', "v"),
+    (b'{"v":1,"id":"a","client":"k","ts":1,"extra":true}', "extra"),
+    (b'{"v":1,"id":"a","client":"bad/client","ts":1}', "client"),
+    (b'{"v":1,"id":"","client":"k","ts":1}', "id"),
+])
+def test_bad_envelopes_are_rejected_with_the_field(payload, where):
+    with pytest.raises(ValidationError) as info:
+        Request.model_validate_json(payload)
+    err = info.value.errors()[0]
+    assert where in (err["type"], *map(str, err["loc"]))
+
+
+def test_request_reply_and_timeout(broker, run):
+    async def scenario():
+        responder = BusClient(settings(broker), "responder", hall="t1")
+        asker = BusClient(settings(broker), "asker", hall="t1")
+
+        def answer(topic, payload):
+            req = Request.model_validate_json(payload)
+            responder.publish(f"hall/t1/echo/main/reply/say/{req.client}",
+                              Reply(id=req.id, status="ok", ts=0, data=req.data))
+
+        responder.subscribe("hall/t1/echo/main/cmd/say", answer)
+        await responder.connect()
+        await asker.connect()
+        reply = await asker.request("hall/t1/echo/main/cmd/say", {"text": "你好"}, timeout=2)
+        assert reply.status == "ok" and reply.data == {"text": "你好"}
+        with pytest.raises(BusTimeout, match="no reply to hall/t1/nobody/main/cmd/x"):
+            await asker.request("hall/t1/nobody/main/cmd/x", {}, timeout=0.3)
+        await responder.close()
+        await asker.close()
+
+    run(scenario())
+
+
+def test_replies_go_only_to_the_asking_client(broker, run):
+    async def scenario():
+        a = BusClient(settings(broker), "a", hall="t1")
+        b = BusClient(settings(broker), "b", hall="t1")
+        seen_by_b = []
+        b.subscribe("hall/t1/+/+/reply/#", lambda t, p: seen_by_b.append(t))
+        await a.connect()
+        await b.connect()
+        a.publish("hall/t1/x/main/reply/y/a", Reply(id="1", status="ok", ts=0))
+        await asyncio.sleep(0.3)
+        await a.close()
+        await b.close()
+        return seen_by_b
+
+    # Anonymous broker: b can subscribe to everything; what matters is the topic names the
+    # addressee, so the ACL (tests/test_acl.py) can keep other clients out.
+    assert run(scenario()) == ["hall/t1/x/main/reply/y/a"]
+
+
+def test_connect_fails_clearly_without_a_broker(run):
+    from hallkit.broker.mosquitto import free_port
+
+    async def scenario():
+        client = BusClient(BusSettings(port=free_port()), "lonely", hall="t1")
+        with pytest.raises(BusError, match="no MQTT broker answered"):
+            await client.connect(timeout=0.5)
+
+    run(scenario())
+
+
+def test_qos1_command_sent_during_a_broker_restart_is_delivered_after(broker, run):
+    async def scenario():
+        got = asyncio.Queue()
+        daemon = BusClient(settings(broker), "daemon-x", hall="t1", persistent=True)
+        daemon.subscribe("hall/t1/x/main/cmd/+", lambda t, p: got.put_nowait(p))
+        sender = BusClient(settings(broker), "kiosk-1", hall="t1", persistent=True)
+        await daemon.connect()
+        await sender.connect()
+
+        broker.stop()  # a broker restart: systemctl restart mosquitto
+        await asyncio.sleep(0.2)
+        assert not sender.connected.is_set()
+        sender.publish("hall/t1/x/main/cmd/issue", b'{"during":"outage"}', qos=1)
+        broker.start()
+
+        payload = await asyncio.wait_for(got.get(), 15)
+        assert payload == b'{"during":"outage"}'
+        await daemon.close()
+        await sender.close()
+
+    run(scenario(), timeout=30)
+
+
+def test_command_sent_while_the_daemon_is_away_is_delivered_when_it_is_back(broker, run):
+    async def scenario():
+        first = BusClient(settings(broker), "daemon-x", hall="t1", persistent=True)
+        first.subscribe("hall/t1/x/main/cmd/+", lambda t, p: None)
+        await first.connect()
+        await asyncio.sleep(0.1)
+        await first.close()  # the daemon restarts
+
+        sender = BusClient(settings(broker), "kiosk-1", hall="t1")
+        await sender.connect()
+        sender.publish("hall/t1/x/main/cmd/issue", b"while-away", qos=1)
+        await asyncio.sleep(0.2)
+
+        got = asyncio.Queue()
+        back = BusClient(settings(broker), "daemon-x", hall="t1", persistent=True)
+        back.subscribe("hall/t1/x/main/cmd/+", lambda t, p: got.put_nowait(p))
+        await back.connect()
+        assert await asyncio.wait_for(got.get(), 5) == b"while-away"
+        await back.close()
+        await sender.close()
+
+    run(scenario())
+
+
+def test_a_failing_handler_does_not_stop_delivery(broker, run):
+    async def scenario():
+        client = BusClient(settings(broker), "c", hall="t1")
+        got = []
+
+        def broken(topic, payload):
+            raise RuntimeError("handler bug")
+
+        client.subscribe("hall/t1/a/#", broken)
+        client.subscribe("hall/t1/a/#", lambda t, p: got.append(p))
+        await client.connect()
+        client.publish("hall/t1/a/b", b"1")
+        client.publish("hall/t1/a/b", b"2")
+        for _ in range(100):
+            if len(got) == 2:
+                break
+            await asyncio.sleep(0.02)
+        await client.close()
+        return got
+
+    assert run(scenario()) == [b"1", b"2"]
+
+
+def test_error_body_shape():
+    body = ErrorBody(code="bad_request", message="m", field="data.x")
+    assert body.model_dump() == {"code": "bad_request", "message": "m", "field": "data.x"}

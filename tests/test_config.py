@@ -1,0 +1,202 @@
+"""Hall config: the demo configs pass; each broken config gets its own clear message,
+at the right line, and every problem in a file is reported at once."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from conftest import DEMO, ROOT, hallctl_argv, small_hall
+
+from hallkit.config.load import check_file, check_text, load_config
+
+LOCKER = '''
+[devices.lb-1]
+kind = "locker_board"
+family = "8a80"
+link = "sim://locker-line"
+address = 1
+locks = 12
+
+[[lockers]]
+id = "l1"
+name_zh = "文件柜"
+name_en = "Locker"
+[[lockers.compartments]]
+first = 1
+count = 4
+board = "lb-1"
+first_lock = %s
+size = "S"
+'''
+
+KEYPADS = '''
+[devices.kp-1]
+kind = "keypad"
+family = "ff68"
+link = "serial:/dev/serial/by-id/usb-FTDI_A1-if00-port0"
+address = 1
+
+[devices.kp-2]
+kind = "keypad"
+family = "ff68"
+link = "serial:/dev/serial/by-id/usb-FTDI_A1-if00-port0%s"
+address = %s
+'''
+
+
+def base(tmp_path):
+    return small_hall(tmp_path)
+
+
+# (name, how to break the small hall, expected message). The broken line carries "# <-".
+CASES = [
+    ("typo in a key",
+     lambda t: t.replace("daily_quota = 100", "daly_quota = 100  # <-"),
+     "services[0].daly_quota: unknown key 'daly_quota' (did you mean 'daily_quota'?)"),
+    ("window serves an unknown service",
+     lambda t: t.replace('services = ["BDC"]', 'services = ["BCD"]  # <-'),
+     "windows[0].services[0]: unknown service 'BCD' (did you mean 'BDC'?)"),
+    ("duplicate ticket prefix",
+     lambda t: t.replace('prefix = "B"', 'prefix = "A"  # <-'),
+     "services[1].prefix: ticket prefix 'A' is used twice (first at entry 0)"),
+    ("duplicate window number",
+     lambda t: t.replace("number = 2", "number = 1  # <-"),
+     "windows[1].number: window number 1 is used twice (first at entry 0)"),
+    ("two devices on one port with different settings",
+     lambda t: t + KEYPADS % ("?baud=19200\"  # <-\n#", 2),
+     "devices.kp-2.link: serial:/dev/serial/by-id/usb-FTDI_A1-if00-port0 runs at 9600,8N1 for "
+     "'kp-1' but 19200,8N1 here; one port has one setting"),
+    ("two keypads at one address",
+     lambda t: t + KEYPADS % ("", "1  # <-"),
+     "devices.kp-2.address: address 1 on serial:/dev/serial/by-id/usb-FTDI_A1-if00-port0 "
+     "is already 'kp-1'"),
+    ("compartment beyond the board's locks",
+     lambda t: t + LOCKER % "10  # <-",
+     "lockers[0].compartments[0].first_lock: compartments 1…4 need locks 10…13, "
+     "but board 'lb-1' has 12"),
+    ("unknown family",
+     lambda t: t + (LOCKER % "1").replace('family = "8a80"', 'family = "8a8o"  # <-'),
+     "devices.lb-1.family: unknown locker_board family '8a8o'; known: 8a80, kerong-cu "
+     "(did you mean '8a80'?)"),
+    ("unknown device kind",
+     lambda t: t.replace('kind = "kiosk"', 'kind = "kiosks"  # <-'),
+     "devices.kiosk-1.kind: unknown kind 'kiosks'"),
+    ("serial port that is renumbered at boot",
+     lambda t: t + (KEYPADS % ("", 2)).replace(
+         "usb-FTDI_A1-if00-port0\"\naddress = 1", "/dev/ttyUSB0\"\naddress = 1").replace(
+         'link = "serial:/dev/serial/by-id//dev/ttyUSB0"', 'link = "serial:/dev/ttyUSB0"  # <-'),
+     "devices.kp-1.link: /dev/ttyUSB0 is renumbered at boot; use its /dev/serial/by-id/…"),
+    ("missing required key",
+     lambda t: t.replace('name_en = "Test Hall"\n', "").replace('[hall]', '[hall]  # <-'),
+     "hall.name_en: required key is missing"),
+    ("time range backwards",
+     lambda t: t.replace('"13:30-17:30"]', '"17:30-13:30"]  # <-'),
+     "hall.opening_hours.mon[1]: '17:30-13:30' ends before it starts"),
+    ("TOML syntax",
+     lambda t: t.replace('name_zh = "社保"', 'name_zh = "社保  # <-'),
+     "TOML syntax: "),
+    ("bad ticket prefix",
+     lambda t: t.replace('prefix = "B"', 'prefix = "b1"  # <-'),
+     "services[1].prefix: 'b1' is not valid: ticket prefix, e.g. 'A' → A001"),
+    ("window keypad is not a keypad",
+     lambda t: t.replace('services = ["BDC"]', 'services = ["BDC"]\nkeypad = "kiosk-1"  # <-'),
+     "windows[0].keypad: device 'kiosk-1' is a kiosk, not a keypad"),
+    ("free port without an embedded broker",
+     lambda t: t.replace("port = 1883", "port = 0  # <-"),
+     "bus.port: port 0 (any free port) only works with embedded = true"),
+    ("unknown time zone",
+     lambda t: t.replace('name_en = "Test Hall"', 'name_en = "Test Hall"\ntimezone = "Asia/Beijing"  # <-'),
+     "hall.timezone: unknown time zone 'Asia/Beijing'"),
+    ("address outside the family's range",
+     lambda t: t + (KEYPADS % ("", 2)).replace("address = 1", "address = 300  # <-"),
+     "devices.kp-1.address: address 300 is outside 1…254 for ff68"),
+    ("unknown family option",
+     lambda t: t + (LOCKER % "1").replace("locks = 12", 'locks = 12\noptions = { open_levl = "11" }  # <-'),
+     "devices.lb-1.options.open_levl: 8a80 has no option 'open_levl' (options: bitmask_order, "
+     "open_level, reports) (did you mean 'open_level'?)"),
+    ("unknown top-level section",
+     lambda t: t + '\n[service]  # <-\ncode = "X"\n',
+     "service: unknown key 'service' (did you mean 'services'?)"),
+]
+
+
+@pytest.mark.parametrize("name,breaker,expected", CASES, ids=[c[0] for c in CASES])
+def test_broken_config_gets_its_message_at_its_line(tmp_path, name, breaker, expected):
+    text = breaker(base(tmp_path))
+    assert "# <-" in text, "the case must mark the broken line"
+    marked = next(i for i, line in enumerate(text.splitlines(), 1) if "# <-" in line)
+    cfg, issues = check_text(text)
+    assert cfg is None
+    formatted = [i.format("hall.toml") for i in issues]
+    hits = [(i, f) for i, f in zip(issues, formatted, strict=True) if expected in f]
+    assert hits, f"expected {expected!r} among {formatted}"
+    assert hits[0][0].line == marked, formatted
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    text = base(tmp_path)
+    for _, breaker, _ in (CASES[0], CASES[1], CASES[2], CASES[8], CASES[15]):
+        text = breaker(text)
+    _, issues = check_text(text)
+    messages = "\n".join(i.format("f") for i in issues)
+    for expected in ("unknown key 'daly_quota'", "unknown service 'BCD'", "ticket prefix 'A' is used twice",
+                     "unknown kind 'kiosks'", "port 0 (any free port)"):
+        assert expected in messages
+    assert len(issues) == 5, messages
+
+
+def test_a_reference_to_a_broken_entry_is_not_reported_twice(tmp_path):
+    text = base(tmp_path).replace('kind = "kiosk"', 'kind = "kiosk"\nprinter = "p1"') + '''
+[devices.p1]
+kind = "printer"
+family = "escpo"
+link = "sim://p1"
+'''
+    _, issues = check_text(text)
+    line = text.splitlines().index('family = "escpo"') + 1
+    assert [i.format("f") for i in issues] == [
+        f"f:{line}: devices.p1.family: unknown printer family 'escpo'; known: escpos "
+        "(did you mean 'escpos'?)"]
+
+
+@pytest.mark.parametrize("path", [DEMO, ROOT / "config/examples/demo-hall-real.toml"])
+def test_shipped_configs_are_valid_and_describe_the_demo_hall(path):
+    cfg = load_config(path)
+    assert [s.name_zh for s in cfg.services] == [
+        "不动产登记", "社保", "医保", "公安户政", "税务", "市场主体登记", "公积金", "综合咨询"]
+    assert len(cfg.windows) == 12
+    assert len(cfg.devices_of("kiosk")) == 2 and len(cfg.devices_of("hall_board")) == 1
+    assert sum(g.count for g in cfg.lockers[0].compartments) == 24
+    assert cfg.devices["lockboard-1"].family == "8a80"
+    schemes = {d.link.scheme for d in cfg.devices.values() if hasattr(d, "link")}
+    assert schemes == {"sim"} if path == DEMO else "sim" not in schemes
+
+
+def test_config_check_cli_prints_errors_and_exits_78(tmp_path, write_config):
+    bad = write_config(CASES[1][1](CASES[0][1](base(tmp_path))))
+    proc = subprocess.run(hallctl_argv("config", "check", str(bad)), capture_output=True, text=True)
+    assert proc.returncode == 78
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"{bad}:") for line in lines)
+    assert "2 problem(s)" in proc.stderr
+
+
+def test_config_check_cli_summarises_a_valid_hall():
+    proc = subprocess.run(hallctl_argv("config", "check", str(DEMO)), capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert out.startswith("OK  清河县政务服务中心")
+    assert "A  BDC    不动产登记 / Real Estate Registration, quota 300/day, windows 1,2,3" in out
+    assert "24 compartments (S 12, M 8, L 4) on lockboard-1" in out
+    assert len(out.splitlines()) <= 40  # one screen
+
+
+def test_unreadable_file_is_an_issue_not_a_crash(tmp_path):
+    cfg, issues = check_file(tmp_path / "missing.toml")
+    assert cfg is None and "cannot read the file" in issues[0].message
+
+
+def test_storage_dir_is_relative_to_the_config_file(tmp_path, write_config):
+    cfg = load_config(write_config(small_hall("var/x")))
+    assert cfg.storage_path == (tmp_path / "var/x").resolve()

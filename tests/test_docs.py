@@ -1,0 +1,17 @@
+from conftest import ROOT
+
+from hallkit.contract import COMMANDS, STATES
+from hallkit.contract.docs import render
+
+
+def test_bus_doc_is_generated_from_the_contract():
+    assert (ROOT / "docs" / "bus.md").read_text(encoding="utf-8") == render(), \
+        "docs/bus.md is stale: run `hallctl docs bus`"
+
+
+def test_bus_doc_covers_every_topic():
+    text = render()
+    for cmd in COMMANDS:
+        assert f"### cmd/{cmd.action}" in text
+    for state in STATES:
+        assert f"## {state.component} daemon" in text

@@ -1,0 +1,94 @@
+"""`hallctl up` brings the demo hall online, keeps it up, and stops it all."""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import time
+
+import pytest
+from conftest import DEMO, hallctl_argv
+
+pytestmark = pytest.mark.slow
+
+
+def read_until(proc, marker: str, timeout: float) -> str:
+    out = b""
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + timeout
+    while marker.encode() not in out:
+        left = deadline - time.monotonic()
+        assert left > 0 and proc.poll() is None, f"no {marker!r} in:\n{out.decode()}"
+        if sel.select(left):
+            out += os.read(proc.stdout.fileno(), 65536)  # unbuffered: select stays truthful
+    return out.decode()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def status(cfg_path, env) -> list[dict]:
+    proc = subprocess.run(hallctl_argv("status", "-c", str(cfg_path), "--json"), env=env,
+                          capture_output=True, text=True, timeout=20)
+    return json.loads(proc.stdout) if proc.stdout.strip() else []
+
+
+def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, child_env):
+    cfg_path = tmp_path / "demo-hall.toml"
+    cfg_path.write_text(DEMO.read_text().replace('storage_dir = "../var/demo-hall"',
+                                                 f'storage_dir = "{tmp_path / "var"}"'))
+    up = subprocess.Popen(hallctl_argv("up", str(cfg_path)), env=child_env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        out = read_until(up, "is up", 40)
+        assert "broker mosquitto" in out and "users+ACL" in out
+        assert "daemon hall" in out and "online" in out
+
+        rows = status(cfg_path, child_env)
+        hall = next(r for r in rows if r["kind"] == "daemon" and r["id"] == "hall")
+        assert hall["state"] == "online"
+        pid = int(hall["detail"].split()[1])
+
+        # A crashed daemon is restarted by the supervisor.
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while True:
+            rows = status(cfg_path, child_env)
+            hall = next((r for r in rows if r["kind"] == "daemon" and r["id"] == "hall"), {})
+            if hall.get("state") == "online" and hall["detail"] != f"pid {pid}":
+                break
+            assert time.monotonic() < deadline, rows
+            time.sleep(0.3)
+        new_pid = int(hall["detail"].split()[1])
+        broker_pid = json.loads((tmp_path / "var" / "run" / "broker.json").read_text())["pid"]
+
+        text = subprocess.run(hallctl_argv("status", "-c", str(cfg_path)), env=child_env,
+                              capture_output=True, text=True, timeout=20)
+        assert text.returncode == 0 and "hall" in text.stdout and "online" in text.stdout
+
+        up.send_signal(signal.SIGINT)
+        assert up.wait(15) == 0
+        assert not alive(new_pid) and not alive(broker_pid)
+        assert not (tmp_path / "var" / "run" / "broker.json").exists()
+    finally:
+        if up.poll() is None:
+            up.kill()
+
+
+def test_status_without_a_running_hall_says_so(tmp_path, child_env):
+    cfg_path = tmp_path / "demo-hall.toml"
+    cfg_path.write_text(DEMO.read_text().replace('storage_dir = "../var/demo-hall"',
+                                                 f'storage_dir = "{tmp_path / "var"}"'))
+    proc = subprocess.run(hallctl_argv("status", "-c", str(cfg_path)), env=child_env,
+                          capture_output=True, text=True, timeout=20)
+    assert proc.returncode == 69
+    assert "embedded broker is not running" in proc.stderr
