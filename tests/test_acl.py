@@ -6,13 +6,14 @@ import asyncio
 import stat
 
 import pytest
-from conftest import small_hall
 
 from hallkit.broker.acl import accounts, write_broker_files
 from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusError, BusSettings
 from hallkit.bus.settings import OPS_USER, password_file
 from hallkit.config.load import load_config
+
+from conftest import small_hall
 
 EXTRA = '''
 [devices.lb-1]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import DEMO, ROOT, hallctl_argv, small_hall
 
 from hallkit.config.load import check_file, check_text, load_config
+
+from conftest import DEMO, ROOT, hallctl_argv, small_hall
 
 LOCKER = '''
 [devices.lb-1]

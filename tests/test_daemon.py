@@ -7,10 +7,10 @@ import json
 import logging
 import sqlite3
 
-from conftest import harness
+from hallkit.contract.envelope import Reply
 from hallkit.daemons.hall import DAEMON as HallDaemon
 
-from hallkit.contract.envelope import Reply
+from conftest import harness
 
 
 def notices_in_db(cfg):

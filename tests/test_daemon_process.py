@@ -10,10 +10,10 @@ import socket
 import subprocess
 import time
 
-from conftest import hallctl_argv, small_hall
-
 from hallkit.bus.client import BusClient
 from hallkit.bus.settings import bus_settings
+
+from conftest import hallctl_argv, small_hall
 
 
 def start(cfg_path, env, **kw):

@@ -1,7 +1,7 @@
-from conftest import ROOT
-
 from hallkit.contract import COMMANDS, STATES
 from hallkit.contract.docs import render
+
+from conftest import ROOT
 
 
 def test_bus_doc_is_generated_from_the_contract():

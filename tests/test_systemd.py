@@ -2,8 +2,9 @@
 
 import configparser
 
-from conftest import ROOT
 from hallkit.contract import DAEMONS
+
+from conftest import ROOT
 
 
 def test_one_notify_unit_per_daemon():

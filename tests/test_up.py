@@ -10,6 +10,7 @@ import subprocess
 import time
 
 import pytest
+
 from conftest import DEMO, hallctl_argv
 
 pytestmark = pytest.mark.slow
