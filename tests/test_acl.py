@@ -50,10 +50,12 @@ def client(cfg, broker, user, client_id=None, password=None):
 def test_every_client_gets_a_user_with_only_its_topics(tmp_path, write_config):
     cfg = load_config(write_config(small_hall(tmp_path / "var", auth=True, extra=EXTRA)))
     users = {a.user: a for a in accounts(cfg)}
-    assert set(users) == {OPS_USER, "daemon-hall", "kiosk-1", "board-1"}
+    assert set(users) == {OPS_USER, "daemon-hall", "daemon-queue", "kiosk-1", "board-1"}
     kiosk = dict((t, a) for a, t in users["kiosk-1"].rules)
     assert kiosk["hall/t1/kiosk/kiosk-1/#"] == "readwrite"
     assert kiosk["hall/t1/hall/main/cmd/ping"] == "write"
+    assert kiosk["hall/t1/queue/main/cmd/issue"] == "write"
+    assert "hall/t1/queue/main/cmd/call-next" not in kiosk
     assert "hall/t1/hall/main/cmd/notice-add" not in kiosk
     assert not any("locker" in t for t in kiosk)
 
@@ -78,6 +80,8 @@ def test_acl_is_enforced_by_mosquitto(secured, run):
         await ops.connect()
         await kiosk.connect()
         kiosk.publish("hall/t1/hall/main/cmd/ping", b"{}")             # allowed for kiosks
+        kiosk.publish("hall/t1/queue/main/cmd/issue", b"{}")           # a kiosk takes tickets
+        kiosk.publish("hall/t1/queue/main/cmd/call-next", b"{}")       # but calls none
         kiosk.publish("hall/t1/kiosk/kiosk-1/status", b"{}")           # its own topic
         kiosk.publish("hall/t1/locker_board/lb-1/cmd/open", b"{}")     # a locker's topic: no
         kiosk.publish("hall/t1/hall/main/cmd/notice-add", b"{}")       # not a kiosk's command
@@ -87,7 +91,8 @@ def test_acl_is_enforced_by_mosquitto(secured, run):
         await kiosk.close()
         return got
 
-    assert sorted(run(scenario())) == ["hall/t1/hall/main/cmd/ping", "hall/t1/kiosk/kiosk-1/status"]
+    assert sorted(run(scenario())) == ["hall/t1/hall/main/cmd/ping", "hall/t1/kiosk/kiosk-1/status",
+                                       "hall/t1/queue/main/cmd/issue"]
 
 
 def test_a_client_reads_only_replies_addressed_to_it(secured, run):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hallkit.bus.settings import OPS_USER, daemon_user, password_file
 from hallkit.config.model import HallConfig
-from hallkit.contract import CLIENT_ROLES, COMMANDS, DAEMONS, DEVICE_OWNERS
+from hallkit.contract import CLIENT_ROLES, COMMANDS, DAEMONS, TOPIC_OWNERS
 from hallkit.contract.topics import DAEMON_ID
 from hallkit.drivers.families import FAMILIES
 
@@ -40,7 +40,7 @@ def accounts(cfg: HallConfig) -> list[Account]:
     for name in DAEMONS:
         rules = [("readwrite", f"hall/{h}/{name}/#"), ("read", f"hall/{h}/#")]
         rules += [("readwrite", f"hall/{h}/{kind}/#")
-                  for kind, owner in DEVICE_OWNERS.items() if owner == name]
+                  for kind, owner in TOPIC_OWNERS.items() if owner == name]
         out.append(Account(daemon_user(name), "daemon", (*rules, *_commands_for(h, "daemon"))))
     for dev_id, dev in sorted(cfg.devices.items()):
         role = CLIENT_ROLES.get(dev.kind)

@@ -11,7 +11,7 @@ from hallkit.drivers.families import FAMILIES, families_for
 
 def cross_check(cfg: HallConfig) -> list[ConfigIssue]:
     issues: list[ConfigIssue] = []
-    for check in (_services, _windows, _devices, _shared_lines, _lockers, _bus):
+    for check in (_services, _clerks, _windows, _devices, _shared_lines, _lockers, _bus):
         issues.extend(check(cfg))
     return issues
 
@@ -26,11 +26,20 @@ def _duplicates(items, key, loc_of, what):
             seen[value] = i
 
 
+def _clerks(cfg: HallConfig):
+    yield from _duplicates(cfg.clerks, lambda c: c.id, lambda i: ("clerks", i, "id"), "clerk id")
+
+
 def _services(cfg: HallConfig):
     yield from _duplicates(cfg.services, lambda s: s.code, lambda i: ("services", i, "code"),
                            "service code")
     yield from _duplicates(cfg.services, lambda s: s.prefix, lambda i: ("services", i, "prefix"),
                            "ticket prefix")
+    for i, s in enumerate(cfg.services):
+        half = s.rules.quota_am + s.rules.quota_pm
+        if s.daily_quota and half and half > s.daily_quota:
+            yield ConfigIssue(("services", i, "rules"), f"quota_am + quota_pm ({half}) exceeds "
+                              f"daily_quota ({s.daily_quota})")
 
 
 def _windows(cfg: HallConfig):

@@ -69,6 +69,7 @@ class Hall(Strict):
     name_en: str = Field(min_length=1)
     timezone: str = "Asia/Shanghai"
     day_starts_at: time = Field(time(0, 0), description="when numbering and quotas reset")
+    noon: time = Field(time(12, 0), description="where the morning quota ends")
     opening_hours: OpeningHours = OpeningHours()
 
     @field_validator("timezone")
@@ -81,6 +82,26 @@ class Hall(Strict):
         return value
 
 
+class QueueRules(Strict):
+    """How a service's queue behaves; the defaults are what most halls use."""
+
+    quota_am: int = Field(0, ge=0, description="tickets before noon; 0 = no half-day limit")
+    quota_pm: int = Field(0, ge=0, description="tickets from noon on; 0 = no half-day limit")
+    one_ticket_per_id: bool = Field(True, description="one open ticket per ID number per day")
+    open_outside_hours: bool = Field(False, description="issue tickets when the hall is closed")
+    priority_ratio: int = Field(3, ge=0, le=20, description=(
+        "after a priority or appointment ticket, this many normal tickets are called "
+        "(when they wait) before the next priority one; 0 = priority always first"))
+    appointment_early_min: int = Field(30, ge=0, le=240, description="check-in opens this early")
+    appointment_late_min: int = Field(15, ge=0, le=240, description="check-in closes this late")
+    max_recalls: int = Field(2, ge=0, le=9, description="recalls allowed after the first call")
+    no_show: Literal["drop", "requeue"] = Field("requeue", description="过号: void, or back in line")
+    requeue_back: int = Field(3, ge=0, le=50, description="places back a no-show is requeued")
+    requeue_max: int = Field(1, ge=0, le=5, description="how often a ticket may be requeued")
+    default_service_min: float = Field(6.0, gt=0, le=120,
+                                       description="assumed service time until there is history")
+
+
 class Service(Strict):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,15}$", description="e.g. 'BDC'")
     prefix: str = Field(pattern=r"^[A-Z]{1,2}$", description="ticket prefix, e.g. 'A' → A001")
@@ -88,6 +109,8 @@ class Service(Strict):
     name_en: str = Field(min_length=1)
     daily_quota: int = Field(0, ge=0, description="tickets per day; 0 = no limit")
     priority_classes: list[PriorityClass] = list(PRIORITY_CLASSES)
+    number_digits: int = Field(3, ge=2, le=5, description="A001 has 3")
+    rules: QueueRules = QueueRules()
 
 
 class Window(Strict):
@@ -95,6 +118,8 @@ class Window(Strict):
     name_zh: str | None = None
     name_en: str | None = None
     services: list[str] = Field(min_length=1, description="service codes, in calling order")
+    call_order: Literal["longest_wait", "service_order"] = Field(
+        "longest_wait", description="next ticket: longest waiting of all, or first service first")
     keypad: str | None = None
     display: str | None = None
     rating: str | None = None
@@ -197,6 +222,12 @@ class Locker(Strict):
     compartments: list[CompartmentGroup] = Field(min_length=1)
 
 
+class Clerk(Strict):
+    id: str = Field(pattern=r"^[0-9A-Za-z]{1,16}$", description="the number typed at login")
+    name_zh: str = Field(min_length=1)
+    name_en: str | None = None
+
+
 class Tls(Strict):
     ca: Path
     cert: Path | None = None
@@ -220,6 +251,7 @@ class HallConfig(Strict):
     windows: list[Window] = []
     devices: dict[DEVICE_ID, Device] = {}
     lockers: list[Locker] = []
+    clerks: list[Clerk] = Field([], description="if listed, only these may log in at a window")
 
     # Set by the loader: where this config came from, for relative paths.
     _source: Path | None = PrivateAttr(None)

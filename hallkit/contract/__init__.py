@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from hallkit.contract import hall
+from hallkit.contract import hall, queue
 from hallkit.contract.envelope import Availability, Event, Reply, Request, Status
 
 # Who may send a command. "daemon" is any hallkit daemon; "ops" is hallctl and
@@ -26,13 +26,15 @@ class Command:
     reply: type[BaseModel]
     senders: tuple[str, ...]
     summary: str
+    readonly: bool = False  # a query: answered, never stored for replay
 
 
 @dataclass(frozen=True)
 class StateTopic:
-    component: str
+    component: str  # the daemon that publishes it
     payload: type[BaseModel]
     summary: str
+    topic: str = ""  # when not the daemon's own …/main/state
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class EventTopic:
 
 
 EVERYONE = ROLES
+CLERK = ("console", "ops", "daemon")  # soft consoles, hallctl, and the keypad daemon
 
 COMMANDS: tuple[Command, ...] = (
     Command("hall", "ping", hall.Ping, hall.Pong, EVERYONE,
@@ -52,20 +55,68 @@ COMMANDS: tuple[Command, ...] = (
             "Add a notice to the hall board (公告)."),
     Command("hall", "notice-remove", hall.NoticeRemove, hall.NoticeRemoved, ("ops", "daemon"),
             "Take a notice down."),
+    *(Command("queue", action, req, rep, senders, summary) for action, req, rep, senders, summary in (
+        ("issue", queue.Issue, queue.TicketIssued, ("kiosk", "console", "ops"),
+         "Take a ticket. Refusals: `closed`, `sold_out`, `duplicate` (one open ticket per ID "
+         "number, service and day), `unknown_service`."),
+        ("check-in", queue.CheckIn, queue.TicketIssued, ("kiosk", "console", "ops"),
+         "Check in with an appointment code within its window (default 30 min before to 15 min "
+         "after the slot); the ticket goes to the priority lane. Refusals: `not_found`, "
+         "`too_early`, `too_late`, `duplicate`."),
+        ("appointment-add", queue.AppointmentAdd, queue.Booked, ("ops", "daemon"),
+         "Register an appointment (from the booking platform)."),
+        ("call-next", queue.WindowRef, queue.Called, CLERK,
+         "Call the next ticket for the window; ends the ticket it was serving. Refusals: "
+         "`no_ticket` (nobody waiting), `not_logged_in`, `paused`."),
+        ("call-number", queue.CallNumber, queue.Called, CLERK,
+         "Call a given waiting or passed (过号) ticket of a service the window serves."),
+        ("recall", queue.WindowRef, queue.Called, CLERK,
+         "Call the current ticket again (`recall_limit` after max_recalls)."),
+        ("no-show", queue.WindowRef, queue.NoShowDone, CLERK,
+         "过号: the citizen did not come; dropped or requeued by the service's rule."),
+        ("transfer", queue.Transfer, queue.Transferred, CLERK,
+         "Send the current ticket to another service or window; it keeps its take time."),
+        ("hold", queue.WindowRef, queue.TicketAtWindow, CLERK,
+         "挂起: park the current ticket at this window (citizen fetching a paper)."),
+        ("resume", queue.Resume, queue.Called, CLERK, "Serve a held ticket again."),
+        ("end", queue.WindowRef, queue.Ended, CLERK, "Service done; starts the rating."),
+        ("pause", queue.Pause, queue.WindowStatus, CLERK,
+         "Pause or resume the window (toggles when `paused` is omitted)."),
+        ("login", queue.Login, queue.WindowStatus, CLERK,
+         "Clerk login; logs the clerk out of any other window."),
+        ("logout", queue.WindowRef, queue.WindowStatus, CLERK, "Clerk logout; the window closes."),
+        ("cancel", queue.TicketRef, queue.Cancelled, ("kiosk", "console", "ops"),
+         "Cancel a waiting or held ticket."),
+    )),
+    Command("queue", "ticket", queue.TicketRef, queue.TicketStatus, EVERYONE,
+            "A ticket's status (for its QR code and the kiosk).", readonly=True),
+    Command("queue", "window-next", queue.WindowNext, queue.WindowQueue, ("console", "ops", "daemon"),
+            "The next tickets a window would call, for the clerk console.", readonly=True),
 )
 
 STATES: tuple[StateTopic, ...] = (
     StateTopic("hall", hall.HallState, "The hall's services, windows and notices, for UIs."),
+    StateTopic("queue", queue.QueueState, "Waiting counts, quota left and estimated wait per service."),
+    StateTopic("queue", queue.WindowState, "What a window is doing: closed, idle, serving (which "
+               "ticket), paused; its held tickets and how many it could call.",
+               "hall/<hall>/window/<number>/state"),
 )
 
-EVENTS: tuple[EventTopic, ...] = ()
+EVENTS: tuple[EventTopic, ...] = (
+    EventTopic("queue", "issued", queue.IssuedEvent, "A ticket was taken (the printer prints it)."),
+    EventTopic("queue", "called", queue.CalledEvent,
+               "A ticket is called to a window: displays, the hall board and voice react to it."),
+    EventTopic("queue", "ended", queue.EndedEvent, "Service ended at a window (rating starts)."),
+    EventTopic("queue", "no-show", queue.TicketEvent, "过号: `detail` is requeued or dropped."),
+    EventTopic("queue", "transferred", queue.TicketEvent, "`detail` names the new service or window."),
+)
 
 # The daemons that exist, in start order.
-DAEMONS: tuple[str, ...] = ("hall",)
+DAEMONS: tuple[str, ...] = ("hall", "queue")
 
-# Which daemon drives each kind of wired device and publishes its topics
-# (hall/<hall>/<kind>/<device-id>/…). Filled in as those daemons land.
-DEVICE_OWNERS: dict[str, str] = {}
+# Topic components published by a daemon besides its own: device kinds it drives
+# (hall/<hall>/<kind>/<device-id>/…) and entities it owns (windows).
+TOPIC_OWNERS: dict[str, str] = {"window": "queue"}
 
 # Config device kinds that are MQTT clients of their own, with their sender role.
 CLIENT_ROLES: dict[str, str] = {

@@ -94,7 +94,8 @@ def render() -> str:
     for daemon in DAEMONS:
         out.append(f"## {daemon} daemon (`hall/<hall>/{daemon}/main/…`)\n")
         for state in (s for s in STATES if s.component == daemon):
-            out.append(f"### state (retained)\n\n{state.summary}\n\n{fields(state.payload)}")
+            where = f"`{state.topic}`" if state.topic else "state"
+            out.append(f"### {where} (retained)\n\n{state.summary}\n\n{fields(state.payload)}")
         for ev in (e for e in EVENTS if e.component == daemon):
             out.append(f"### event/{ev.name}\n\n{ev.summary}\n\n`data`:\n\n{fields(ev.payload)}")
         for cmd in (c for c in COMMANDS if c.component == daemon):

@@ -71,13 +71,15 @@ class CommandContext:
 
 class Dispatcher:
     def __init__(self, component: str, topics: Topics, handlers: dict[str, Callable],
-                 store: Store, bus: BusClient, clock: Clock) -> None:
+                 store: Store, bus: BusClient, clock: Clock,
+                 after_batch: Callable[[], None] | None = None) -> None:
         self.component = component
         self.topics = topics
         self.handlers = handlers
         self.store = store
         self.bus = bus
         self.clock = clock
+        self.after_batch = after_batch  # e.g. publish the state the batch changed, once
         self.inbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
         self._busy_since: float | None = None  # when the batch in hand was started
 
@@ -109,6 +111,11 @@ class Dispatcher:
             out = [m for topic, payload in batch for m in self._unavailable(topic, payload)]
         for topic, payload, retain in out:
             self.bus.publish(topic, payload, retain=retain)
+        if self.after_batch:
+            try:
+                self.after_batch()
+            except Exception:
+                log.exception("publishing state after a batch failed")
 
     def _one(self, topic: str, payload: bytes) -> list[tuple[str, bytes, bool]]:
         parts = split(topic)
@@ -156,11 +163,13 @@ class Dispatcher:
                 result = handler(args, ctx)
                 data = _result_data(spec, result)
                 reply = answer("ok", data)
-                self._remember(request, spec.action, reply[1], now)
+                if not spec.readonly:
+                    self._remember(request, spec.action, reply[1], now)
             return [reply, *ctx.outbox]
         except CommandError as exc:
             reply = answer("error", error=exc.body)
-            self._remember(request, spec.action, reply[1], now)
+            if not spec.readonly:
+                self._remember(request, spec.action, reply[1], now)
             return [reply]
         except Exception:
             log.exception("%s %s failed", spec.action, request.id)

@@ -55,7 +55,8 @@ class Daemon:
         handlers = {fn.hallkit_action: fn for fn in
                     (getattr(self, n) for n in dir(type(self)))
                     if callable(fn) and hasattr(fn, "hallkit_action")}
-        self.commands = Dispatcher(self.name, self.topics, handlers, self.store, self.bus, clock)
+        self.commands = Dispatcher(self.name, self.topics, handlers, self.store, self.bus, clock,
+                                   after_batch=self.after_batch)
         self.bus.subscribe(self.topics.cmd("+"), self.commands.on_message)
         self.bus.on_connect(self._republish)
         self.started_at = clock.time()
@@ -72,6 +73,9 @@ class Daemon:
     def retained_state(self) -> BaseModel | None:
         """The current retained state, republished after every reconnect."""
         return None
+
+    def after_batch(self) -> None:
+        """Called once after each batch of commands is committed and answered."""
 
     # -- helpers ----------------------------------------------------------------
     def publish_state(self) -> None:

@@ -1,0 +1,135 @@
+"""What the queue engine's parts share: config lookups, reading rows, figures.
+
+Each operation runs inside the caller's transaction, raises ``CommandError`` to
+refuse (changing nothing), and records what else must happen (events, state
+to republish) in an ``Effects``. The bus glue is in daemon.py; the rules are here
+and in tickets.py / windows.py, so tests can drive them without a broker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from hallkit.clock import Clock
+from hallkit.config.issues import closest
+from hallkit.config.model import HallConfig
+from hallkit.daemons.queue import estimate
+from hallkit.daemons.queue.day import business_day
+from hallkit.runtime.commands import CommandError
+
+
+@dataclass
+class Effects:
+    """What an operation causes besides its answer."""
+
+    events: list[tuple[str, BaseModel]] = field(default_factory=list)
+    windows: set[int] = field(default_factory=set)
+    services: bool = False
+
+    def event(self, name: str, payload: BaseModel) -> None:
+        self.events.append((name, payload))
+
+
+class EngineBase:
+    def __init__(self, cfg: HallConfig, conn: sqlite3.Connection, clock: Clock, pepper: bytes):
+        self.cfg = cfg
+        self.conn = conn
+        self.clock = clock
+        self.pepper = pepper
+        self.tz = ZoneInfo(cfg.hall.timezone)
+        self.services = {s.code: s for s in cfg.services}
+        self.windows = {w.number: w for w in cfg.windows}
+        self.clerks = {c.id: c for c in cfg.clerks}
+        for number in self.windows:
+            conn.execute("INSERT OR IGNORE INTO windows (number) VALUES (?)", (number,))
+        for code, svc in self.services.items():
+            conn.execute("INSERT OR IGNORE INTO lanes VALUES (?, ?)", (code, svc.rules.priority_ratio))
+
+    # -- reading ----------------------------------------------------------------
+    def one(self, sql: str, args=()) -> sqlite3.Row | None:
+        cur = self.conn.cursor()
+        cur.row_factory = sqlite3.Row
+        return cur.execute(sql, args).fetchone()
+
+    def all(self, sql: str, args=()) -> list[sqlite3.Row]:
+        cur = self.conn.cursor()
+        cur.row_factory = sqlite3.Row
+        return cur.execute(sql, args).fetchall()
+
+    def day(self, now: float) -> str:
+        return business_day(datetime.fromtimestamp(now, self.tz), self.cfg.hall.day_starts_at).isoformat()
+
+    def service(self, code: str, field_name: str = "data.service"):
+        svc = self.services.get(code)
+        if svc is None:
+            near = closest(code, self.services)
+            hint = f" (did you mean {near}?)" if near else ""
+            raise CommandError("unknown_service", f"no service {code!r} in this hall{hint}", field_name)
+        return svc
+
+    def window_cfg(self, number: int, field_name: str = "data.window"):
+        w = self.windows.get(number)
+        if w is None:
+            raise CommandError("unknown_window", f"no window {number} in this hall", field_name)
+        return w
+
+    def window_row(self, number: int) -> sqlite3.Row:
+        self.window_cfg(number)
+        return self.one("SELECT * FROM windows WHERE number = ?", (number,))
+
+    def ticket_by_number(self, number: str, day: str) -> sqlite3.Row | None:
+        return self.one("SELECT * FROM tickets WHERE day = ? AND number = ?", (day, number))
+
+    def hash(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return hmac.new(self.pepper, value.encode(), hashlib.sha256).hexdigest()
+
+    # -- writing ----------------------------------------------------------------
+    def log(self, ticket: int, action: str, now: float, window: int | None = None,
+            clerk: str | None = None, detail: str | None = None) -> None:
+        self.conn.execute("INSERT INTO ticket_log (ticket, at, action, window, clerk, detail)"
+                          " VALUES (?, ?, ?, ?, ?, ?)", (ticket, now, action, window, clerk, detail))
+
+    # -- figures ------------------------------------------------------------------
+    def open_windows(self) -> list[int]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT number FROM windows WHERE clerk IS NOT NULL AND paused = 0")]
+
+    def capacity(self, service: str) -> tuple[float, bool]:
+        """Open capacity for a service, and whether one of those windows is idle now."""
+        cap, idle = 0.0, False
+        for row in self.all("SELECT number, ticket FROM windows WHERE clerk IS NOT NULL AND paused = 0"):
+            w = self.windows.get(row["number"])
+            if w and service in w.services:
+                cap += 1 / len(w.services)
+                idle = idle or row["ticket"] is None
+        return cap, idle
+
+    def estimate(self, service: str, ahead: int, now: float) -> float | None:
+        svc = self.services[service]
+        t = estimate.service_time(self.conn, service, svc.rules.default_service_min * 60, now)
+        cap, idle = self.capacity(service)
+        return estimate.wait_s(ahead, t, cap, idle)
+
+    def ahead_of(self, ticket: sqlite3.Row) -> int:
+        """Waiting tickets of its service that will be called before it."""
+        if ticket["target_window"] is not None:
+            return self.conn.execute(
+                "SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting'"
+                " AND target_window = ? AND queue_key < ?",
+                (ticket["day"], ticket["target_window"], ticket["queue_key"])).fetchone()[0]
+        lane_rule = ("lane < 2 AND queue_key < ?" if ticket["lane"] < 2
+                     else "(lane < 2 OR queue_key < ?)")
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND service = ?"
+            f" AND target_window IS NULL AND id != ? AND {lane_rule}",
+            (ticket["day"], ticket["service"], ticket["id"], ticket["queue_key"])).fetchone()[0]
+

@@ -1,0 +1,55 @@
+"""The queue daemon's SQLite schema."""
+
+from hallkit.store import Migration
+
+MIGRATIONS = (
+    Migration(1, "tickets, windows, appointments", """
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            ticket_id TEXT NOT NULL UNIQUE,          -- public id, in the ticket's QR code
+            day TEXT NOT NULL,                       -- business day, YYYY-MM-DD
+            service TEXT NOT NULL,                   -- current service (a transfer changes it)
+            origin_service TEXT NOT NULL,            -- the service it was issued for (quota)
+            number TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN
+                ('waiting', 'called', 'held', 'done', 'no_show', 'cancelled', 'expired')),
+            lane INTEGER NOT NULL CHECK (lane IN (0, 1, 2)),  -- 0 appointment, 1 priority, 2 normal
+            priority_class TEXT,
+            appointment TEXT,
+            taken_at REAL NOT NULL,
+            queue_key REAL NOT NULL,                 -- place in line (taken_at unless requeued)
+            window INTEGER,                          -- where it is (or was last) called or held
+            target_window INTEGER,                   -- transferred to this window only
+            called_at REAL,
+            ended_at REAL,
+            recalls INTEGER NOT NULL DEFAULT 0,
+            requeues INTEGER NOT NULL DEFAULT 0,
+            clerk TEXT,
+            kiosk TEXT,
+            id_hash TEXT, id_masked TEXT, phone_hash TEXT, phone_masked TEXT,
+            UNIQUE (day, number)
+        );
+        CREATE INDEX tickets_line ON tickets(day, state, service, lane, queue_key);
+        CREATE INDEX tickets_quota ON tickets(day, origin_service, taken_at);
+        CREATE INDEX tickets_served ON tickets(service, ended_at) WHERE state = 'done';
+        CREATE INDEX tickets_person ON tickets(day, id_hash) WHERE id_hash IS NOT NULL;
+        CREATE TABLE counters (
+            day TEXT NOT NULL, service TEXT NOT NULL, last INTEGER NOT NULL,
+            PRIMARY KEY (day, service));
+        CREATE TABLE windows (
+            number INTEGER PRIMARY KEY,
+            clerk TEXT,
+            paused INTEGER NOT NULL DEFAULT 0,
+            ticket INTEGER REFERENCES tickets(id));
+        CREATE TABLE lanes (service TEXT PRIMARY KEY, normal_since_priority INTEGER NOT NULL);
+        CREATE TABLE appointments (
+            code TEXT PRIMARY KEY, service TEXT NOT NULL, start REAL NOT NULL,
+            id_hash TEXT, id_masked TEXT, phone_hash TEXT, phone_masked TEXT,
+            ticket INTEGER REFERENCES tickets(id), created_at REAL NOT NULL);
+        CREATE TABLE ticket_log (
+            id INTEGER PRIMARY KEY, ticket INTEGER NOT NULL REFERENCES tickets(id),
+            at REAL NOT NULL, action TEXT NOT NULL, window INTEGER, clerk TEXT, detail TEXT);
+        CREATE INDEX ticket_log_ticket ON ticket_log(ticket);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """),
+)

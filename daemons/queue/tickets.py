@@ -1,0 +1,192 @@
+"""Taking, checking in, cancelling and looking up tickets; the daily rollover."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from hallkit.contract import queue as q
+from hallkit.daemons.queue.base import Effects, EngineBase
+from hallkit.daemons.queue.day import at_time
+from hallkit.privacy import mask_id, mask_phone
+from hallkit.runtime.commands import CommandError
+from hallkit.runtime.hours import is_open
+
+LANE_APPOINTMENT, LANE_PRIORITY, LANE_NORMAL = 0, 1, 2
+
+
+class TicketOps(EngineBase):
+    def rollover(self, now: float, fx: Effects) -> bool:
+        """Start a new business day: leftovers expire, windows close. True if it rolled."""
+        today = self.day(now)
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'day'").fetchone()
+        if row and row[0] == today:
+            return False
+        left = self.all("SELECT id FROM tickets WHERE day < ? AND state IN ('waiting','called','held')",
+                        (today,))
+        for t in left:
+            self.log(t["id"], "expired", now)
+        self.conn.execute("UPDATE tickets SET state = 'expired' WHERE day < ?"
+                          " AND state IN ('waiting', 'called', 'held')", (today,))
+        self.conn.execute("UPDATE windows SET clerk = NULL, paused = 0, ticket = NULL")
+        for code, svc in self.services.items():
+            self.conn.execute("UPDATE lanes SET normal_since_priority = ? WHERE service = ?",
+                              (svc.rules.priority_ratio, code))
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('day', ?)", (today,))
+        fx.services = True
+        fx.windows.update(self.windows)
+        return True
+
+    # -- issue ----------------------------------------------------------------------
+    def issue(self, req: q.Issue, now: float, fx: Effects, *, lane: int | None = None,
+              appointment: str | None = None) -> q.TicketIssued:
+        svc = self.service(req.service)
+        rules = svc.rules
+        if not rules.open_outside_hours and not is_open(self.cfg.hall.opening_hours,
+                                                        datetime.fromtimestamp(now, self.tz)):
+            raise CommandError("closed", f"{svc.name_zh}现在不办理业务 / {svc.name_en} is closed now; "
+                               "see the opening hours")
+        day = self.day(now)
+        self._check_quota(svc, day, now)
+        id_hash, phone_hash = self.hash(req.id_number), self.hash(req.phone)
+        if id_hash and rules.one_ticket_per_id:
+            held = self.one("SELECT number FROM tickets WHERE day = ? AND id_hash = ?"
+                            " AND origin_service = ? AND state IN ('waiting', 'called', 'held')",
+                            (day, id_hash, svc.code))
+            if held:
+                raise CommandError("duplicate", f"您已取{svc.name_zh}号 {held['number']} / you already "
+                                   f"hold ticket {held['number']} for {svc.name_en}", "data.id_number")
+        if lane is None:
+            lane = LANE_PRIORITY if req.priority_class else LANE_NORMAL
+        if req.priority_class and req.priority_class not in svc.priority_classes:
+            raise CommandError("bad_request", f"{svc.name_en} has no priority class "
+                               f"{req.priority_class!r}", "data.priority_class")
+        seq = self._next_seq(day, svc.code)
+        number = f"{svc.prefix}{seq:0{svc.number_digits}d}"
+        ticket_id = secrets.token_hex(8)
+        cur = self.conn.execute(
+            "INSERT INTO tickets (ticket_id, day, service, origin_service, number, state, lane,"
+            " priority_class, appointment, taken_at, queue_key, kiosk, id_hash, id_masked,"
+            " phone_hash, phone_masked) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (ticket_id, day, svc.code, svc.code, number, lane, req.priority_class, appointment, now,
+             now, req.kiosk, id_hash, req.id_number and mask_id(req.id_number), phone_hash,
+             req.phone and mask_phone(req.phone)))
+        self.log(cur.lastrowid, "issued", now, detail=req.kiosk)
+        ticket = self.one("SELECT * FROM tickets WHERE id = ?", (cur.lastrowid,))
+        ahead = self.ahead_of(ticket)
+        issued = q.TicketIssued(
+            ticket_id=ticket_id, number=number, service=svc.code, service_name_zh=svc.name_zh,
+            service_name_en=svc.name_en, day=day, taken_at=now, ahead=ahead,
+            est_wait_s=self.estimate(svc.code, ahead, now), priority_class=req.priority_class,
+            appointment=appointment is not None, id_masked=ticket["id_masked"],
+            phone_masked=ticket["phone_masked"])
+        fx.event("issued", q.IssuedEvent(**issued.model_dump(), kiosk=req.kiosk))
+        fx.services = True
+        fx.windows.update(w for w, cfg in self.windows.items() if svc.code in cfg.services)
+        return issued
+
+    def _next_seq(self, day: str, service: str) -> int:
+        row = self.conn.execute("SELECT last FROM counters WHERE day = ? AND service = ?",
+                                (day, service)).fetchone()
+        seq = (row[0] if row else 0) + 1
+        self.conn.execute("INSERT OR REPLACE INTO counters VALUES (?, ?, ?)", (day, service, seq))
+        return seq
+
+    def _check_quota(self, svc, day: str, now: float) -> None:
+        issued = self.conn.execute("SELECT last FROM counters WHERE day = ? AND service = ?",
+                                   (day, svc.code)).fetchone()
+        issued = issued[0] if issued else 0
+        sold_out = CommandError("sold_out", f"今日{svc.name_zh}号已取完 / today's tickets for "
+                                f"{svc.name_en} are all taken", "data.service")
+        if svc.daily_quota and issued >= svc.daily_quota:
+            raise sold_out
+        rules = svc.rules
+        if not (rules.quota_am or rules.quota_pm):
+            return
+        noon = at_time(date.fromisoformat(day), self.cfg.hall.noon, self.cfg.hall.day_starts_at, self.tz)
+        morning = now < noon
+        limit = rules.quota_am if morning else rules.quota_pm
+        if not limit:
+            return
+        count = self.conn.execute(
+            "SELECT COUNT(*) FROM tickets WHERE day = ? AND origin_service = ? AND taken_at "
+            + ("< ?" if morning else ">= ?"), (day, svc.code, noon)).fetchone()[0]
+        if count >= limit:
+            half = ("上午", "this morning") if morning else ("下午", "this afternoon")
+            raise CommandError("sold_out", f"{half[0]}{svc.name_zh}号已取完 / {svc.name_en} tickets "
+                               f"for {half[1]} are all taken", "data.service")
+
+    # -- appointments ---------------------------------------------------------------
+    def add_appointment(self, req: q.AppointmentAdd, now: float, fx: Effects) -> q.Booked:
+        self.service(req.service)
+        if self.one("SELECT code FROM appointments WHERE code = ?", (req.code,)):
+            raise CommandError("duplicate", f"appointment {req.code} exists already", "data.code")
+        self.conn.execute(
+            "INSERT INTO appointments VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+            (req.code, req.service, req.start, self.hash(req.id_number),
+             req.id_number and mask_id(req.id_number), self.hash(req.phone),
+             req.phone and mask_phone(req.phone), now))
+        return q.Booked(code=req.code)
+
+    def check_in(self, req: q.CheckIn, now: float, fx: Effects) -> q.TicketIssued:
+        appt = self.one("SELECT * FROM appointments WHERE code = ?", (req.code,))
+        if appt is None:
+            raise CommandError("not_found", "没有这个预约码 / no appointment with this code", "data.code")
+        if appt["ticket"] is not None:
+            t = self.one("SELECT number FROM tickets WHERE id = ?", (appt["ticket"],))
+            raise CommandError("duplicate", f"已签到，号码 {t['number']} / already checked in as "
+                               f"{t['number']}", "data.code")
+        rules = self.service(appt["service"]).rules
+        opens = appt["start"] - rules.appointment_early_min * 60
+        closes = appt["start"] + rules.appointment_late_min * 60
+        fmt = lambda ts: datetime.fromtimestamp(ts, self.tz).strftime("%H:%M")  # noqa: E731
+        if now < opens:
+            raise CommandError("too_early", f"请于{fmt(opens)}后签到 / check-in opens at {fmt(opens)}",
+                               "data.code")
+        if now > closes:
+            raise CommandError("too_late", f"预约已过签到时间{fmt(closes)} / check-in closed at "
+                               f"{fmt(closes)}; please take a normal ticket", "data.code")
+        issue = q.Issue(service=appt["service"], kiosk=req.kiosk)
+        issued = self.issue(issue, now, fx, lane=LANE_APPOINTMENT, appointment=req.code)
+        ticket = self.one("SELECT id FROM tickets WHERE ticket_id = ?", (issued.ticket_id,))
+        self.conn.execute("UPDATE tickets SET id_hash = ?, id_masked = ?, phone_hash = ?,"
+                          " phone_masked = ? WHERE id = ?", (appt["id_hash"], appt["id_masked"],
+                          appt["phone_hash"], appt["phone_masked"], ticket["id"]))
+        self.conn.execute("UPDATE appointments SET ticket = ? WHERE code = ?", (ticket["id"], req.code))
+        return issued.model_copy(update={"id_masked": appt["id_masked"],
+                                         "phone_masked": appt["phone_masked"]})
+
+    # -- cancel and look up ---------------------------------------------------------------
+    def find(self, ref: q.TicketRef, now: float):
+        if ref.ticket_id:
+            t = self.one("SELECT * FROM tickets WHERE ticket_id = ?", (ref.ticket_id,))
+        else:
+            t = self.ticket_by_number(ref.number, self.day(now))
+        if t is None:
+            raise CommandError("not_found", "没有这张票 / no such ticket today",
+                               "data.ticket_id" if ref.ticket_id else "data.number")
+        return t
+
+    def cancel(self, ref: q.TicketRef, now: float, fx: Effects) -> q.Cancelled:
+        t = self.find(ref, now)
+        if t["state"] not in ("waiting", "held"):
+            raise CommandError("wrong_state", f"ticket {t['number']} is {t['state']}; only a waiting "
+                               "or held ticket can be cancelled")
+        self.conn.execute("UPDATE tickets SET state = 'cancelled', ended_at = ? WHERE id = ?",
+                          (now, t["id"]))
+        self.log(t["id"], "cancelled", now)
+        fx.services = True
+        fx.windows.update(self.windows)
+        return q.Cancelled(ticket_id=t["ticket_id"], number=t["number"])
+
+    def status(self, ref: q.TicketRef, now: float) -> q.TicketStatus:
+        t = self.find(ref, now)
+        ahead = est = None
+        if t["state"] == "waiting":
+            ahead = self.ahead_of(t)
+            est = self.estimate(t["service"], ahead, now)
+        return q.TicketStatus(
+            ticket_id=t["ticket_id"], number=t["number"], service=t["service"], state=t["state"],
+            day=t["day"], taken_at=t["taken_at"], ahead=ahead, est_wait_s=est,
+            window=t["window"] if t["state"] in ("called", "held") else None)
+

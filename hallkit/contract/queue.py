@@ -1,0 +1,271 @@
+"""The queue daemon: tickets, windows, calls.
+
+Personal data sent with ``issue`` (ID or phone number) is hashed and masked by
+the daemon on arrival; nothing it publishes carries more than the masked form.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from hallkit.config.model import PriorityClass
+from hallkit.contract.envelope import Payload
+
+TicketState = Literal["waiting", "called", "held", "done", "no_show", "cancelled", "expired"]
+WindowMode = Literal["closed", "idle", "serving", "paused"]
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def check_id_number(value: str) -> str:
+    """A resident ID number (GB 11643): 18 characters with a valid check digit."""
+    v = value.strip().upper()
+    if len(v) != 18 or not v[:17].isdigit() or v[17] not in "0123456789X":
+        raise ValueError("an ID number has 17 digits and a check digit (0-9 or X)")
+    if _ID_CHECK[sum(int(d) * w for d, w in zip(v[:17], _ID_WEIGHTS, strict=True)) % 11] != v[17]:
+        raise ValueError("the ID number's check digit is wrong; please check the number")
+    return v
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WindowRef(_Model):
+    window: int = Field(ge=1, le=999)
+
+
+# -- requests ------------------------------------------------------------------
+class Issue(_Model):
+    service: str = Field(description="service code, e.g. 'BDC'")
+    kiosk: str | None = Field(None, description="device id of the kiosk that prints the ticket")
+    priority_class: PriorityClass | None = None
+    id_number: str | None = Field(None, description="resident ID; only its hash and mask are kept")
+    phone: str | None = Field(None, description="mobile number; only its hash and mask are kept")
+
+    _id = field_validator("id_number")(lambda cls, v: v and check_id_number(v))
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, v: str | None) -> str | None:
+        if v is not None and not (len(v) == 11 and v.isdigit() and v[0] == "1" and v[1] in "3456789"):
+            raise ValueError("a mobile number has 11 digits and starts with 13…19")
+        return v
+
+
+class CheckIn(_Model):
+    code: str = Field(min_length=4, max_length=32, description="appointment code (预约码)")
+    kiosk: str | None = None
+
+
+class AppointmentAdd(_Model):
+    code: str = Field(min_length=4, max_length=32, pattern=r"^[0-9A-Za-z-]+$")
+    service: str
+    start: float = Field(description="slot start, epoch seconds")
+    id_number: str | None = None
+    phone: str | None = None
+
+    _id = field_validator("id_number")(lambda cls, v: v and check_id_number(v))
+
+
+class CallNumber(WindowRef):
+    number: str = Field(pattern=r"^[A-Z]{1,2}\d{2,5}$", description="e.g. 'A012'")
+
+
+class Transfer(WindowRef):
+    to_service: str | None = None
+    to_window: int | None = Field(None, ge=1, le=999)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Transfer:
+        if (self.to_service is None) == (self.to_window is None):
+            raise ValueError("give exactly one of to_service and to_window")
+        return self
+
+
+class Resume(WindowRef):
+    number: str = Field(pattern=r"^[A-Z]{1,2}\d{2,5}$")
+
+
+class Pause(WindowRef):
+    paused: bool | None = Field(None, description="omit to toggle")
+
+
+class Login(WindowRef):
+    clerk: str = Field(pattern=r"^[0-9A-Za-z]{1,16}$")
+
+
+class TicketRef(_Model):
+    ticket_id: str | None = Field(None, description="the id printed in the ticket's QR code")
+    number: str | None = Field(None, pattern=r"^[A-Z]{1,2}\d{2,5}$", description="today's number")
+
+    @model_validator(mode="after")
+    def _one(self) -> TicketRef:
+        if (self.ticket_id is None) == (self.number is None):
+            raise ValueError("give exactly one of ticket_id and number")
+        return self
+
+
+class WindowNext(WindowRef):
+    limit: int = Field(5, ge=1, le=50)
+
+
+# -- replies -------------------------------------------------------------------
+class TicketIssued(_Model):
+    ticket_id: str
+    number: str
+    service: str
+    service_name_zh: str
+    service_name_en: str
+    day: str
+    taken_at: float
+    ahead: int = Field(description="people waiting before this ticket")
+    est_wait_s: float | None = Field(None, description="estimated wait; null when no window is open")
+    priority_class: PriorityClass | None = None
+    appointment: bool = False
+    id_masked: str | None = None
+    phone_masked: str | None = None
+
+
+class Called(_Model):
+    ticket_id: str
+    number: str
+    service: str
+    window: int
+    recall: int = Field(0, description="0 for the first call, then 1, 2, …")
+    ended: str | None = Field(None, description="the ticket this call ended at the window, if any")
+
+
+class NoShowDone(_Model):
+    ticket_id: str
+    number: str
+    outcome: Literal["requeued", "dropped"]
+
+
+class Transferred(_Model):
+    ticket_id: str
+    number: str
+    service: str
+    target_window: int | None = None
+
+
+class TicketAtWindow(_Model):
+    ticket_id: str
+    number: str
+
+
+class Ended(TicketAtWindow):
+    served_s: float
+
+
+class WindowStatus(_Model):
+    window: int
+    state: WindowMode
+    clerk: str | None = None
+
+
+class TicketStatus(_Model):
+    ticket_id: str
+    number: str
+    service: str
+    state: TicketState
+    day: str
+    taken_at: float
+    ahead: int | None = Field(None, description="while waiting: people before it")
+    est_wait_s: float | None = None
+    window: int | None = Field(None, description="while called or held: where")
+
+
+class NextTicket(_Model):
+    number: str
+    service: str
+    waited_s: float
+    priority: bool
+    appointment: bool
+
+
+class WindowQueue(_Model):
+    window: int
+    waiting: int
+    tickets: list[NextTicket]
+
+
+class Cancelled(TicketAtWindow):
+    pass
+
+
+class Booked(_Model):
+    code: str
+
+
+# -- retained state and events ------------------------------------------------------
+class ServiceQueue(_Model):
+    code: str
+    waiting: int
+    priority_waiting: int
+    issued: int
+    quota_left: int | None = Field(None, description="null: no quota")
+    est_wait_s: float | None = Field(None, description="for a ticket taken now")
+    windows_open: int
+
+
+class QueueState(Payload):
+    """Retained at ``hall/<hall>/queue/main/state``."""
+
+    day: str
+    services: list[ServiceQueue]
+
+
+class CurrentTicket(_Model):
+    ticket_id: str
+    number: str
+    service: str
+    called_at: float
+    recall: int
+
+
+class WindowState(Payload):
+    """Retained at ``hall/<hall>/window/<number>/state``, published by the queue daemon."""
+
+    window: int
+    state: WindowMode
+    clerk: str | None = None
+    clerk_name: str | None = None
+    ticket: CurrentTicket | None = None
+    held: list[str] = Field(default_factory=list)
+    waiting: int = Field(description="tickets this window could call now")
+
+
+class CalledEvent(_Model):
+    ticket_id: str
+    number: str
+    service: str
+    window: int
+    window_label_zh: str
+    window_label_en: str
+    recall: int
+
+
+class IssuedEvent(TicketIssued):
+    kiosk: str | None = None
+
+
+class EndedEvent(_Model):
+    ticket_id: str
+    number: str
+    service: str
+    window: int
+    clerk: str | None
+    served_s: float
+    waited_s: float
+
+
+class TicketEvent(_Model):
+    ticket_id: str
+    number: str
+    service: str
+    window: int | None = None
+    detail: str | None = None
