@@ -31,6 +31,7 @@ MIGRATIONS = (
         );
         CREATE INDEX tickets_line ON tickets(day, state, service, lane, queue_key);
         CREATE INDEX tickets_quota ON tickets(day, origin_service, taken_at);
+        CREATE INDEX tickets_key ON tickets(day, queue_key);
         CREATE INDEX tickets_served ON tickets(service, ended_at) WHERE state = 'done';
         CREATE INDEX tickets_person ON tickets(day, id_hash) WHERE id_hash IS NOT NULL;
         CREATE TABLE counters (

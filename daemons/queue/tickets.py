@@ -64,12 +64,13 @@ class TicketOps(EngineBase):
         seq = self._next_seq(day, svc.code)
         number = f"{svc.prefix}{seq:0{svc.number_digits}d}"
         ticket_id = secrets.token_hex(8)
+        key = self._line_key(day, now)
         cur = self.conn.execute(
             "INSERT INTO tickets (ticket_id, day, service, origin_service, number, state, lane,"
             " priority_class, appointment, taken_at, queue_key, kiosk, id_hash, id_masked,"
             " phone_hash, phone_masked) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (ticket_id, day, svc.code, svc.code, number, lane, req.priority_class, appointment, now,
-             now, req.kiosk, id_hash, req.id_number and mask_id(req.id_number), phone_hash,
+             key, req.kiosk, id_hash, req.id_number and mask_id(req.id_number), phone_hash,
              req.phone and mask_phone(req.phone)))
         self.log(cur.lastrowid, "issued", now, detail=req.kiosk)
         ticket = self.one("SELECT * FROM tickets WHERE id = ?", (cur.lastrowid,))
@@ -84,6 +85,13 @@ class TicketOps(EngineBase):
         fx.services = True
         fx.windows.update(w for w, cfg in self.windows.items() if svc.code in cfg.services)
         return issued
+
+    def _line_key(self, day: str, now: float) -> float:
+        """The take time, nudged to be 1 ms after the day's last one: places in line are
+        distinct, so a requeue or a count of people ahead never ties."""
+        last = self.conn.execute("SELECT MAX(queue_key) FROM tickets WHERE day = ?",
+                                 (day,)).fetchone()[0]
+        return now if last is None or now >= last + 0.001 else last + 0.001
 
     def _next_seq(self, day: str, service: str) -> int:
         row = self.conn.execute("SELECT last FROM counters WHERE day = ? AND service = ?",
