@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import small_hall
 from hallkit.clock import ManualClock
 from hallkit.config.load import check_text
 from hallkit.contract import queue as q
@@ -12,6 +11,8 @@ from hallkit.daemons.queue.engine import Effects, QueueEngine
 from hallkit.daemons.queue.schema import MIGRATIONS
 from hallkit.runtime.commands import CommandError
 from hallkit.store import Store
+
+from conftest import small_hall
 
 MONDAY_9 = datetime(2026, 11, 23, 9, 0)  # a Monday, inside opening hours
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from queue_kit import MONDAY_9, Kit, hall_text
 
 from hallkit.contract import queue as q
-from queue_kit import MONDAY_9, Kit, hall_text
 
 ID_A = "11010519491231002X"
 ID_B = "440524188001010014"
@@ -246,7 +246,7 @@ def test_end_service_reports_times_for_the_rating(kit):
     kit.call(1)
     kit.clock.advance(300)
     assert kit.ok("end", 1).served_s == 300
-    ended = [e for name, e in kit.events if name == "ended"][0]
+    ended = next(e for name, e in kit.events if name == "ended")
     assert (ended.window, ended.clerk, ended.served_s, ended.waited_s) == (1, "1001", 300, 120)
     kit.refused("no_current", "end", 1)
 

@@ -2,8 +2,9 @@
 
 import configparser
 
-from conftest import ROOT
 from hallkit.contract import DAEMONS
+
+from conftest import ROOT
 
 
 def test_template_unit_runs_any_daemon_as_notify_service():
