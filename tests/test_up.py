@@ -55,8 +55,21 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
         assert "daemon hall" in out and "online" in out
 
         rows = status(cfg_path, child_env)
+        assert {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"} == \
+            {("hall", "online"), ("queue", "online")}
         hall = next(r for r in rows if r["kind"] == "daemon" and r["id"] == "hall")
-        assert hall["state"] == "online"
+
+        # The demo hall takes and calls tickets from the shell.
+        def queue(*args):
+            return subprocess.run(hallctl_argv("queue", *args, "-c", str(cfg_path)), env=child_env,
+                                  capture_output=True, text=True, timeout=20)
+        taken = queue("take", "A")
+        assert taken.returncode == 0 and taken.stdout.startswith("A001  不动产登记"), taken
+        assert queue("call", "3").stderr.startswith("not_logged_in: 3号窗口未登录")
+        assert queue("login", "3", "1001").returncode == 0
+        assert queue("call", "3").stdout.strip() == "请 A001 号到 3号窗口办理"
+        shown = queue("show").stdout
+        assert "3       serving  1001    A001" in shown
         pid = int(hall["detail"].split()[1])
 
         # A crashed daemon is restarted by the supervisor.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
+from datetime import time
 
 from hallkit.cli.common import EX_CONFIG, add_config_arg
 from hallkit.config.load import check_file
@@ -35,7 +36,8 @@ def _hours(cfg: HallConfig) -> str:
     groups: dict[str, list[str]] = defaultdict(list)
     for day in WEEKDAYS:
         ranges = getattr(cfg.hall.opening_hours, day)
-        text = " ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in ranges) or "closed"
+        text = " ".join(f"{a:%H:%M}-{'24:00' if b == time.max else f'{b:%H:%M}'}"
+                        for a, b in ranges) or "closed"
         groups[text].append(day)
     return "; ".join(f"{','.join(days)} {text}" for text, days in groups.items())
 

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
-from hallkit.cli import broker_cmd, config_cmd, docs_cmd, run_cmd, status_cmd, up_cmd
+from hallkit.cli import broker_cmd, config_cmd, docs_cmd, queue_cmd, run_cmd, status_cmd, up_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallctl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (config_cmd, run_cmd, up_cmd, status_cmd, broker_cmd, docs_cmd):
+    for module in (config_cmd, run_cmd, up_cmd, status_cmd, queue_cmd, broker_cmd, docs_cmd):
         module.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `hallctl … | head` ends quietly
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0

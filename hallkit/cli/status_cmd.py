@@ -62,8 +62,8 @@ def table(cfg, rows: dict) -> list[tuple[str, str, str, str, str]]:
         out.append(("daemon", name, info.get("state", "missing"), _age(info.get("ts")),
                     f"pid {info['pid']}" if "pid" in info else ""))
     for (component, ident), info in sorted(rows.items()):
-        if component in DAEMONS and ident == "main":
-            continue
+        if (component in DAEMONS and ident == "main") or not ({"status", "availability"} & set(info)):
+            continue  # daemons are listed above; entities with only a state (windows) are not devices
         avail = info.get("availability") or info.get("status") or {}
         state = info.get("state", {})
         detail = state.get("status") or state.get("mode") or avail.get("reason") or ""

@@ -30,7 +30,8 @@ class Strict(BaseModel):
 
 def _parse_range(text: str) -> tuple[time, time]:
     try:
-        start, end = (time.fromisoformat(p.strip()) for p in text.split("-"))
+        start, end = (time.max if p.strip() == "24:00" else time.fromisoformat(p.strip())
+                      for p in text.split("-"))
     except ValueError:
         raise ValueError(f"{text!r} is not a time range like '08:30-12:00'") from None
     if end <= start:

@@ -128,15 +128,18 @@ class Daemon:
             await self.bus.close()
             self.store.close()
 
+    # I/O deadlines are real time (the loop's clock), not the hall's business clock.
     async def _drain(self) -> None:
         """Answer what already arrived, within the stop budget."""
-        deadline = self.clock.monotonic() + STOP_BUDGET_S / 2
-        while not self.commands.inbox.empty() and self.clock.monotonic() < deadline:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STOP_BUDGET_S / 2
+        while not self.commands.inbox.empty() and loop.time() < deadline:
             await asyncio.sleep(0.01)
 
     async def _published(self, info, timeout: float = 5.0) -> None:
-        deadline = self.clock.monotonic() + timeout
-        while not info.is_published() and self.clock.monotonic() < deadline:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not info.is_published() and loop.time() < deadline:
             await asyncio.sleep(0.005)
 
     async def _heartbeat(self) -> None:

@@ -1,0 +1,177 @@
+"""hallctl queue …: take and call tickets from a shell (clerks without hardware, tests, demos)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import uuid
+
+from hallkit.bus.client import BusError
+from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
+from hallkit.cli.ops_bus import ops_bus
+from hallkit.contract.topics import Topics
+
+EX_REFUSED = 1
+
+
+def register(sub) -> None:
+    queue = sub.add_parser("queue", help="take, call and show tickets").add_subparsers(
+        dest="queue_command", required=True, metavar="ACTION")
+
+    def cmd(name, help_text, action, build):
+        p = queue.add_parser(name, help=help_text)
+        add_config_arg(p)
+        p.set_defaults(func=run, action=action, build=build)
+        return p
+
+    p = cmd("take", "take a ticket: SERVICE is a code (BDC) or a ticket prefix (A)", "issue",
+            lambda a, cfg: {"service": _service(cfg, a.service), "priority_class": a.priority,
+                            "id_number": a.id_number, "phone": a.phone})
+    p.add_argument("service")
+    p.add_argument("--priority", choices=("elderly", "disabled", "military", "green_channel"))
+    p.add_argument("--id-number", help="resident ID (stored only hashed and masked)")
+    p.add_argument("--phone")
+    for name, action, text in (("call", "call-next", "call the next ticket to WINDOW"),
+                               ("recall", "recall", "call the current ticket again"),
+                               ("no-show", "no-show", "过号: the citizen did not come"),
+                               ("hold", "hold", "挂起: park the current ticket"),
+                               ("end", "end", "service done"),
+                               ("logout", "logout", "clerk logout")):
+        cmd(name, text, action, lambda a, cfg: {"window": a.window}).add_argument(
+            "window", type=int)
+    p = cmd("call-number", "call a given ticket to WINDOW", "call-number",
+            lambda a, cfg: {"window": a.window, "number": a.number.upper()})
+    p.add_argument("window", type=int)
+    p.add_argument("number")
+    p = cmd("resume", "serve a held ticket again", "resume",
+            lambda a, cfg: {"window": a.window, "number": a.number.upper()})
+    p.add_argument("window", type=int)
+    p.add_argument("number")
+    p = cmd("login", "clerk CLERK logs in at WINDOW", "login",
+            lambda a, cfg: {"window": a.window, "clerk": a.clerk})
+    p.add_argument("window", type=int)
+    p.add_argument("clerk")
+    p = cmd("pause", "pause or resume WINDOW (toggle)", "pause", lambda a, cfg: {"window": a.window})
+    p.add_argument("window", type=int)
+    p = cmd("transfer", "send the current ticket to another service or window", "transfer",
+            lambda a, cfg: {"window": a.window, "to_service": a.to_service and
+                            _service(cfg, a.to_service), "to_window": a.to_window})
+    p.add_argument("window", type=int)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to-service")
+    target.add_argument("--to-window", type=int)
+    p = cmd("cancel", "cancel a waiting ticket", "cancel", lambda a, cfg: {"number": a.number.upper()})
+    p.add_argument("number")
+    p = cmd("ticket", "a ticket's status", "ticket", lambda a, cfg: {"number": a.number.upper()})
+    p.add_argument("number")
+    p = cmd("next", "the next tickets WINDOW would call", "window-next",
+            lambda a, cfg: {"window": a.window})
+    p.add_argument("window", type=int)
+    show = queue.add_parser("show", help="waiting per service and what every window does")
+    add_config_arg(show)
+    show.set_defaults(func=run_show)
+
+
+def _service(cfg, text: str) -> str:
+    for s in cfg.services:
+        if text.upper() in (s.code, s.prefix):
+            return s.code
+    return text  # the daemon answers with the list's closest match
+
+
+def run(args) -> int:
+    cfg = config_or_exit(args.config)
+    data = {k: v for k, v in args.build(args, cfg).items() if v is not None}
+
+    async def ask():
+        async with ops_bus(cfg) as bus:
+            # One id for this command: a retry after a timeout cannot act twice.
+            return await bus.request(Topics(cfg.hall.id, "queue").cmd(args.action), data,
+                                     request_id=uuid.uuid4().hex, timeout=5)
+
+    try:
+        reply = asyncio.run(ask())
+    except (BusError, RuntimeError) as exc:
+        print(f"hallctl queue: {exc}", file=sys.stderr)
+        return EX_UNAVAILABLE
+    if reply.status != "ok":
+        print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
+        return EX_REFUSED
+    print(_describe(args.action, reply.data or {}, cfg))
+    return 0
+
+
+def _minutes(seconds: float | None) -> str:
+    return "unknown (no window open)" if seconds is None else f"{round(seconds / 60)} min"
+
+
+def _describe(action: str, d: dict, cfg) -> str:
+    if action in ("issue", "check-in"):
+        return (f"{d['number']}  {d['service_name_zh']} / {d['service_name_en']}  ahead {d['ahead']}, "
+                f"est. wait {_minutes(d.get('est_wait_s'))}  (ticket id {d['ticket_id']})")
+    if action in ("call-next", "call-number", "recall", "resume"):
+        w = cfg.window(d["window"])
+        again = f" (recall {d['recall']})" if d.get("recall") else ""
+        ended = f"; {d['ended']} done" if d.get("ended") else ""
+        return f"请 {d['number']} 号到 {w.label_zh}办理{again}{ended}"
+    if action == "window-next":
+        lines = [f"window {d['window']}: {d['waiting']} waiting"]
+        lines += [f"  {t['number']}  {t['service']}  waited {round(t['waited_s'] / 60)} min"
+                  + ("  priority" if t["priority"] else "") for t in d["tickets"]]
+        return "\n".join(lines)
+    if action == "ticket":
+        where = f" at window {d['window']}" if d.get("window") else ""
+        ahead = f", ahead {d['ahead']}, est. wait {_minutes(d.get('est_wait_s'))}" \
+            if d["state"] == "waiting" else ""
+        return f"{d['number']}  {d['service']}  {d['state']}{where}{ahead}"
+    if action in ("login", "logout", "pause"):
+        return f"window {d['window']}: {d['state']}" + (f", clerk {d['clerk']}" if d.get("clerk") else "")
+    if action == "no-show":
+        return f"{d['number']} 过号: {d['outcome']}"
+    if action == "transfer":
+        to = f"window {d['target_window']}" if d.get("target_window") else d["service"]
+        return f"{d['number']} → {to}"
+    if action == "end":
+        return f"{d['number']} done after {round(d['served_s'] / 60, 1)} min"
+    return json.dumps(d, ensure_ascii=False)
+
+
+def run_show(args) -> int:
+    cfg = config_or_exit(args.config)
+
+    async def collect():
+        got: dict[str, dict] = {}
+        async with ops_bus(cfg) as bus:
+            def keep(topic, payload):
+                got[topic] = json.loads(payload)
+            bus.subscribe(f"hall/{cfg.hall.id}/queue/main/state", keep)
+            bus.subscribe(f"hall/{cfg.hall.id}/window/+/state", keep)
+            for _ in range(40):
+                await asyncio.sleep(0.05)
+                if len(got) > len(cfg.windows):
+                    break
+        return got
+
+    try:
+        got = asyncio.run(collect())
+    except (BusError, RuntimeError) as exc:
+        print(f"hallctl queue: {exc}", file=sys.stderr)
+        return EX_UNAVAILABLE
+    queue = got.get(f"hall/{cfg.hall.id}/queue/main/state")
+    if not queue:
+        print("hallctl queue: no queue state on the bus (is the queue daemon running?)", file=sys.stderr)
+        return EX_UNAVAILABLE
+    print(f"{cfg.hall.name_zh}  {queue['day']}")
+    print(f"{'SERVICE':<8}{'WAITING':>8}{'PRIO':>6}{'ISSUED':>8}{'LEFT':>6}{'WINDOWS':>9}  EST. WAIT")
+    for s in queue["services"]:
+        left = "-" if s.get("quota_left") is None else s["quota_left"]
+        print(f"{s['code']:<8}{s['waiting']:>8}{s['priority_waiting']:>6}{s['issued']:>8}{left:>6}"
+              f"{s['windows_open']:>9}  {_minutes(s.get('est_wait_s'))}")
+    print(f"\n{'WINDOW':<8}{'STATE':<9}{'CLERK':<8}{'TICKET':<8}{'WAITING':>8}  HELD")
+    for w in cfg.windows:
+        st = got.get(f"hall/{cfg.hall.id}/window/{w.number}/state", {})
+        ticket = (st.get("ticket") or {}).get("number", "")
+        print(f"{w.number:<8}{st.get('state', '?'):<9}{st.get('clerk') or '':<8}{ticket:<8}"
+              f"{st.get('waiting', 0):>8}  {' '.join(st.get('held', []))}")
+    return 0
