@@ -41,11 +41,11 @@ def test_kill_9_loses_and_doubles_nothing(tmp_path, broker, write_config, child_
     cfg_path = write_config(text)
     cfg = load_config(cfg_path)
     rng = random.Random(7)
-    log = open(tmp_path / "daemon.log", "ab")
 
     def start():
-        return subprocess.Popen(hallctl_argv("run", "queue", "--config", str(cfg_path)),
-                                env=child_env, stdout=log, stderr=log)
+        with open(tmp_path / "daemon.log", "ab") as log:  # the child keeps its own copy
+            return subprocess.Popen(hallctl_argv("run", "queue", "--config", str(cfg_path)),
+                                    env=child_env, stdout=log, stderr=log)
 
     proc = [start()]
     acked_issues: dict[str, dict] = {}   # request id -> reply data
