@@ -46,7 +46,7 @@ def test_issue_and_call_over_the_bus_with_events_and_state(hall_cfg, run):
                                        "service": "BDC", "window": 1, "window_label_zh": "1号窗口",
                                        "window_label_en": "Window 1", "recall": 0}
     assert windows["1"]["state"] == "serving" and windows["1"]["ticket"]["number"] == "A001"
-    assert windows["2"]["state"] == "closed" and windows["2"]["waiting"] == 1
+    assert windows["2"]["state"] == "closed" and queue["waiting_by_window"]["2"] == 1
     bdc = next(s for s in queue["services"] if s["code"] == "BDC")
     assert (bdc["waiting"], bdc["issued"], bdc["quota_left"]) == (1, 2, 98)
 

@@ -34,6 +34,9 @@ class Recorder:
     def publish(self, topic, payload, qos=1, retain=False):
         self.sent.append((topic, encode(payload)))
 
+    def flush(self):
+        pass
+
 
 class QueueMachine(RuleBasedStateMachine):
     def __init__(self):
@@ -49,6 +52,7 @@ class QueueMachine(RuleBasedStateMachine):
         self.clock = ManualClock(datetime(2026, 11, 23, 8, 0), cfg.hall.timezone)
         self.daemon = QueueDaemon(cfg, clock=self.clock, bus_settings=BusSettings())
         self.daemon.bus = self.daemon.commands.bus = self.rec = Recorder()
+        self.daemon.commands.after_batch = self.daemon._publish_dirty  # no event loop here
         self.daemon._rollover()
         self.sent: list[tuple[str, bytes]] = []  # every request, for replays
         self.issued: set[str] = set()

@@ -47,6 +47,8 @@ class EngineBase:
         self.services = {s.code: s for s in cfg.services}
         self.windows = {w.number: w for w in cfg.windows}
         self.clerks = {c.id: c for c in cfg.clerks}
+        self.windows_of = {code: [n for n, w in self.windows.items() if code in w.services]
+                           for code in self.services}
         for number in self.windows:
             conn.execute("INSERT OR IGNORE INTO windows (number) VALUES (?)", (number,))
         for code, svc in self.services.items():
@@ -103,20 +105,28 @@ class EngineBase:
         return [r[0] for r in self.conn.execute(
             "SELECT number FROM windows WHERE clerk IS NOT NULL AND paused = 0")]
 
-    def capacity(self, service: str) -> tuple[float, bool]:
-        """Open capacity for a service, and whether one of those windows is idle now."""
-        cap, idle = 0.0, False
-        for row in self.all("SELECT number, ticket FROM windows WHERE clerk IS NOT NULL AND paused = 0"):
-            w = self.windows.get(row["number"])
-            if w and service in w.services:
-                cap += 1 / len(w.services)
-                idle = idle or row["ticket"] is None
-        return cap, idle
+    def capacities(self, only: str | None = None) -> dict[str, tuple[float, bool]]:
+        """Per service (or just ``only``): open capacity (a window serving n services counts
+        1/n) and whether one of those windows is idle now."""
+        numbers = self.windows_of[only] if only else list(self.windows)
+        open_rows = self.conn.execute(
+            "SELECT number, ticket IS NULL FROM windows WHERE clerk IS NOT NULL AND paused = 0"
+            f" AND number IN ({','.join('?' * len(numbers))})", numbers) if numbers else []
+        codes = [only] if only else list(self.services)
+        caps: dict[str, tuple[float, bool]] = {code: (0.0, False) for code in codes}
+        for number, idle in open_rows:
+            w = self.windows[number]
+            for code in w.services:
+                if code in caps:
+                    cap, any_idle = caps[code]
+                    caps[code] = (cap + 1 / len(w.services), any_idle or bool(idle))
+        return caps
 
-    def estimate(self, service: str, ahead: int, now: float) -> float | None:
+    def estimate(self, service: str, ahead: int, now: float,
+                 caps: dict[str, tuple[float, bool]] | None = None) -> float | None:
         svc = self.services[service]
         t = estimate.service_time(self.conn, service, svc.rules.default_service_min * 60, now)
-        cap, idle = self.capacity(service)
+        cap, idle = (caps or self.capacities(service))[service]
         return estimate.wait_s(ahead, t, cap, idle)
 
     def ahead_of(self, ticket: sqlite3.Row) -> int:
@@ -126,10 +136,17 @@ class EngineBase:
                 "SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting'"
                 " AND target_window = ? AND queue_key < ?",
                 (ticket["day"], ticket["target_window"], ticket["queue_key"])).fetchone()[0]
-        lane_rule = ("lane < 2 AND queue_key < ?" if ticket["lane"] < 2
-                     else "(lane < 2 OR queue_key < ?)")
-        return self.conn.execute(
-            "SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND service = ?"
-            f" AND target_window IS NULL AND id != ? AND {lane_rule}",
-            (ticket["day"], ticket["service"], ticket["id"], ticket["queue_key"])).fetchone()[0]
+        def count(lane_rule: str, *args) -> int:
+            return self.conn.execute(
+                "SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND service = ?"
+                f" AND target_window IS NULL AND id != ? AND {lane_rule}",
+                (ticket["day"], ticket["service"], ticket["id"], *args)).fetchone()[0]
+
+        # A priority ticket waits for older priority ones; a normal one for every priority
+        # ticket and older normal ones. Two counts, so each uses the line index.
+        ahead = count("lane < 2 AND queue_key < ?", ticket["queue_key"])
+        if ticket["lane"] == 2:
+            ahead += count("lane < 2 AND queue_key >= ?", ticket["queue_key"])
+            ahead += count("lane = 2 AND queue_key < ?", ticket["queue_key"])
+        return ahead
 

@@ -38,15 +38,22 @@ class QueueDaemon(Daemon):
     def publish_state(self) -> None:
         self._dirty_windows.update(self.engine.windows)
         self._dirty_services = True
-        self.after_batch()
+        self._publish_dirty()
 
     def after_batch(self) -> None:
+        if self._dirty_services or self._dirty_windows:
+            self.publish_soon(self._publish_dirty)
+
+    def _publish_dirty(self) -> None:
+        if not (self._dirty_services or self._dirty_windows):
+            return
         now = self.clock.time()
+        snap = self.engine.snapshot(self.engine.day(now))
         if self._dirty_services:
-            self.bus.publish(self.topics.state, self.engine.queue_state(now), retain=True)
+            self.bus.publish(self.topics.state, self.engine.queue_state(now, snap), retain=True)
         for number in sorted(self._dirty_windows):
             self.bus.publish(Topics(self.cfg.hall.id, "window", str(number)).state,
-                             self.engine.window_state(number, now), retain=True)
+                             self.engine.window_state(number, now, snap), retain=True)
         self._dirty_windows.clear()
         self._dirty_services = False
 
@@ -55,7 +62,7 @@ class QueueDaemon(Daemon):
         with self.store.db.atomic():
             self.engine.rollover(self.clock.time(), fx)
         self._apply(fx, None)
-        self.after_batch()
+        self._publish_dirty()
 
     async def _day_timer(self) -> None:
         """Roll over at the hall's day start, and republish estimates once a minute."""
@@ -69,7 +76,7 @@ class QueueDaemon(Daemon):
                 self._rollover()
             else:
                 self._dirty_services = True
-                self.after_batch()
+                self._publish_dirty()
 
     # -- effects ----------------------------------------------------------------------
     def _apply(self, fx: Effects, ctx: CommandContext | None) -> None:

@@ -83,7 +83,6 @@ class TicketOps(EngineBase):
             phone_masked=ticket["phone_masked"])
         fx.event("issued", q.IssuedEvent(**issued.model_dump(), kiosk=req.kiosk))
         fx.services = True
-        fx.windows.update(w for w, cfg in self.windows.items() if svc.code in cfg.services)
         return issued
 
     def _line_key(self, day: str, now: float) -> float:
@@ -184,7 +183,8 @@ class TicketOps(EngineBase):
                           (now, t["id"]))
         self.log(t["id"], "cancelled", now)
         fx.services = True
-        fx.windows.update(self.windows)
+        if t["state"] == "held":
+            fx.windows.add(t["window"])
         return q.Cancelled(ticket_id=t["ticket_id"], number=t["number"])
 
     def status(self, ref: q.TicketRef, now: float) -> q.TicketStatus:

@@ -38,7 +38,6 @@ class WindowOps(EngineBase):
         self.log(ticket["id"], "called", now, number, window["clerk"])
         self._called_event(ticket, number, 0, fx)
         fx.services = True
-        fx.windows.update(w for w, c in self.windows.items() if ticket["service"] in c.services)
         fx.windows.add(number)
         return q.Called(ticket_id=ticket["ticket_id"], number=ticket["number"],
                         service=ticket["service"], window=number, recall=0, ended=ended)
@@ -121,7 +120,6 @@ class WindowOps(EngineBase):
         fx.event("no-show", q.TicketEvent(ticket_id=t["ticket_id"], number=t["number"],
                                           service=t["service"], window=number, detail=outcome))
         fx.services = True
-        fx.windows.update(w for w, c in self.windows.items() if t["service"] in c.services)
         fx.windows.add(number)
         return q.NoShowDone(ticket_id=t["ticket_id"], number=t["number"], outcome=outcome)
 
@@ -147,7 +145,7 @@ class WindowOps(EngineBase):
         fx.event("transferred", q.TicketEvent(ticket_id=t["ticket_id"], number=t["number"],
                                               service=service, window=number, detail=detail))
         fx.services = True
-        fx.windows.update(self.windows)
+        fx.windows.add(number)
         return q.Transferred(ticket_id=t["ticket_id"], number=t["number"], service=service,
                              target_window=target)
 
@@ -157,6 +155,7 @@ class WindowOps(EngineBase):
         self.conn.execute("UPDATE windows SET ticket = NULL WHERE number = ?", (number,))
         self.log(t["id"], "held", now, number, row["clerk"])
         fx.windows.add(number)
+        fx.services = True  # the window's waiting count may change
         return q.TicketAtWindow(ticket_id=t["ticket_id"], number=t["number"])
 
     def resume(self, number: int, ticket_number: str, now: float, fx: Effects) -> q.Called:

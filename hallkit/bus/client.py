@@ -15,6 +15,7 @@ import asyncio
 import inspect
 import json
 import logging
+import select
 import socket
 import ssl
 import uuid
@@ -31,6 +32,8 @@ from hallkit.contract.envelope import Reply, Request
 from hallkit.contract.topics import replies_for
 
 log = logging.getLogger(__name__)
+
+READ_BURST = 512  # packets read per wake-up at most, so one busy socket cannot hog the loop
 
 Handler = Callable[[str, bytes], Awaitable[None] | None]
 
@@ -181,7 +184,7 @@ class BusClient:
         if sock.family in (socket.AF_INET, socket.AF_INET6):
             # Send small MQTT packets at once: Nagle's wait would add tens of ms per hop.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._loop.add_reader(sock, client.loop_read)
+        self._loop.add_reader(sock, self._read_all, sock)
         self._misc = self._loop.create_task(self._keepalive())
 
     def _socket_close(self, client, userdata, sock) -> None:
@@ -189,6 +192,16 @@ class BusClient:
         self._loop.remove_writer(sock)
         if self._misc:
             self._misc.cancel()
+
+    def _read_all(self, sock) -> None:
+        """Read every packet that is there now, not one per wake-up as paho's loop_read
+        does: a burst of commands then reaches the dispatcher together (one commit)."""
+        for _ in range(READ_BURST):
+            if self._mqtt.loop_read() != mqtt.MQTT_ERR_SUCCESS or self._mqtt.socket() is not sock:
+                return
+            pending = getattr(sock, "pending", None)  # TLS may hold decrypted bytes
+            if not (pending and pending()) and not select.select([sock], [], [], 0)[0]:
+                return
 
     def _want_write(self, client, userdata, sock) -> None:
         self._loop.add_writer(sock, client.loop_write)
@@ -204,6 +217,11 @@ class BusClient:
     def publish(self, topic: str, payload: BaseModel | dict | bytes | str, *, qos: int = 1,
                 retain: bool = False) -> mqtt.MQTTMessageInfo:
         return self._mqtt.publish(topic, encode(payload), qos=qos, retain=retain)
+
+    def flush(self) -> None:
+        """Write what is queued now rather than at the loop's next turn."""
+        if self._mqtt.socket() is not None and self._mqtt.want_write():
+            self._mqtt.loop_write()
 
     def subscribe(self, pattern: str, handler: Handler, qos: int = 1) -> None:
         """Register a handler; the subscription is renewed on every connect."""

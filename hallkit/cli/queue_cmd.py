@@ -68,6 +68,12 @@ def register(sub) -> None:
     p = cmd("next", "the next tickets WINDOW would call", "window-next",
             lambda a, cfg: {"window": a.window})
     p.add_argument("window", type=int)
+    sim = queue.add_parser("simulate", help="run a simulated day through the queue engine: waits "
+                           "per service and how good the wait estimates were (no bus needed)")
+    add_config_arg(sim)
+    sim.add_argument("--tickets", type=int, default=800)
+    sim.add_argument("--seed", type=int, default=1)
+    sim.set_defaults(func=run_simulate)
     show = queue.add_parser("show", help="waiting per service and what every window does")
     add_config_arg(show)
     show.set_defaults(func=run_show)
@@ -172,6 +178,15 @@ def run_show(args) -> int:
     for w in cfg.windows:
         st = got.get(f"hall/{cfg.hall.id}/window/{w.number}/state", {})
         ticket = (st.get("ticket") or {}).get("number", "")
+        waiting = queue.get("waiting_by_window", {}).get(str(w.number), 0)
         print(f"{w.number:<8}{st.get('state', '?'):<9}{st.get('clerk') or '':<8}{ticket:<8}"
-              f"{st.get('waiting', 0):>8}  {' '.join(st.get('held', []))}")
+              f"{waiting:>8}  {' '.join(st.get('held', []))}")
+    return 0
+
+
+def run_simulate(args) -> int:
+    from hallkit.daemons.queue.simulate import simulate_day
+
+    cfg = config_or_exit(args.config)
+    print(simulate_day(cfg, tickets=args.tickets, seed=args.seed).text())
     return 0

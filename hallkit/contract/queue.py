@@ -217,6 +217,9 @@ class QueueState(Payload):
 
     day: str
     services: list[ServiceQueue]
+    waiting_by_window: dict[str, int] = Field(
+        description="per window number: tickets it could call now (its services, plus tickets "
+                    "transferred to it); for keypad LEDs and consoles")
 
 
 class CurrentTicket(_Model):
@@ -236,7 +239,6 @@ class WindowState(Payload):
     clerk_name: str | None = None
     ticket: CurrentTicket | None = None
     held: list[str] = Field(default_factory=list)
-    waiting: int = Field(description="tickets this window could call now")
 
 
 class CalledEvent(_Model):

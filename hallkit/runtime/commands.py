@@ -112,6 +112,7 @@ class Dispatcher:
             out = [m for topic, payload in batch for m in self._unavailable(topic, payload)]
         for topic, payload, retain in out:
             self.bus.publish(topic, payload, retain=retain)
+        self.bus.flush()  # answers first; state publishing comes after
         if self.after_batch:
             try:
                 self.after_batch()

@@ -62,6 +62,8 @@ class Daemon:
         self.started_at = clock.time()
         self._stop = asyncio.Event()
         self._online = False
+        self._last_publish = 0.0
+        self._publish_timer: asyncio.TimerHandle | None = None
 
     # -- what subclasses provide ---------------------------------------------
     async def start(self) -> None:
@@ -76,6 +78,24 @@ class Daemon:
 
     def after_batch(self) -> None:
         """Called once after each batch of commands is committed and answered."""
+
+    def publish_soon(self, publish, max_delay: float = 0.1) -> None:
+        """Run ``publish`` now if no commands wait, else within ``max_delay``: under load
+        state is republished a few times a second instead of after every batch, and the
+        commands get the CPU. Events and replies are never delayed by this."""
+        loop = asyncio.get_running_loop()
+        if self.commands.inbox.empty() or loop.time() - self._last_publish >= max_delay:
+            if self._publish_timer:
+                self._publish_timer.cancel()
+                self._publish_timer = None
+            self._last_publish = loop.time()
+            publish()
+        elif self._publish_timer is None:
+            def later():
+                self._publish_timer = None
+                self._last_publish = loop.time()
+                publish()
+            self._publish_timer = loop.call_at(self._last_publish + max_delay, later)
 
     # -- helpers ----------------------------------------------------------------
     def publish_state(self) -> None:

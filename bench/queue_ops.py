@@ -1,0 +1,175 @@
+"""Queue daemon throughput and latency, beside a raw SQLite commit measured in the same run.
+
+    python bench/queue_ops.py [--issues 3200] [--windows 100]
+
+1. raw SQLite: one-row INSERT + COMMIT, WAL, synchronous=FULL, on the disk the
+   daemon's store uses (the floor for a durable single-row write);
+2. tickets issued through the bus by 1 client, then by 32 concurrent clients (each
+   answer comes only after its ticket is committed; the daemon commits a group of
+   requests per transaction);
+3. call-next from 100 windows at once (each window: call, wait for the answer, call
+   again), with every window logged in and tickets waiting;
+4. the daemon's resident memory (VmRSS, and the peak VmHWM).
+Everything runs on this machine: mosquitto, the daemon (its own process) and the clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from hallkit.broker.mosquitto import Mosquitto
+from hallkit.bus.client import BusClient, BusSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pct(samples: list[float], p: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(p / 100 * len(s)))] * 1000
+
+
+def raw_sqlite(path: Path, n: int) -> list[float]:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, number TEXT, taken_at REAL)")
+    samples = []
+    for i in range(n):
+        t0 = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO t (number, taken_at) VALUES (?, ?)", (f"A{i:03d}", time.time()))
+        conn.execute("COMMIT")
+        samples.append(time.perf_counter() - t0)
+    conn.close()
+    return samples
+
+
+def hall_config(storage: Path, port: int, windows: int) -> str:
+    services = ["BDC", "SB", "YB", "HZ", "SW", "SCZT", "GJJ", "ZX"]
+    days = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    text = f'''storage_dir = "{storage}"
+[hall]
+id = "bench"
+name_zh = "基准大厅"
+name_en = "Benchmark hall"
+[hall.opening_hours]
+{days}
+[bus]
+port = {port}
+auth = false
+'''
+    for i, code in enumerate(services):
+        text += (f'[[services]]\ncode = "{code}"\nprefix = "{chr(65 + i)}"\nname_zh = "{code}"\n'
+                 f'name_en = "{code}"\nnumber_digits = 5\n')
+    for n in range(1, windows + 1):
+        text += f'[[windows]]\nnumber = {n}\nservices = ["{services[n % 8]}", "{services[(n + 1) % 8]}"]\n'
+    return text
+
+
+async def issue_load(port: int, clients: int, per_client: int) -> tuple[list[float], float]:
+    buses = [BusClient(BusSettings(port=port), f"bench-kiosk-{clients}-{i}", hall="bench")
+             for i in range(clients)]
+    for b in buses:
+        await b.connect()
+    samples: list[float] = []
+    services = ["BDC", "SB", "YB", "HZ", "SW", "SCZT", "GJJ", "ZX"]
+
+    async def one(i: int, bus: BusClient):
+        for j in range(per_client):
+            t0 = time.perf_counter()
+            reply = await bus.request("hall/bench/queue/main/cmd/issue",
+                                      {"service": services[(i + j) % 8]}, timeout=10)
+            samples.append(time.perf_counter() - t0)
+            assert reply.status == "ok", reply
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(i, b) for i, b in enumerate(buses)))
+    elapsed = time.perf_counter() - t0
+    for b in buses:
+        await b.close()
+    return samples, elapsed
+
+
+async def call_load(port: int, windows: int, rounds: int) -> tuple[list[float], float]:
+    buses = [BusClient(BusSettings(port=port), f"bench-window-{w}", hall="bench")
+             for w in range(1, windows + 1)]
+    for b in buses:
+        await b.connect()
+    for w, b in enumerate(buses, 1):
+        reply = await b.request("hall/bench/queue/main/cmd/login", {"window": w, "clerk": f"{w}"})
+        assert reply.status == "ok", reply
+    samples: list[float] = []
+
+    async def one(w: int, bus: BusClient):
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            reply = await bus.request("hall/bench/queue/main/cmd/call-next", {"window": w}, timeout=10)
+            samples.append(time.perf_counter() - t0)
+            assert reply.status == "ok", reply
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(w, b) for w, b in enumerate(buses, 1)))
+    elapsed = time.perf_counter() - t0
+    for b in buses:
+        await b.close()
+    return samples, elapsed
+
+
+def rss_kb(pid: int) -> tuple[int, int]:
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--issues", type=int, default=3200)
+    parser.add_argument("--windows", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args()
+    (ROOT / "var").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ROOT / "var", prefix="bench-") as tmp:
+        tmp = Path(tmp)
+        raw = raw_sqlite(tmp / "raw.sqlite", 500)
+        broker = Mosquitto(tmp / "broker")
+        broker.start()
+        cfg = tmp / "hall.toml"
+        cfg.write_text(hall_config(tmp / "store", broker.port, args.windows))
+        env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
+        with open(tmp / "daemon.log", "wb") as log:
+            daemon = subprocess.Popen([sys.executable, "-m", "hallkit.cli.main", "run", "queue",
+                                       "--config", str(cfg)], env=env, stdout=log, stderr=log)
+        try:
+            time.sleep(1.5)
+            one, one_s = asyncio.run(issue_load(broker.port, 1, 300))
+            many, many_s = asyncio.run(issue_load(broker.port, 32, args.issues // 32))
+            calls, calls_s = asyncio.run(call_load(broker.port, args.windows, args.rounds))
+            rss, hwm = rss_kb(daemon.pid)
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            daemon.wait(10)
+            broker.stop()
+
+    raw_rate = len(raw) / sum(raw)
+    print(f"queue daemon benchmark ({os.cpu_count()} cores, all on this machine)")
+    print(f"{'measure':<44}{'ops/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    rows = [("raw SQLite 1-row INSERT+COMMIT (WAL, FULL)", raw_rate, raw),
+            ("issue via bus, 1 client", len(one) / one_s, one),
+            ("issue via bus, 32 clients", len(many) / many_s, many),
+            (f"call-next via bus, {args.windows} windows at once", len(calls) / calls_s, calls)]
+    for name, rate, s in rows:
+        print(f"{name:<44}{rate:>9.0f}{pct(s, 50):>9.2f}{pct(s, 99):>9.2f}")
+    print(f"32-client issue rate / raw commit rate = {len(many) / many_s / raw_rate:.2f} (goal ≥ 1.0)")
+    print(f"daemon memory: RSS {rss / 1024:.1f} MB, peak {hwm / 1024:.1f} MB (goal < 60 MB)")
+
+
+if __name__ == "__main__":
+    main()
