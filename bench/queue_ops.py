@@ -7,9 +7,13 @@
 2. tickets issued through the bus by 1 client, then by 32 concurrent clients (each
    answer comes only after its ticket is committed; the daemon commits a group of
    requests per transaction);
-3. call-next from 100 windows at once (each window: call, wait for the answer, call
-   again), with every window logged in and tickets waiting;
-4. the daemon's resident memory (VmRSS, and the peak VmHWM).
+3. call-next from 100 windows: first at random moments (each window presses on
+   its own Poisson clock, 50 presses/s in all: a busy hall sees well under one
+   per second), then all at once in a closed loop (each window calls again as
+   soon as answered: the saturation rate);
+4. issue from 32 kiosks at random moments (40 tickets/s in all), the open-loop
+   counterpart of the 32-client saturation run;
+5. the daemon's resident memory (VmRSS, and the peak VmHWM).
 Everything runs on this machine: mosquitto, the daemon (its own process) and the clients.
 """
 
@@ -99,7 +103,17 @@ async def issue_load(port: int, clients: int, per_client: int) -> tuple[list[flo
     return samples, elapsed
 
 
-async def call_load(port: int, windows: int, rounds: int) -> tuple[list[float], float]:
+async def timed(bus: BusClient, action: str, data: dict, samples: list[float]) -> None:
+    t0 = time.perf_counter()
+    reply = await bus.request(f"hall/bench/queue/main/cmd/{action}", data, timeout=10)
+    samples.append(time.perf_counter() - t0)
+    assert reply.status == "ok", reply
+
+
+async def call_load(port: int, windows: int, rounds: int, rate: float) -> dict:
+    """Open loop at ``rate`` presses/s over all windows, then the closed-loop saturation run."""
+    import random
+    rng = random.Random(3)
     buses = [BusClient(BusSettings(port=port), f"bench-window-{w}", hall="bench")
              for w in range(1, windows + 1)]
     for b in buses:
@@ -107,17 +121,46 @@ async def call_load(port: int, windows: int, rounds: int) -> tuple[list[float], 
     for w, b in enumerate(buses, 1):
         reply = await b.request("hall/bench/queue/main/cmd/login", {"window": w, "clerk": f"{w}"})
         assert reply.status == "ok", reply
-    samples: list[float] = []
+    open_loop: list[float] = []
 
-    async def one(w: int, bus: BusClient):
+    async def presses(w: int, bus: BusClient):
         for _ in range(rounds):
-            t0 = time.perf_counter()
-            reply = await bus.request("hall/bench/queue/main/cmd/call-next", {"window": w}, timeout=10)
-            samples.append(time.perf_counter() - t0)
-            assert reply.status == "ok", reply
+            await asyncio.sleep(rng.expovariate(rate / windows))
+            await timed(bus, "call-next", {"window": w}, open_loop)
 
     t0 = time.perf_counter()
-    await asyncio.gather(*(one(w, b) for w, b in enumerate(buses, 1)))
+    await asyncio.gather(*(presses(w, b) for w, b in enumerate(buses, 1)))
+    open_s = time.perf_counter() - t0
+    closed: list[float] = []
+
+    async def hammer(w: int, bus: BusClient):
+        for _ in range(rounds):
+            await timed(bus, "call-next", {"window": w}, closed)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(hammer(w, b) for w, b in enumerate(buses, 1)))
+    closed_s = time.perf_counter() - t0
+    for b in buses:
+        await b.close()
+    return {"open": (open_loop, open_s), "closed": (closed, closed_s)}
+
+
+async def issue_open_loop(port: int, kiosks: int, per_kiosk: int, rate: float):
+    import random
+    rng = random.Random(5)
+    buses = [BusClient(BusSettings(port=port), f"bench-kiosk-open-{i}", hall="bench")
+             for i in range(kiosks)]
+    for b in buses:
+        await b.connect()
+    samples: list[float] = []
+
+    async def kiosk(i: int, bus: BusClient):
+        for j in range(per_kiosk):
+            await asyncio.sleep(rng.expovariate(rate / kiosks))
+            await timed(bus, "issue", {"service": ["BDC", "SB", "YB", "HZ"][(i + j) % 4]}, samples)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(kiosk(i, b) for i, b in enumerate(buses)))
     elapsed = time.perf_counter() - t0
     for b in buses:
         await b.close()
@@ -151,7 +194,8 @@ def main() -> None:
             time.sleep(1.5)
             one, one_s = asyncio.run(issue_load(broker.port, 1, 300))
             many, many_s = asyncio.run(issue_load(broker.port, 32, args.issues // 32))
-            calls, calls_s = asyncio.run(call_load(broker.port, args.windows, args.rounds))
+            calls = asyncio.run(call_load(broker.port, args.windows, args.rounds, 50.0))
+            kiosks, kiosks_s = asyncio.run(issue_open_loop(broker.port, 32, 20, 40.0))
             rss, hwm = rss_kb(daemon.pid)
         finally:
             daemon.send_signal(signal.SIGTERM)
@@ -160,13 +204,18 @@ def main() -> None:
 
     raw_rate = len(raw) / sum(raw)
     print(f"queue daemon benchmark ({os.cpu_count()} cores, all on this machine)")
-    print(f"{'measure':<44}{'ops/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    print(f"{'measure':<46}{'ops/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    (open_calls, open_s), (closed_calls, closed_s) = calls["open"], calls["closed"]
     rows = [("raw SQLite 1-row INSERT+COMMIT (WAL, FULL)", raw_rate, raw),
             ("issue via bus, 1 client", len(one) / one_s, one),
-            ("issue via bus, 32 clients", len(many) / many_s, many),
-            (f"call-next via bus, {args.windows} windows at once", len(calls) / calls_s, calls)]
+            ("issue via bus, 32 clients, closed loop", len(many) / many_s, many),
+            ("issue via bus, 32 kiosks at random, 40/s", len(kiosks) / kiosks_s, kiosks),
+            (f"call-next, {args.windows} windows at random, 50/s", len(open_calls) / open_s,
+             open_calls),
+            (f"call-next, {args.windows} windows, closed loop", len(closed_calls) / closed_s,
+             closed_calls)]
     for name, rate, s in rows:
-        print(f"{name:<44}{rate:>9.0f}{pct(s, 50):>9.2f}{pct(s, 99):>9.2f}")
+        print(f"{name:<46}{rate:>9.0f}{pct(s, 50):>9.2f}{pct(s, 99):>9.2f}")
     print(f"32-client issue rate / raw commit rate = {len(many) / many_s / raw_rate:.2f} (goal ≥ 1.0)")
     print(f"daemon memory: RSS {rss / 1024:.1f} MB, peak {hwm / 1024:.1f} MB (goal < 60 MB)")
 

@@ -2,9 +2,10 @@
 
 import subprocess
 
-from conftest import DEMO, hallctl_argv
 from hallkit.config.load import load_config
 from hallkit.daemons.queue.simulate import simulate_day
+
+from conftest import DEMO, hallctl_argv
 
 
 def test_estimates_track_real_waits_on_a_simulated_day():

@@ -21,6 +21,13 @@ class HallDaemon(Daemon):
         """),
     )
 
+    _state_changed = False
+
+    def after_batch(self) -> None:
+        if self._state_changed:
+            self._state_changed = False
+            self.publish_state()
+
     async def start(self) -> None:
         self._open = self._open_now()
         self._ticker = asyncio.create_task(self._tick())
@@ -70,7 +77,7 @@ class HallDaemon(Daemon):
         cur = self.store.conn.execute(
             "INSERT INTO notices (text_zh, text_en, until, created_at) VALUES (?, ?, ?, ?)",
             (req.text_zh, req.text_en, req.until, ctx.now))
-        ctx.publish(self.topics.state, self.retained_state(), retain=True)
+        self._state_changed = True
         return msg.NoticeAdded(notice_id=cur.lastrowid)
 
     @handles("notice-remove")
@@ -80,5 +87,5 @@ class HallDaemon(Daemon):
             (ctx.now, req.notice_id))
         if cur.rowcount == 0:
             raise CommandError("not_found", f"no notice {req.notice_id} on the board", "data.notice_id")
-        ctx.publish(self.topics.state, self.retained_state(), retain=True)
+        self._state_changed = True
         return msg.NoticeRemoved(removed=True)

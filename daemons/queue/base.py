@@ -47,6 +47,7 @@ class EngineBase:
         self.services = {s.code: s for s in cfg.services}
         self.windows = {w.number: w for w in cfg.windows}
         self.clerks = {c.id: c for c in cfg.clerks}
+        self._service_times: dict[str, float] = {}  # cache; end() drops a service's entry
         self.windows_of = {code: [n for n, w in self.windows.items() if code in w.services]
                            for code in self.services}
         for number in self.windows:
@@ -105,13 +106,18 @@ class EngineBase:
         return [r[0] for r in self.conn.execute(
             "SELECT number FROM windows WHERE clerk IS NOT NULL AND paused = 0")]
 
-    def capacities(self, only: str | None = None) -> dict[str, tuple[float, bool]]:
+    def capacities(self, only: str | None = None,
+                   open_now: dict[int, bool] | None = None) -> dict[str, tuple[float, bool]]:
         """Per service (or just ``only``): open capacity (a window serving n services counts
-        1/n) and whether one of those windows is idle now."""
-        numbers = self.windows_of[only] if only else list(self.windows)
-        open_rows = self.conn.execute(
-            "SELECT number, ticket IS NULL FROM windows WHERE clerk IS NOT NULL AND paused = 0"
-            f" AND number IN ({','.join('?' * len(numbers))})", numbers) if numbers else []
+        1/n) and whether one of those windows is idle now. ``open_now`` (window -> idle)
+        saves the query when the caller has read the windows already."""
+        if open_now is not None:
+            open_rows = open_now.items()
+        else:
+            numbers = self.windows_of[only] if only else list(self.windows)
+            open_rows = self.conn.execute(
+                "SELECT number, ticket IS NULL FROM windows WHERE clerk IS NOT NULL AND paused = 0"
+                f" AND number IN ({','.join('?' * len(numbers))})", numbers) if numbers else []
         codes = [only] if only else list(self.services)
         caps: dict[str, tuple[float, bool]] = {code: (0.0, False) for code in codes}
         for number, idle in open_rows:
@@ -124,8 +130,10 @@ class EngineBase:
 
     def estimate(self, service: str, ahead: int, now: float,
                  caps: dict[str, tuple[float, bool]] | None = None) -> float | None:
-        svc = self.services[service]
-        t = estimate.service_time(self.conn, service, svc.rules.default_service_min * 60, now)
+        t = self._service_times.get(service)
+        if t is None:
+            default = self.services[service].rules.default_service_min * 60
+            t = self._service_times[service] = estimate.service_time(self.conn, service, default, now)
         cap, idle = (caps or self.capacities(service))[service]
         return estimate.wait_s(ahead, t, cap, idle)
 

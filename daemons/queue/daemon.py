@@ -50,10 +50,10 @@ class QueueDaemon(Daemon):
         now = self.clock.time()
         snap = self.engine.snapshot(self.engine.day(now))
         if self._dirty_services:
-            self.bus.publish(self.topics.state, self.engine.queue_state(now, snap), retain=True)
+            self.publish_retained(self.topics.state, self.engine.queue_state(now, snap))
         for number in sorted(self._dirty_windows):
-            self.bus.publish(Topics(self.cfg.hall.id, "window", str(number)).state,
-                             self.engine.window_state(number, now, snap), retain=True)
+            self.publish_retained(Topics(self.cfg.hall.id, "window", str(number)).state,
+                                  self.engine.window_state(number, now, snap))
         self._dirty_windows.clear()
         self._dirty_services = False
 

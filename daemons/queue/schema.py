@@ -29,7 +29,7 @@ MIGRATIONS = (
             id_hash TEXT, id_masked TEXT, phone_hash TEXT, phone_masked TEXT,
             UNIQUE (day, number)
         );
-        CREATE INDEX tickets_line ON tickets(day, state, service, lane, queue_key);
+        CREATE INDEX tickets_line ON tickets(day, state, service, target_window, lane, queue_key);
         CREATE INDEX tickets_quota ON tickets(day, origin_service, taken_at);
         CREATE INDEX tickets_key ON tickets(day, queue_key);
         CREATE INDEX tickets_served ON tickets(service, ended_at) WHERE state = 'done';

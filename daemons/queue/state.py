@@ -21,9 +21,18 @@ class Snapshot:
     windows: dict[int, dict]
     current: dict[int, dict]               # window -> the ticket it serves
 
+    def __post_init__(self) -> None:
+        self.per_service: dict[str, int] = {}
+        for (service, _), n in self.waiting.items():
+            self.per_service[service] = self.per_service.get(service, 0) + n
+
     def waiting_for(self, services: list[str], window: int) -> int:
-        return sum(self.waiting.get((s, p), 0) for s in services for p in (True, False)) + \
-            self.targeted.get(window, 0)
+        return sum(self.per_service.get(s, 0) for s in services) + self.targeted.get(window, 0)
+
+    def open_windows(self) -> dict[int, bool]:
+        """Window number -> idle, for windows with a clerk and not paused."""
+        return {n: r["ticket"] is None for n, r in self.windows.items()
+                if r["clerk"] is not None and not r["paused"]}
 
 
 class StateViews(EngineBase):
@@ -49,7 +58,7 @@ class StateViews(EngineBase):
         day = self.day(now)
         snap = snap or self.snapshot(day)
         issued = dict(self.conn.execute("SELECT service, last FROM counters WHERE day = ?", (day,)))
-        caps = self.capacities()
+        caps = self.capacities(open_now=snap.open_windows())
         services = []
         for code, svc in self.services.items():
             prio, normal = snap.waiting.get((code, True), 0), snap.waiting.get((code, False), 0)

@@ -47,7 +47,8 @@ class TicketOps(EngineBase):
             raise CommandError("closed", f"{svc.name_zh}现在不办理业务 / {svc.name_en} is closed now; "
                                "see the opening hours")
         day = self.day(now)
-        self._check_quota(svc, day, now)
+        issued_today = self._issued(day, svc.code)
+        self._check_quota(svc, day, now, issued_today)
         id_hash, phone_hash = self.hash(req.id_number), self.hash(req.phone)
         if id_hash and rules.one_ticket_per_id:
             held = self.one("SELECT number FROM tickets WHERE day = ? AND id_hash = ?"
@@ -61,26 +62,31 @@ class TicketOps(EngineBase):
         if req.priority_class and req.priority_class not in svc.priority_classes:
             raise CommandError("bad_request", f"{svc.name_en} has no priority class "
                                f"{req.priority_class!r}", "data.priority_class")
-        seq = self._next_seq(day, svc.code)
+        seq = issued_today + 1
+        self.conn.execute("INSERT OR REPLACE INTO counters VALUES (?, ?, ?)", (day, svc.code, seq))
         number = f"{svc.prefix}{seq:0{svc.number_digits}d}"
         ticket_id = secrets.token_hex(8)
         key = self._line_key(day, now)
+        id_masked = req.id_number and mask_id(req.id_number)
+        phone_masked = req.phone and mask_phone(req.phone)
         cur = self.conn.execute(
             "INSERT INTO tickets (ticket_id, day, service, origin_service, number, state, lane,"
             " priority_class, appointment, taken_at, queue_key, kiosk, id_hash, id_masked,"
             " phone_hash, phone_masked) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (ticket_id, day, svc.code, svc.code, number, lane, req.priority_class, appointment, now,
-             key, req.kiosk, id_hash, req.id_number and mask_id(req.id_number), phone_hash,
-             req.phone and mask_phone(req.phone)))
+             key, req.kiosk, id_hash, id_masked, phone_hash, phone_masked))
         self.log(cur.lastrowid, "issued", now, detail=req.kiosk)
-        ticket = self.one("SELECT * FROM tickets WHERE id = ?", (cur.lastrowid,))
-        ahead = self.ahead_of(ticket)
+        # It is the newest ticket of the day: everyone waiting in its lane (and, for a normal
+        # ticket, in the priority lane) is ahead of it.
+        ahead = self.conn.execute(
+            "SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND service = ?"
+            f" AND target_window IS NULL AND id != ?{' AND lane < 2' if lane < 2 else ''}",
+            (day, svc.code, cur.lastrowid)).fetchone()[0]
         issued = q.TicketIssued(
             ticket_id=ticket_id, number=number, service=svc.code, service_name_zh=svc.name_zh,
             service_name_en=svc.name_en, day=day, taken_at=now, ahead=ahead,
             est_wait_s=self.estimate(svc.code, ahead, now), priority_class=req.priority_class,
-            appointment=appointment is not None, id_masked=ticket["id_masked"],
-            phone_masked=ticket["phone_masked"])
+            appointment=appointment is not None, id_masked=id_masked, phone_masked=phone_masked)
         fx.event("issued", q.IssuedEvent(**issued.model_dump(), kiosk=req.kiosk))
         fx.services = True
         return issued
@@ -92,17 +98,13 @@ class TicketOps(EngineBase):
                                  (day,)).fetchone()[0]
         return now if last is None or now >= last + 0.001 else last + 0.001
 
-    def _next_seq(self, day: str, service: str) -> int:
+    def _issued(self, day: str, service: str) -> int:
+        """Tickets issued today for the service: the last number handed out."""
         row = self.conn.execute("SELECT last FROM counters WHERE day = ? AND service = ?",
                                 (day, service)).fetchone()
-        seq = (row[0] if row else 0) + 1
-        self.conn.execute("INSERT OR REPLACE INTO counters VALUES (?, ?, ?)", (day, service, seq))
-        return seq
+        return row[0] if row else 0
 
-    def _check_quota(self, svc, day: str, now: float) -> None:
-        issued = self.conn.execute("SELECT last FROM counters WHERE day = ? AND service = ?",
-                                   (day, svc.code)).fetchone()
-        issued = issued[0] if issued else 0
+    def _check_quota(self, svc, day: str, now: float, issued: int) -> None:
         sold_out = CommandError("sold_out", f"今日{svc.name_zh}号已取完 / today's tickets for "
                                 f"{svc.name_en} are all taken", "data.service")
         if svc.daily_quota and issued >= svc.daily_quota:

@@ -178,6 +178,7 @@ class WindowOps(EngineBase):
     def end(self, number: int, now: float, fx: Effects) -> q.Ended:
         row, t = self._current(number)
         self.conn.execute("UPDATE tickets SET state = 'done', ended_at = ? WHERE id = ?", (now, t["id"]))
+        self._service_times.pop(t["service"], None)  # its recent service time just changed
         self.conn.execute("UPDATE windows SET ticket = NULL WHERE number = ?", (number,))
         self.log(t["id"], "done", now, number, row["clerk"])
         served = round(now - t["called_at"], 1)

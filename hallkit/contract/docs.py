@@ -26,10 +26,15 @@ platform bridge, a hall's own tools).
   |---|---|---|---|
   | `status` | yes | 1 | a daemon or app about itself; its last will sets `offline` |
   | `availability` | yes | 1 | the daemon driving a device |
-  | `state` | yes | 1 | the owner of the fact; republished after every reconnect |
+  | `state` | yes | 0 | the owner of the fact; all of it republished after every reconnect |
   | `event/<name>` | no | 1 | the owner, when something happens |
   | `cmd/<action>` | no | 1 | anyone the ACL allows (see each command) |
-  | `reply/<action>/<client>` | no | 1 | the owner, to the client id named in the request |
+  | `reply/<action>/<client>` | no | 0 | the owner, to the client id named in the request |
+
+  Replies and state go at QoS 0 on purpose: a lost reply is recovered by retrying
+  the request with the same id (the stored answer comes back), and a lost state
+  snapshot by the full republish after a reconnect; neither is worth an
+  acknowledgement per message. Commands and events are QoS 1.
 - Commands are requests with an id the sender chooses. The owner acts once per
   (client, id) and stores the reply for 24 h: sending the same id again — after a
   timeout, a reconnect, a restart — returns the stored reply and changes nothing.

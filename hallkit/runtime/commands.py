@@ -111,7 +111,8 @@ class Dispatcher:
             log.exception("storage failed; %d request(s) answered as unavailable", len(batch))
             out = [m for topic, payload in batch for m in self._unavailable(topic, payload)]
         for topic, payload, retain in out:
-            self.bus.publish(topic, payload, retain=retain)
+            # A lost reply costs nothing: the client retries the same id and gets the stored one.
+            self.bus.publish(topic, payload, retain=retain, qos=0 if "/reply/" in topic else 1)
         self.bus.flush()  # answers first; state publishing comes after
         if self.after_batch:
             try:
@@ -218,6 +219,8 @@ class Dispatcher:
 
 
 def _result_data(spec: Command, result: Any) -> dict:
-    if isinstance(result, BaseModel):
-        result = result.model_dump(mode="json", exclude_none=True)
-    return spec.reply.model_validate(result or {}).model_dump(mode="json", exclude_none=True)
+    if not isinstance(result, spec.reply):  # a dict, or another model: check it against the contract
+        if isinstance(result, BaseModel):
+            result = result.model_dump(mode="json")
+        result = spec.reply.model_validate(result or {})
+    return result.model_dump(mode="json", exclude_none=True)

@@ -101,7 +101,12 @@ class Daemon:
     def publish_state(self) -> None:
         state = self.retained_state()
         if state is not None:
-            self.bus.publish(self.topics.state, state, retain=True)
+            self.publish_retained(self.topics.state, state)
+
+    def publish_retained(self, topic: str, state: BaseModel) -> None:
+        """Retained state goes out at QoS 0: every reconnect republishes all of it, so a
+        snapshot lost with a dropped connection is replaced at once."""
+        self.bus.publish(topic, state, retain=True, qos=0)
 
     def request_stop(self) -> None:
         self._stop.set()
