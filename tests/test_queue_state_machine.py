@@ -190,6 +190,14 @@ class QueueMachine(RuleBasedStateMachine):
         assert not self.rows("SELECT id FROM tickets WHERE state = 'held' AND window IS NULL")
 
     @invariant()
+    def waiting_counts_match_the_tickets(self):
+        kept = {r[:4]: r[4] for r in self.rows("SELECT * FROM waiting_counts WHERE n != 0")}
+        counted = {r[:4]: r[4] for r in self.rows(
+            "SELECT day, service, COALESCE(target_window, 0), lane < 2, COUNT(*) FROM tickets"
+            " WHERE state = 'waiting' GROUP BY 1, 2, 3, 4")}
+        assert kept == counted
+
+    @invariant()
     def one_clerk_one_window(self):
         clerks = [r[0] for r in self.rows("SELECT clerk FROM windows WHERE clerk IS NOT NULL")]
         assert len(clerks) == len(set(clerks))

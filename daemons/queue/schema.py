@@ -52,5 +52,32 @@ MIGRATIONS = (
             at REAL NOT NULL, action TEXT NOT NULL, window INTEGER, clerk TEXT, detail TEXT);
         CREATE INDEX ticket_log_ticket ON ticket_log(ticket);
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        -- How many wait, per line: kept by triggers inside each transaction, so the
+        -- counts can never disagree with the tickets, and reading them costs nothing.
+        CREATE TABLE waiting_counts (
+            day TEXT NOT NULL, service TEXT NOT NULL,
+            target_window INTEGER NOT NULL,          -- 0: the service's own line
+            priority INTEGER NOT NULL,               -- 1: appointment or priority lane
+            n INTEGER NOT NULL,
+            PRIMARY KEY (day, service, target_window, priority));
+        CREATE TRIGGER tickets_waiting_insert AFTER INSERT ON tickets WHEN NEW.state = 'waiting'
+        BEGIN
+            INSERT INTO waiting_counts VALUES
+                (NEW.day, NEW.service, COALESCE(NEW.target_window, 0), NEW.lane < 2, 1)
+            ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER tickets_waiting_update
+            AFTER UPDATE OF state, service, target_window, lane, day ON tickets
+            WHEN OLD.state = 'waiting' OR NEW.state = 'waiting'
+        BEGIN
+            UPDATE waiting_counts SET n = n - 1
+                WHERE OLD.state = 'waiting' AND day = OLD.day AND service = OLD.service
+                AND target_window = COALESCE(OLD.target_window, 0) AND priority = (OLD.lane < 2);
+            INSERT INTO waiting_counts
+                SELECT NEW.day, NEW.service, COALESCE(NEW.target_window, 0), NEW.lane < 2, 1
+                WHERE NEW.state = 'waiting'
+            ON CONFLICT DO UPDATE SET n = n + 1;
+        END;
     """),
 )

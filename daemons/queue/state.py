@@ -38,13 +38,15 @@ class Snapshot:
 class StateViews(EngineBase):
     def snapshot(self, day: str) -> Snapshot:
         rows = self.all
+        counts = self.conn.execute("SELECT service, target_window, priority, n FROM waiting_counts"
+                                   " WHERE day = ? AND n > 0", (day,)).fetchall()
+        targeted: dict[int, int] = {}
+        for _, window, _, n in counts:
+            if window:
+                targeted[window] = targeted.get(window, 0) + n
         return Snapshot(
-            waiting={(r[0], bool(r[1])): r[2] for r in self.conn.execute(
-                "SELECT service, lane < 2, COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting'"
-                " AND target_window IS NULL GROUP BY service, lane < 2", (day,))},
-            targeted=dict(self.conn.execute(
-                "SELECT target_window, COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting'"
-                " AND target_window IS NOT NULL GROUP BY target_window", (day,))),
+            waiting={(service, bool(prio)): n for service, window, prio, n in counts if not window},
+            targeted=targeted,
             held=_group(self.conn.execute(
                 "SELECT window, number FROM tickets WHERE day = ? AND state = 'held' ORDER BY id",
                 (day,))),

@@ -77,11 +77,11 @@ class TicketOps(EngineBase):
              key, req.kiosk, id_hash, id_masked, phone_hash, phone_masked))
         self.log(cur.lastrowid, "issued", now, detail=req.kiosk)
         # It is the newest ticket of the day: everyone waiting in its lane (and, for a normal
-        # ticket, in the priority lane) is ahead of it.
+        # ticket, in the priority lane) is ahead of it; the counts include it, hence the - 1.
         ahead = self.conn.execute(
-            "SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND service = ?"
-            f" AND target_window IS NULL AND id != ?{' AND lane < 2' if lane < 2 else ''}",
-            (day, svc.code, cur.lastrowid)).fetchone()[0]
+            "SELECT COALESCE(SUM(n), 0) - 1 FROM waiting_counts WHERE day = ? AND service = ?"
+            f" AND target_window = 0{' AND priority = 1' if lane < 2 else ''}",
+            (day, svc.code)).fetchone()[0]
         issued = q.TicketIssued(
             ticket_id=ticket_id, number=number, service=svc.code, service_name_zh=svc.name_zh,
             service_name_en=svc.name_en, day=day, taken_at=now, ahead=ahead,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -133,6 +134,10 @@ class Daemon:
         info = self.bus.publish(self.topics.status, self._status("online"), retain=True)
         await self._published(info)
         self._online = True
+        # What start-up allocated lives for good: keep it out of the collector's scans,
+        # which otherwise grow with it and stall the loop now and then.
+        gc.collect()
+        gc.freeze()
         self.notifier.ready(f"online on {self.bus.settings.host}:{self.bus.settings.port}")
         log.info("%s online (pid %d)", self.name, os.getpid())
         tasks = [asyncio.create_task(coro) for coro in
