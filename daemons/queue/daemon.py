@@ -48,7 +48,7 @@ class QueueDaemon(Daemon):
         if not (self._dirty_services or self._dirty_windows):
             return
         now = self.clock.time()
-        snap = self.engine.snapshot(self.engine.day(now))
+        snap = self.engine.snapshot(self.engine.day(now), self._dirty_windows)
         if self._dirty_services:
             self.publish_retained(self.topics.state, self.engine.queue_state(now, snap))
         for number in sorted(self._dirty_windows):

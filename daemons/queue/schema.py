@@ -32,6 +32,8 @@ MIGRATIONS = (
         CREATE INDEX tickets_line ON tickets(day, state, service, target_window, lane, queue_key);
         CREATE INDEX tickets_quota ON tickets(day, origin_service, taken_at);
         CREATE INDEX tickets_key ON tickets(day, queue_key);
+        CREATE INDEX tickets_targeted ON tickets(day, target_window, queue_key)
+            WHERE state = 'waiting' AND target_window IS NOT NULL;
         CREATE INDEX tickets_served ON tickets(service, ended_at) WHERE state = 'done';
         CREATE INDEX tickets_person ON tickets(day, id_hash) WHERE id_hash IS NOT NULL;
         CREATE TABLE counters (
