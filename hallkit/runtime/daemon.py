@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 30.0
 STOP_BUDGET_S = 4.0  # of the 5 s a stop may take
+QUIET_S = 0.002  # state publishing waits this long for the inbox to stay empty
 
 
 class Daemon:
@@ -65,6 +66,7 @@ class Daemon:
         self._online = False
         self._last_publish = 0.0
         self._publish_timer: asyncio.TimerHandle | None = None
+        self._publish_pending = None
 
     # -- what subclasses provide ---------------------------------------------
     async def start(self) -> None:
@@ -81,22 +83,25 @@ class Daemon:
         """Called once after each batch of commands is committed and answered."""
 
     def publish_soon(self, publish, max_delay: float = 0.1) -> None:
-        """Run ``publish`` now if no commands wait, else within ``max_delay``: under load
-        state is republished a few times a second instead of after every batch, and the
-        commands get the CPU. Events and replies are never delayed by this."""
+        """Run ``publish`` at the next quiet moment (a couple of ms on, with no command
+        waiting), and at the latest ``max_delay`` after the last time: commands that
+        arrive meanwhile are answered first, and under load state goes out a few times a
+        second instead of after every batch. Events and replies are never delayed."""
+        self._publish_pending = publish
+        if self._publish_timer is None:
+            self._publish_timer = asyncio.get_running_loop().call_later(QUIET_S, self._publish_when_quiet,
+                                                                        max_delay)
+
+    def _publish_when_quiet(self, max_delay: float) -> None:
         loop = asyncio.get_running_loop()
-        if self.commands.inbox.empty() or loop.time() - self._last_publish >= max_delay:
-            if self._publish_timer:
-                self._publish_timer.cancel()
-                self._publish_timer = None
-            self._last_publish = loop.time()
+        if not self.commands.inbox.empty() and loop.time() - self._last_publish < max_delay:
+            self._publish_timer = loop.call_later(QUIET_S, self._publish_when_quiet, max_delay)
+            return
+        self._publish_timer = None
+        self._last_publish = loop.time()
+        publish, self._publish_pending = self._publish_pending, None
+        if publish is not None:
             publish()
-        elif self._publish_timer is None:
-            def later():
-                self._publish_timer = None
-                self._last_publish = loop.time()
-                publish()
-            self._publish_timer = loop.call_at(self._last_publish + max_delay, later)
 
     # -- helpers ----------------------------------------------------------------
     def publish_state(self) -> None:
