@@ -59,11 +59,11 @@ def _type(schema: dict | bool) -> str:
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[-1]
     if "anyOf" in schema:
-        return " | ".join(_type(s) for s in schema["anyOf"])
+        return " or ".join(_type(s) for s in schema["anyOf"])
     if "const" in schema:
         return repr(schema["const"])
     if "enum" in schema:
-        return " | ".join(repr(e) for e in schema["enum"])
+        return " or ".join(repr(e) for e in schema["enum"])
     if schema.get("type") == "array":
         return f"list[{_type(schema.get('items', {}))}]"
     if schema.get("type") == "object" and "additionalProperties" in schema:
@@ -90,12 +90,17 @@ def fields(model: type[BaseModel]) -> str:
     return "\n".join(rows) + "\n" + "".join(nested) + ("\n" if nested else "")
 
 
+def _doc(model: type) -> str:
+    """A model's docstring as Markdown (the code uses reST double backticks)."""
+    return (model.__doc__ or "").strip().replace("``", "`")
+
+
 def render() -> str:
     out = [INTRO, "## Envelopes\n"]
     for title, model in (("status", Status), ("availability", Availability),
                          ("request (`cmd/<action>`)", Request), ("reply", Reply),
                          ("error (inside a reply)", ErrorBody), ("event", Event)):
-        out.append(f"### {title}\n\n{(model.__doc__ or '').strip()}\n\n{fields(model)}")
+        out.append(f"### {title}\n\n{_doc(model)}\n\n{fields(model)}")
     for daemon in DAEMONS:
         out.append(f"## {daemon} daemon (`hall/<hall>/{daemon}/main/…`)\n")
         for state in (s for s in STATES if s.component == daemon):
