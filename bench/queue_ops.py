@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -79,28 +80,18 @@ auth = false
     return text
 
 
-async def issue_load(port: int, clients: int, per_client: int) -> tuple[list[float], float]:
-    buses = [BusClient(BusSettings(port=port), f"bench-kiosk-{clients}-{i}", hall="bench")
-             for i in range(clients)]
+async def run_clients(port: int, names: list[str], work) -> float:
+    """Connect one bus client per name, run ``work(index, client)`` for all at once,
+    and return the seconds that took."""
+    buses = [BusClient(BusSettings(port=port), name, hall="bench") for name in names]
     for b in buses:
         await b.connect()
-    samples: list[float] = []
-    services = ["BDC", "SB", "YB", "HZ", "SW", "SCZT", "GJJ", "ZX"]
-
-    async def one(i: int, bus: BusClient):
-        for j in range(per_client):
-            t0 = time.perf_counter()
-            reply = await bus.request("hall/bench/queue/main/cmd/issue",
-                                      {"service": services[(i + j) % 8]}, timeout=10)
-            samples.append(time.perf_counter() - t0)
-            assert reply.status == "ok", reply
-
     t0 = time.perf_counter()
-    await asyncio.gather(*(one(i, b) for i, b in enumerate(buses)))
+    await asyncio.gather(*(work(i, b) for i, b in enumerate(buses)))
     elapsed = time.perf_counter() - t0
     for b in buses:
         await b.close()
-    return samples, elapsed
+    return elapsed
 
 
 async def timed(bus: BusClient, action: str, data: dict, samples: list[float]) -> None:
@@ -110,61 +101,58 @@ async def timed(bus: BusClient, action: str, data: dict, samples: list[float]) -
     assert reply.status == "ok", reply
 
 
-async def call_load(port: int, windows: int, rounds: int, rate: float) -> dict:
-    """Open loop at ``rate`` presses/s over all windows, then the closed-loop saturation run."""
-    import random
-    rng = random.Random(3)
-    buses = [BusClient(BusSettings(port=port), f"bench-window-{w}", hall="bench")
-             for w in range(1, windows + 1)]
-    for b in buses:
-        await b.connect()
-    for w, b in enumerate(buses, 1):
-        reply = await b.request("hall/bench/queue/main/cmd/login", {"window": w, "clerk": f"{w}"})
-        assert reply.status == "ok", reply
-    open_loop: list[float] = []
+SERVICES = ["BDC", "SB", "YB", "HZ", "SW", "SCZT", "GJJ", "ZX"]
 
-    async def presses(w: int, bus: BusClient):
-        for _ in range(rounds):
-            await asyncio.sleep(rng.expovariate(rate / windows))
-            await timed(bus, "call-next", {"window": w}, open_loop)
 
-    t0 = time.perf_counter()
-    await asyncio.gather(*(presses(w, b) for w, b in enumerate(buses, 1)))
-    open_s = time.perf_counter() - t0
-    closed: list[float] = []
+async def issue_closed_loop(port: int, clients: int, per_client: int):
+    samples: list[float] = []
 
-    async def hammer(w: int, bus: BusClient):
-        for _ in range(rounds):
-            await timed(bus, "call-next", {"window": w}, closed)
+    async def kiosk(i: int, bus: BusClient):
+        for j in range(per_client):
+            await timed(bus, "issue", {"service": SERVICES[(i + j) % 8]}, samples)
 
-    t0 = time.perf_counter()
-    await asyncio.gather(*(hammer(w, b) for w, b in enumerate(buses, 1)))
-    closed_s = time.perf_counter() - t0
-    for b in buses:
-        await b.close()
-    return {"open": (open_loop, open_s), "closed": (closed, closed_s)}
+    names = [f"bench-kiosk-{clients}-{i}" for i in range(clients)]
+    return samples, await run_clients(port, names, kiosk)
 
 
 async def issue_open_loop(port: int, kiosks: int, per_kiosk: int, rate: float):
-    import random
+    """Each kiosk takes tickets at random moments, ``rate`` per second over all of them."""
     rng = random.Random(5)
-    buses = [BusClient(BusSettings(port=port), f"bench-kiosk-open-{i}", hall="bench")
-             for i in range(kiosks)]
-    for b in buses:
-        await b.connect()
     samples: list[float] = []
 
     async def kiosk(i: int, bus: BusClient):
         for j in range(per_kiosk):
             await asyncio.sleep(rng.expovariate(rate / kiosks))
-            await timed(bus, "issue", {"service": ["BDC", "SB", "YB", "HZ"][(i + j) % 4]}, samples)
+            await timed(bus, "issue", {"service": SERVICES[(i + j) % 4]}, samples)
 
-    t0 = time.perf_counter()
-    await asyncio.gather(*(kiosk(i, b) for i, b in enumerate(buses)))
-    elapsed = time.perf_counter() - t0
-    for b in buses:
-        await b.close()
-    return samples, elapsed
+    names = [f"bench-kiosk-open-{i}" for i in range(kiosks)]
+    return samples, await run_clients(port, names, kiosk)
+
+
+async def call_load(port: int, windows: int, rounds: int, rate: float) -> dict:
+    """Open loop at ``rate`` presses/s over all windows, then the closed-loop saturation run."""
+    rng = random.Random(3)
+    names = [f"bench-window-{w}" for w in range(1, windows + 1)]
+
+    async def login(i: int, bus: BusClient):
+        await timed(bus, "login", {"window": i + 1, "clerk": f"{i + 1}"}, [])
+
+    await run_clients(port, names, login)
+    open_loop: list[float] = []
+    closed: list[float] = []
+
+    async def presses(i: int, bus: BusClient):
+        for _ in range(rounds):
+            await asyncio.sleep(rng.expovariate(rate / windows))
+            await timed(bus, "call-next", {"window": i + 1}, open_loop)
+
+    async def hammer(i: int, bus: BusClient):
+        for _ in range(rounds):
+            await timed(bus, "call-next", {"window": i + 1}, closed)
+
+    open_s = await run_clients(port, names, presses)
+    closed_s = await run_clients(port, names, hammer)
+    return {"open": (open_loop, open_s), "closed": (closed, closed_s)}
 
 
 def rss_kb(pid: int) -> tuple[int, int]:
@@ -192,8 +180,8 @@ def main() -> None:
                                        "--config", str(cfg)], env=env, stdout=log, stderr=log)
         try:
             time.sleep(1.5)
-            one, one_s = asyncio.run(issue_load(broker.port, 1, 300))
-            many, many_s = asyncio.run(issue_load(broker.port, 32, args.issues // 32))
+            one, one_s = asyncio.run(issue_closed_loop(broker.port, 1, 300))
+            many, many_s = asyncio.run(issue_closed_loop(broker.port, 32, args.issues // 32))
             calls = asyncio.run(call_load(broker.port, args.windows, args.rounds, 50.0))
             kiosks, kiosks_s = asyncio.run(issue_open_loop(broker.port, 32, 20, 40.0))
             rss, hwm = rss_kb(daemon.pid)

@@ -34,6 +34,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _exactly_one(model: BaseModel, a: str, b: str) -> None:
+    if (getattr(model, a) is None) == (getattr(model, b) is None):
+        raise ValueError(f"give exactly one of {a} and {b}")
+
+
 class WindowRef(_Model):
     window: int = Field(ge=1, le=999)
 
@@ -81,8 +86,7 @@ class Transfer(WindowRef):
 
     @model_validator(mode="after")
     def _one_target(self) -> Transfer:
-        if (self.to_service is None) == (self.to_window is None):
-            raise ValueError("give exactly one of to_service and to_window")
+        _exactly_one(self, "to_service", "to_window")
         return self
 
 
@@ -104,8 +108,7 @@ class TicketRef(_Model):
 
     @model_validator(mode="after")
     def _one(self) -> TicketRef:
-        if (self.ticket_id is None) == (self.number is None):
-            raise ValueError("give exactly one of ticket_id and number")
+        _exactly_one(self, "ticket_id", "number")
         return self
 
 
