@@ -310,3 +310,14 @@ def test_rollover_expires_leftovers_and_closes_windows(kit):
     assert kit.state(a1) == "expired" and kit.state(a2) == "expired"
     assert kit.engine.window_status(1).state == "closed"
     assert kit.ok("rollover") is False
+
+
+def test_a_window_removed_from_the_config_is_ignored(tmp_path):
+    k = Kit(tmp_path)
+    k.login(2, "1002")
+    k.store.close()
+    text = hall_text(tmp_path).replace("[[windows]]\nnumber = 2\nservices = [\"SB\", \"BDC\"]\n", "")
+    k2 = Kit(tmp_path, text)  # same database, window 2 gone from the hall
+    k2.login(1, "1001")
+    assert k2.take().est_wait_s == 0.0
+    assert [s.windows_open for s in k2.engine.queue_state(k2.clock.time()).services][0] == 1

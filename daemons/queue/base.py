@@ -1,10 +1,4 @@
-"""What the queue engine's parts share: config lookups, reading rows, figures.
-
-Each operation runs inside the caller's transaction, raises ``CommandError`` to
-refuse (changing nothing), and records what else must happen (events, state
-to republish) in an ``Effects``. The bus glue is in daemon.py; the rules are here
-and in tickets.py / windows.py, so tests can drive them without a broker.
-"""
+"""What the queue engine's parts share: config lookups, reading rows, figures."""
 
 from __future__ import annotations
 
@@ -121,8 +115,8 @@ class EngineBase:
         codes = [only] if only else list(self.services)
         caps: dict[str, tuple[float, bool]] = {code: (0.0, False) for code in codes}
         for number, idle in open_rows:
-            w = self.windows[number]
-            for code in w.services:
+            w = self.windows.get(number)  # None: a window since removed from the config
+            for code in w.services if w else ():
                 if code in caps:
                     cap, any_idle = caps[code]
                     caps[code] = (cap + 1 / len(w.services), any_idle or bool(idle))
