@@ -65,6 +65,8 @@ class Supervisor:
         self.broker: Mosquitto | None = None
         self.children: list[Child] = []
         self.stopping = False
+        self._broker_failures = 0
+        self._broker_retry_at = 0.0
 
     # -- start ----------------------------------------------------------------
     def start_broker(self) -> None:
@@ -77,6 +79,9 @@ class Supervisor:
         self.broker = Mosquitto(workdir, host=self.cfg.bus.host, port=self.cfg.bus.port,
                                 password_file=passwd, acl_file=acl)
         self.broker.start()
+        self._write_runfile()
+
+    def _write_runfile(self) -> None:
         runfile = broker_runfile(self.cfg)
         runfile.parent.mkdir(parents=True, exist_ok=True)
         runfile.write_text(json.dumps({"host": self.broker.host, "port": self.broker.port,
@@ -117,10 +122,19 @@ class Supervisor:
     def poll(self) -> None:
         """Notice dead children and restart them when their backoff has passed."""
         now = time.monotonic()
-        if self.broker and not self.broker.running and not self.stopping:
+        if (self.broker and not self.broker.running and not self.stopping
+                and now >= self._broker_retry_at):
             log.error("mosquitto died (exit %s); restarting it on port %d",
                       self.broker.proc.returncode if self.broker.proc else "?", self.broker.port)
-            self.broker.start()
+            try:
+                self.broker.start()
+                self._write_runfile()
+                self._broker_failures = 0
+            except RuntimeError as exc:  # e.g. the port is taken: try again, later each time
+                self._broker_failures += 1
+                delay = min(BACKOFF_MAX_S, 2.0 ** self._broker_failures)
+                self._broker_retry_at = now + delay
+                log.error("mosquitto did not start (%s); next try in %.0f s", exc, delay)
         for child in self.children:
             if self.stopping or child.proc is None:
                 continue

@@ -85,6 +85,22 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
         new_pid = int(hall["detail"].split()[1])
         broker_pid = json.loads((tmp_path / "var" / "run" / "broker.json").read_text())["pid"]
 
+        # The broker dies: the supervisor restarts it on its port, the daemons reconnect.
+        os.kill(broker_pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                rows = status(cfg_path, child_env)
+            except json.JSONDecodeError:
+                rows = []
+            daemons = {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"}
+            if daemons == {("hall", "online"), ("queue", "online")}:
+                break
+            assert time.monotonic() < deadline, rows
+            time.sleep(0.5)
+        broker_pid = json.loads((tmp_path / "var" / "run" / "broker.json").read_text())["pid"]
+        assert queue("take", "A").stdout.startswith("A002")
+
         text = subprocess.run(hallctl_argv("status", "-c", str(cfg_path)), env=child_env,
                               capture_output=True, text=True, timeout=20)
         assert text.returncode == 0 and "hall" in text.stdout and "online" in text.stdout
