@@ -83,8 +83,7 @@ class QueueDaemon(Daemon):
         """Queue events for after the commit; remember which state to republish."""
         if ctx is not None:
             for name, payload in fx.events:
-                ctx.publish(self.topics.event(name), {"v": 1, "ts": ctx.now,
-                                                      "data": payload.model_dump(mode="json")})
+                ctx.event(self.topics.event(name), payload)
         self._dirty_windows |= fx.windows
         self._dirty_services |= fx.services
 

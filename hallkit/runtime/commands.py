@@ -65,9 +65,14 @@ class CommandContext:
     now: float
     outbox: list[tuple[str, bytes, bool]] = field(default_factory=list)
 
-    def publish(self, topic: str, payload: BaseModel | dict, retain: bool = False) -> None:
+    def publish(self, topic: str, payload: BaseModel | dict | bytes, retain: bool = False) -> None:
         """Publish after the transaction commits (and not at all if it does not)."""
         self.outbox.append((topic, encode(payload), retain))
+
+    def event(self, topic: str, data: BaseModel) -> None:
+        """An event envelope around ``data``, published after the commit."""
+        self.outbox.append((topic, f'{{"v":1,"ts":{self.now!r},"data":'
+                                   f'{data.model_dump_json()}}}'.encode(), False))
 
 
 class Dispatcher:
@@ -130,9 +135,9 @@ class Dispatcher:
         reply_to = self.topics.reply(action, request.client)
         now = self.clock.time()
 
-        def answer(status: str, data=None, error: ErrorBody | None = None) -> tuple[str, bytes, bool]:
-            return reply_to, encode(Reply(id=request.id, status=status, ts=now, data=data,
-                                          error=error)), False
+        def answer(status: str, data: BaseModel | None = None,
+                   error: ErrorBody | None = None) -> tuple[str, bytes, bool]:
+            return reply_to, _reply_json(request.id, status, now, data, error), False
 
         stored = self.store.conn.execute(
             "SELECT reply FROM _requests WHERE client = ? AND id = ?",
@@ -161,20 +166,22 @@ class Dispatcher:
 
     def _execute(self, spec: Command, handler, args, request: Request, answer, now: float):
         ctx = CommandContext(request=request, now=now)
+        conn = self.store.conn
+        conn.execute("SAVEPOINT command")  # inside the batch's transaction: undone alone
         try:
-            with self.store.db.atomic():  # a savepoint inside the batch's transaction
-                result = handler(args, ctx)
-                data = _result_data(spec, result)
-                reply = answer("ok", data)
-                if not spec.readonly:
-                    self._remember(request, spec.action, reply[1], now)
+            reply = answer("ok", _result(spec, handler(args, ctx)))
+            if not spec.readonly:
+                self._remember(request, spec.action, reply[1], now)
+            conn.execute("RELEASE command")
             return [reply, *ctx.outbox]
         except CommandError as exc:
+            _undo(conn)
             reply = answer("error", error=exc.body)
             if not spec.readonly:
                 self._remember(request, spec.action, reply[1], now)
             return [reply]
         except Exception:
+            _undo(conn)
             log.exception("%s %s failed", spec.action, request.id)
             return [answer("error", error=ErrorBody(
                 code="internal", message="the daemon failed on this request; nothing was done, "
@@ -218,9 +225,28 @@ class Dispatcher:
         return cur.rowcount
 
 
-def _result_data(spec: Command, result: Any) -> dict:
-    if not isinstance(result, spec.reply):  # a dict, or another model: check it against the contract
-        if isinstance(result, BaseModel):
-            result = result.model_dump(mode="json")
-        result = spec.reply.model_validate(result or {})
-    return result.model_dump(mode="json", exclude_none=True)
+def _undo(conn) -> None:
+    """Roll the failed command back to its savepoint (if an error left one to go back to)."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK TO command")
+        conn.execute("RELEASE command")
+
+
+def _result(spec: Command, result: Any) -> BaseModel:
+    """The handler's answer as the contract's reply model (checked unless it is one already)."""
+    if isinstance(result, spec.reply):
+        return result
+    if isinstance(result, BaseModel):
+        result = result.model_dump(mode="json")
+    return spec.reply.model_validate(result or {})
+
+
+def _reply_json(rid: str, status: str, ts: float, data: BaseModel | None,
+                error: ErrorBody | None) -> bytes:
+    """A Reply's JSON, written directly: the parts are validated models already."""
+    head = f'{{"v":1,"id":{json.dumps(rid)},"status":"{status}","ts":{ts!r}'
+    if data is not None:
+        return f'{head},"data":{data.model_dump_json(exclude_none=True)}}}'.encode()
+    if error is not None:
+        return f'{head},"error":{error.model_dump_json(exclude_none=True)}}}'.encode()
+    return f"{head}}}".encode()
