@@ -157,7 +157,8 @@ class BusClient:
             return False
         if self.connected.is_set():
             return self._misc is not None and not self._misc.done()
-        return self._reconnect is not None and not self._reconnect.done()
+        waiting_for_connack = self._mqtt.socket() is not None
+        return waiting_for_connack or (self._reconnect is not None and not self._reconnect.done())
 
     def on_connect(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` after every (re)connect, e.g. to republish state."""

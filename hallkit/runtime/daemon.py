@@ -89,8 +89,8 @@ class Daemon:
         second instead of after every batch. Events and replies are never delayed."""
         self._publish_pending = publish
         if self._publish_timer is None:
-            self._publish_timer = asyncio.get_running_loop().call_later(QUIET_S, self._publish_when_quiet,
-                                                                        max_delay)
+            loop = asyncio.get_running_loop()
+            self._publish_timer = loop.call_later(QUIET_S, self._publish_when_quiet, max_delay)
 
     def _publish_when_quiet(self, max_delay: float) -> None:
         loop = asyncio.get_running_loop()
@@ -153,6 +153,8 @@ class Daemon:
             self.notifier.stopping()
             log.info("%s stopping", self.name)
             await self._drain()
+            if self._publish_timer:  # it would read the store after it is closed
+                self._publish_timer.cancel()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
