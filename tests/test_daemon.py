@@ -172,3 +172,26 @@ def test_old_replies_are_forgotten_after_a_day(hall_cfg, run):
 
     first, later = run(scenario())
     assert isinstance(later, Reply) and later.data["ts"] > first.data["ts"]
+
+
+def test_hall_opens_and_closes_with_the_clock(hall_cfg, run):
+    """The hall daemon follows opening hours in the clock it is given (no waiting)."""
+    from datetime import datetime
+
+    from hallkit.clock import ManualClock
+
+    clock = ManualClock(datetime(2026, 11, 23, 8, 0), hall_cfg.hall.timezone)  # Monday, closed
+
+    async def scenario():
+        async with harness(HallDaemon, hall_cfg, clock=clock) as h:
+            states = asyncio.Queue()
+            h.client.subscribe(h.daemon.topics.state,
+                               lambda t, p: states.put_nowait(json.loads(p)["open_now"]))
+            seen = [await asyncio.wait_for(states.get(), 3)]
+            clock.advance(31 * 60)  # 08:31: the hall opened at 08:30
+            seen.append(await asyncio.wait_for(states.get(), 3))
+            clock.advance(3.5 * 3600)  # 12:01: lunch break
+            seen.append(await asyncio.wait_for(states.get(), 3))
+            return seen
+
+    assert run(scenario()) == [False, True, False]

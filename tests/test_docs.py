@@ -1,4 +1,4 @@
-from hallkit.contract import COMMANDS, STATES
+from hallkit.contract import COMMANDS, EXAMPLES, STATES, command
 from hallkit.contract.docs import render
 
 from conftest import ROOT
@@ -15,3 +15,9 @@ def test_bus_doc_covers_every_topic():
         assert f"### cmd/{cmd.action}" in text
     for state in STATES:
         assert f"## {state.component} daemon" in text
+
+
+def test_every_command_has_a_valid_example():
+    assert set(EXAMPLES) == {(c.component, c.action) for c in COMMANDS}
+    for (component, action), data in EXAMPLES.items():
+        command(component, action).request.model_validate(data)

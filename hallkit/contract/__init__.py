@@ -128,5 +128,32 @@ ENVELOPES = {"status": Status, "availability": Availability, "request": Request,
              "reply": Reply, "event": Event}
 
 
+# One example request per command, for docs/bus.md (tests check each against its model).
+EXAMPLES: dict[tuple[str, str], dict] = {
+    ("hall", "ping"): {},
+    ("hall", "notice-add"): {"text_zh": "今日下午14:00-15:00系统升级，暂停办理不动产登记",
+                             "text_en": "Real estate registration paused 14:00-15:00 today",
+                             "until": 1795413600.0},
+    ("hall", "notice-remove"): {"notice_id": 3},
+    ("queue", "issue"): {"service": "BDC", "kiosk": "kiosk-1", "priority_class": "elderly"},
+    ("queue", "check-in"): {"code": "YY20261123A17", "kiosk": "kiosk-2"},
+    ("queue", "appointment-add"): {"code": "YY20261123A17", "service": "SB", "start": 1795395600.0},
+    ("queue", "call-next"): {"window": 3},
+    ("queue", "call-number"): {"window": 3, "number": "A012"},
+    ("queue", "recall"): {"window": 3},
+    ("queue", "no-show"): {"window": 3},
+    ("queue", "transfer"): {"window": 3, "to_service": "ZX"},
+    ("queue", "hold"): {"window": 3},
+    ("queue", "resume"): {"window": 3, "number": "A012"},
+    ("queue", "end"): {"window": 3},
+    ("queue", "pause"): {"window": 3, "paused": True},
+    ("queue", "login"): {"window": 3, "clerk": "1001"},
+    ("queue", "logout"): {"window": 3},
+    ("queue", "cancel"): {"ticket_id": "9f3c2a7d41b0e865"},
+    ("queue", "ticket"): {"number": "A012"},
+    ("queue", "window-next"): {"window": 3, "limit": 5},
+}
+
+
 def command(component: str, action: str) -> Command | None:
     return next((c for c in COMMANDS if c.component == component and c.action == action), None)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from pydantic import BaseModel
 
-from hallkit.contract import COMMANDS, DAEMONS, EVENTS, STATES
+from hallkit.contract import COMMANDS, DAEMONS, EVENTS, EXAMPLES, STATES
 from hallkit.contract.envelope import Availability, ErrorBody, Event, Reply, Request, Status
 
 INTRO = """\
@@ -95,6 +97,16 @@ def _doc(model: type) -> str:
     return (model.__doc__ or "").strip().replace("``", "`")
 
 
+def _example(cmd) -> str:
+    data = EXAMPLES.get((cmd.component, cmd.action))
+    if data is None:
+        return ""
+    request = {"v": 1, "id": "kiosk-1-000123", "client": "kiosk-1", "ts": 1795392000.0, "data": data}
+    return (f"Example on `hall/demo/{cmd.component}/main/cmd/{cmd.action}`, answered on "
+            f"`hall/demo/{cmd.component}/main/reply/{cmd.action}/kiosk-1`:\n\n```json\n"
+            f"{json.dumps(request, ensure_ascii=False)}\n```\n\n")
+
+
 def render() -> str:
     out = [INTRO, "## Envelopes\n"]
     for title, model in (("status", Status), ("availability", Availability),
@@ -110,6 +122,6 @@ def render() -> str:
             out.append(f"### event/{ev.name}\n\n{ev.summary}\n\n`data`:\n\n{fields(ev.payload)}")
         for cmd in (c for c in COMMANDS if c.component == daemon):
             out.append(f"### cmd/{cmd.action}\n\n{cmd.summary} Who may send it: "
-                       f"{', '.join(cmd.senders)}.\n\nRequest `data`:\n\n{fields(cmd.request)}\n"
-                       f"Reply `data`:\n\n{fields(cmd.reply)}")
+                       f"{', '.join(cmd.senders)}.\n\n{_example(cmd)}Request `data`:\n\n"
+                       f"{fields(cmd.request)}\nReply `data`:\n\n{fields(cmd.reply)}")
     return "\n".join(out).rstrip() + "\n"
