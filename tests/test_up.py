@@ -70,6 +70,14 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
         assert queue("call", "3").stdout.strip() == "请 A001 号到 3号窗口办理"
         shown = queue("show").stdout
         assert "3       serving  1001    A001" in shown
+        # An appointment booked for now checks in to the priority lane.
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+        now = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
+        assert queue("book", "YY0001", "SB", now).stdout.strip() == "appointment YY0001 booked"
+        checked = queue("check-in", "YY0001")
+        assert checked.returncode == 0 and checked.stdout.startswith("B001  社保"), checked
+        assert queue("check-in", "YY0001").stderr.startswith("duplicate: 已签到，号码 B001")
         pid = int(hall["detail"].split()[1])
 
         # A crashed daemon is restarted by the supervisor.

@@ -6,6 +6,8 @@ import asyncio
 import json
 import sys
 import uuid
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from hallkit.bus.client import BusError
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
@@ -61,6 +63,16 @@ def register(sub) -> None:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--to-service")
     target.add_argument("--to-window", type=int)
+    p = cmd("book", "register an appointment (as the booking platform would): CODE for SERVICE "
+            "at HH:MM today", "appointment-add",
+            lambda a, cfg: {"code": a.code, "service": _service(cfg, a.service),
+                            "start": _today_at(cfg, a.at)})
+    p.add_argument("code")
+    p.add_argument("service")
+    p.add_argument("at", help="slot start, HH:MM (hall time, today)")
+    p = cmd("check-in", "check in with an appointment code", "check-in",
+            lambda a, cfg: {"code": a.code})
+    p.add_argument("code")
     p = cmd("cancel", "cancel a waiting ticket", "cancel", lambda a, cfg: {"number": a.number.upper()})
     p.add_argument("number")
     p = cmd("ticket", "a ticket's status", "ticket", lambda a, cfg: {"number": a.number.upper()})
@@ -77,6 +89,15 @@ def register(sub) -> None:
     show = queue.add_parser("show", help="waiting per service and what every window does")
     add_config_arg(show)
     show.set_defaults(func=run_show)
+
+
+def _today_at(cfg, hhmm: str) -> float:
+    try:
+        at = time.fromisoformat(hhmm)
+    except ValueError:
+        raise SystemExit(f"hallctl queue book: {hhmm!r} is not a time like 10:30") from None
+    now = datetime.now(ZoneInfo(cfg.hall.timezone))
+    return datetime.combine(now.date(), at, now.tzinfo).timestamp()
 
 
 def _service(cfg, text: str) -> str:
@@ -121,6 +142,8 @@ def _describe(action: str, d: dict, cfg) -> str:
         again = f" (recall {d['recall']})" if d.get("recall") else ""
         ended = f"; {d['ended']} done" if d.get("ended") else ""
         return f"请 {d['number']} 号到 {w.label_zh}办理{again}{ended}"
+    if action == "appointment-add":
+        return f"appointment {d['code']} booked"
     if action == "window-next":
         lines = [f"window {d['window']}: {d['waiting']} waiting"]
         lines += [f"  {t['number']}  {t['service']}  waited {round(t['waited_s'] / 60)} min"
