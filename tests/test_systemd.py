@@ -16,4 +16,9 @@ def test_template_unit_runs_any_daemon_as_notify_service():
     assert "hallctl run %i --config" in service["ExecStart"]
     assert "--check-config" in service["ExecStartPre"]
     assert int(service["WatchdogSec"]) >= 10
-    assert DAEMONS  # every name in DAEMONS is a valid %i: `hallctl run NAME` accepts it
+
+
+def test_every_daemon_name_is_a_valid_instance():
+    from hallkit.cli.main import build_parser
+    for name in DAEMONS:  # what `hallkit@NAME` will run
+        assert build_parser().parse_args(["run", name]).name == name

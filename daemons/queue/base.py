@@ -96,10 +96,6 @@ class EngineBase:
                           " VALUES (?, ?, ?, ?, ?, ?)", (ticket, now, action, window, clerk, detail))
 
     # -- figures ------------------------------------------------------------------
-    def open_windows(self) -> list[int]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT number FROM windows WHERE clerk IS NOT NULL AND paused = 0")]
-
     def capacities(self, only: str | None = None,
                    open_now: dict[int, bool] | None = None) -> dict[str, tuple[float, bool]]:
         """Per service (or just ``only``): open capacity (a window serving n services counts

@@ -114,9 +114,3 @@ class Mosquitto:
             assert self.proc is not None
             self.proc.kill()
             self.proc.wait()
-
-    def reload(self) -> None:
-        """Re-read password and ACL files (SIGHUP)."""
-        if self.running:
-            assert self.proc is not None
-            self.proc.send_signal(signal.SIGHUP)
