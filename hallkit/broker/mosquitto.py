@@ -108,9 +108,3 @@ class Mosquitto:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-
-    def kill(self) -> None:
-        if self.running:
-            assert self.proc is not None
-            self.proc.kill()
-            self.proc.wait()
