@@ -7,7 +7,10 @@ no daemon changes. Config check uses this table to validate devices.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from hallkit.drivers.ff68.options import check_options as ff68_options
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class Family:
     options: frozenset[str] = field(default_factory=frozenset)
     lock_counts: tuple[int, ...] = ()  # locker boards: the sizes this family is built in
     summary: str = ""
+    # Checks option values: returns (option, problem) pairs. Lives beside the codec.
+    check_options: Callable[[dict], list[tuple[str, str]]] | None = None
 
 
 def _f(name, kind, links, protocol=None, **kw) -> Family:
@@ -36,7 +41,7 @@ FAMILIES: dict[str, Family] = {
            options=("chinese_mode", "codepage", "paper_width", "qr_native", "cut"),
            serial="19200,8N1", summary="80 mm thermal printer, ESC/POS"),
         _f("ff68", "keypad", "serial sim", address=(1, 254), options=("keymap",),
-           summary="RS-485 clerk call keypad, FF 68 frames"),
+           check_options=ff68_options, summary="RS-485 clerk call keypad, FF 68 frames"),
         _f("hid-keypad", "keypad", "evdev", options=("keymap",),
            summary="USB HID numeric pad used as call keypad"),
         _f("modbus-window", "window_display", "serial sim", address=(1, 247),

@@ -116,6 +116,11 @@ CASES = [
      lambda t: t + (LOCKER % "1").replace("locks = 12", 'locks = 12\noptions = { open_levl = "11" }  # <-'),
      "devices.lb-1.options.open_levl: 8a80 has no option 'open_levl' (options: bitmask_order, "
      "open_level, reports) (did you mean 'open_level'?)"),
+    ("keypad keymap puts a data key on a host command code",
+     lambda t: t + (KEYPADS % ("", 2)).replace(
+         "address = 1\n", 'address = 1\noptions = { keymap = { confirm = 0x03, 3 = 0x23 } }  # <-\n', 1),
+     "devices.kp-1.options.keymap: key 'confirm' carries data and may not use host command "
+     "code 0x03"),
     ("unknown top-level section",
      lambda t: t + '\n[service]  # <-\ncode = "X"\n',
      "service: unknown key 'service' (did you mean 'services'?)"),

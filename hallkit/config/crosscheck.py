@@ -103,6 +103,9 @@ def _devices(cfg: HallConfig):
                 yield ConfigIssue(("devices", dev_id, "options", option),
                                   f"{fam.name} has no option {option!r} (options: {known})",
                                   closest(option, fam.options))
+        if fam.check_options:
+            for option, problem in fam.check_options(dict(dev.options)):
+                yield ConfigIssue(("devices", dev_id, "options", option), problem)
         if fam.lock_counts and dev.locks not in fam.lock_counts:
             yield ConfigIssue(("devices", dev_id, "locks"),
                               f"{fam.name} boards have {' or '.join(map(str, fam.lock_counts))} locks")

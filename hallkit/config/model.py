@@ -138,7 +138,7 @@ class _Wired(Strict):
     family: str
     link: LinkField
     address: int | None = None
-    options: dict[str, str | int | float | bool | dict[str, str]] = {}
+    options: dict[str, str | int | float | bool | dict[str, str | int]] = {}
     location: str | None = None
 
 
