@@ -13,7 +13,9 @@
    soon as answered: the saturation rate);
 4. issue from 32 kiosks at random moments (40 tickets/s in all), the open-loop
    counterpart of the 32-client saturation run;
-5. the daemon's resident memory (VmRSS, and the peak VmHWM).
+5. the runtime's own floor: a command that does nothing (the hall daemon's ping)
+   through the same bus, dispatcher, stored replies and group commit, 32 clients;
+6. the daemon's resident memory (VmRSS, and the peak VmHWM).
 Everything runs on this machine: mosquitto, the daemon (its own process) and the clients.
 """
 
@@ -94,9 +96,10 @@ async def run_clients(port: int, names: list[str], work) -> float:
     return elapsed
 
 
-async def timed(bus: BusClient, action: str, data: dict, samples: list[float]) -> None:
+async def timed(bus: BusClient, action: str, data: dict, samples: list[float],
+                daemon: str = "queue") -> None:
     t0 = time.perf_counter()
-    reply = await bus.request(f"hall/bench/queue/main/cmd/{action}", data, timeout=10)
+    reply = await bus.request(f"hall/bench/{daemon}/main/cmd/{action}", data, timeout=10)
     samples.append(time.perf_counter() - t0)
     assert reply.status == "ok", reply
 
@@ -104,14 +107,16 @@ async def timed(bus: BusClient, action: str, data: dict, samples: list[float]) -
 SERVICES = ["BDC", "SB", "YB", "HZ", "SW", "SCZT", "GJJ", "ZX"]
 
 
-async def issue_closed_loop(port: int, clients: int, per_client: int):
+async def issue_closed_loop(port: int, clients: int, per_client: int, action: str = "issue",
+                            daemon: str = "queue"):
     samples: list[float] = []
 
     async def kiosk(i: int, bus: BusClient):
         for j in range(per_client):
-            await timed(bus, "issue", {"service": SERVICES[(i + j) % 8]}, samples)
+            data = {"service": SERVICES[(i + j) % 8]} if action == "issue" else {}
+            await timed(bus, action, data, samples, daemon)
 
-    names = [f"bench-kiosk-{clients}-{i}" for i in range(clients)]
+    names = [f"bench-{action}-{clients}-{i}" for i in range(clients)]
     return samples, await run_clients(port, names, kiosk)
 
 
@@ -176,8 +181,9 @@ def main() -> None:
         cfg.write_text(hall_config(tmp / "store", broker.port, args.windows))
         env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
         with open(tmp / "daemon.log", "wb") as log:
-            daemon = subprocess.Popen([sys.executable, "-m", "hallkit.cli.main", "run", "queue",
-                                       "--config", str(cfg)], env=env, stdout=log, stderr=log)
+            daemon, hall = (subprocess.Popen([sys.executable, "-m", "hallkit.cli.main", "run", name,
+                                              "--config", str(cfg)], env=env, stdout=log, stderr=log)
+                            for name in ("queue", "hall"))
         try:
             time.sleep(1.5)
             one, one_s = asyncio.run(issue_closed_loop(broker.port, 1, 300))
@@ -185,9 +191,12 @@ def main() -> None:
             calls = asyncio.run(call_load(broker.port, args.windows, args.rounds, 50.0))
             kiosks, kiosks_s = asyncio.run(issue_open_loop(broker.port, 32, 20, 40.0))
             rss, hwm = rss_kb(daemon.pid)
+            pings, pings_s = asyncio.run(issue_closed_loop(broker.port, 32, args.issues // 32,
+                                                           "ping", "hall"))
         finally:
-            daemon.send_signal(signal.SIGTERM)
-            daemon.wait(10)
+            for proc in (daemon, hall):
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(10)
             broker.stop()
 
     raw_rate = len(raw) / sum(raw)
@@ -201,10 +210,12 @@ def main() -> None:
             (f"call-next, {args.windows} windows at random, 50/s", len(open_calls) / open_s,
              open_calls),
             (f"call-next, {args.windows} windows, closed loop", len(closed_calls) / closed_s,
-             closed_calls)]
+             closed_calls),
+            ("no-op command (hall ping), 32 clients", len(pings) / pings_s, pings)]
     for name, rate, s in rows:
         print(f"{name:<46}{rate:>9.0f}{pct(s, 50):>9.2f}{pct(s, 99):>9.2f}")
-    print(f"32-client issue rate / raw commit rate = {len(many) / many_s / raw_rate:.2f} (goal ≥ 1.0)")
+    print(f"32-client issue rate / raw commit rate = {len(many) / many_s / raw_rate:.2f} (goal ≥ 1.0); "
+          f"no-op command rate / raw commit rate = {len(pings) / pings_s / raw_rate:.2f}")
     print(f"daemon memory: RSS {rss / 1024:.1f} MB, peak {hwm / 1024:.1f} MB (goal < 60 MB)")
 
 
