@@ -31,12 +31,14 @@ class Mosquitto:
     """One broker in ``workdir``: config, persistence and log live there."""
 
     def __init__(self, workdir: Path, *, host: str = "127.0.0.1", port: int = 0,
-                 password_file: Path | None = None, acl_file: Path | None = None) -> None:
+                 password_file: Path | None = None, acl_file: Path | None = None,
+                 tls: tuple[Path, Path, Path] | None = None) -> None:
         self.workdir = Path(workdir)
         self.host = host
         self.port = port or free_port(host)
         self.password_file = password_file
         self.acl_file = acl_file
+        self.tls = tls  # (CA file, server certificate, server key) for a TLS listener
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -70,6 +72,9 @@ class Mosquitto:
             lines.append(f"password_file {self.password_file}")
         if self.acl_file:
             lines.append(f"acl_file {self.acl_file}")
+        if self.tls:
+            ca, cert, key = self.tls
+            lines += [f"cafile {ca}", f"certfile {cert}", f"keyfile {key}", "tls_version tlsv1.2"]
         self.conf_path.write_text("\n".join(lines) + "\n")
         return self.conf_path
 

@@ -41,6 +41,11 @@ def bus_settings(cfg: HallConfig, user: str | None) -> BusSettings:
                                "run `hallctl broker acl` (hallctl up does it for you)")
         password = pw.read_text().strip()
     tls = cfg.bus.tls
+    base = cfg.storage_path.parent if cfg._source is None else cfg._source.parent
+
+    def file(path: Path | None) -> Path | None:  # relative to the config file
+        return None if path is None else (base / path).resolve()
+
     return BusSettings(host=host, port=port, username=user if cfg.bus.auth else None,
-                       password=password, ca=tls.ca if tls else None,
-                       cert=tls.cert if tls else None, key=tls.key if tls else None)
+                       password=password, ca=file(tls.ca) if tls else None,
+                       cert=file(tls.cert) if tls else None, key=file(tls.key) if tls else None)

@@ -177,3 +177,8 @@ def _lockers(cfg: HallConfig):
 def _bus(cfg: HallConfig):
     if cfg.bus.port == 0 and not cfg.bus.embedded:
         yield ConfigIssue(("bus", "port"), "port 0 (any free port) only works with embedded = true")
+    if cfg.bus.tls and cfg.bus.embedded:
+        yield ConfigIssue(("bus", "tls"), "the embedded broker listens on 127.0.0.1 only; TLS is "
+                          "for an external broker (set embedded = false and point host at it)")
+    if cfg.bus.tls and (cfg.bus.tls.cert is None) != (cfg.bus.tls.key is None):
+        yield ConfigIssue(("bus", "tls"), "a client certificate needs both cert and key")
