@@ -1,0 +1,114 @@
+"""A line of FF 68 keypads on a pseudo-terminal, speaking the real protocol.
+
+The host opens ``path`` like any serial port. ``press()`` sends a key frame and,
+like a real keypad, waits 300 ms for the host's echo and resends up to 3 more
+times. The host's LED text, beeps and rating starts land in each keypad's state.
+A keypad can be told to lose echoes (``lose_echoes``) and garbage can be put on
+the line (``inject``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tty
+from dataclasses import dataclass
+
+from hallkit.drivers.ff68.codec import (
+    BEEP,
+    DEFAULT_KEYMAP,
+    SHOW,
+    START_RATING,
+    Frame,
+    StreamDecoder,
+    encode,
+)
+
+ECHO_WAIT_S = 0.3
+SENDS = 4
+
+
+@dataclass
+class SimKeypad:
+    addr: int
+    led: str = ""          # the 6 characters on the LED, as sent
+    beeps: int = 0
+    rating_lit: bool = False
+    lose_echoes: int = 0   # pretend this many coming echoes never arrive
+
+
+class KeypadBusSim:
+    def __init__(self, addresses: list[int], keymap: dict[str, int] | None = None) -> None:
+        self.master, self._slave = os.openpty()
+        tty.setraw(self._slave)  # no line discipline: bytes pass as they are
+        os.set_blocking(self.master, False)
+        self.path = os.ttyname(self._slave)
+        self.keymap = {**DEFAULT_KEYMAP, **(keymap or {})}
+        self.keypads = {a: SimKeypad(a) for a in addresses}
+        self.decoder = StreamDecoder()
+        self._waiting: list[tuple[Frame, asyncio.Future]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(self.master, self._readable)
+
+    def close(self) -> None:
+        """Pull the plug: the host sees the port fail."""
+        if self._loop:
+            self._loop.remove_reader(self.master)
+        os.close(self.master)
+        os.close(self._slave)
+
+    async def press(self, addr: int, key: str, data: bytes = b"") -> int:
+        """Press a key; returns how many sends it took to get an echo (0: none came)."""
+        frame = Frame(addr, self.keymap[key], data)
+        wire = encode(frame)
+        for attempt in range(1, SENDS + 1):
+            echo = self._loop.create_future()
+            self._waiting.append((frame, echo))
+            os.write(self.master, wire)
+            try:
+                await asyncio.wait_for(echo, ECHO_WAIT_S)
+                pad = self.keypads[addr]
+                if pad.lose_echoes:  # as if it never came: wait out the 300 ms, resend
+                    pad.lose_echoes -= 1
+                    await asyncio.sleep(ECHO_WAIT_S)
+                    continue
+                return attempt
+            except TimeoutError:
+                continue
+            finally:
+                if (frame, echo) in self._waiting:
+                    self._waiting.remove((frame, echo))
+        return 0
+
+    def inject(self, raw: bytes) -> None:
+        os.write(self.master, raw)
+
+    def _readable(self) -> None:
+        try:
+            data = os.read(self.master, 4096)
+        except BlockingIOError:
+            return
+        except OSError:  # the host side closed
+            return
+        for frame in self.decoder.feed(data):
+            self._handle(frame)
+
+    def _handle(self, frame: Frame) -> None:
+        pad = self.keypads.get(frame.addr)
+        if pad is None:
+            return  # for a keypad not on this line
+        if frame.data and frame.cmd in (SHOW, BEEP, START_RATING):
+            if frame.cmd == SHOW:
+                pad.led = frame.data.decode("ascii", "replace")
+            elif frame.cmd == BEEP:
+                pad.beeps += frame.data[0]
+            else:
+                pad.rating_lit = True
+            return
+        for waiting, echo in self._waiting:
+            if waiting == frame and not echo.done():
+                echo.set_result(None)
+                break

@@ -1,0 +1,1 @@
+"""Transports: bytes in and out of a port, knowing nothing of the devices on it."""
