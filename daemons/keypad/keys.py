@@ -1,0 +1,156 @@
+"""What a clerk's key presses mean: pure, one session per keypad, no bus, no clock.
+
+Keys come in as names (see drivers/ff68/codec.py); out come steps for the
+daemon: queue commands to send (each with the LED text to show for its answer)
+and LED text or beeps to show at once. Conventions the protocol leaves open:
+
+- typed digits are shown on the LED as they are typed (the last 6);
+- 回呼 (confirm 03) calls the typed number: ``12`` is tried as A012, H012, … for
+  the window's services in order, the first one the queue accepts is called;
+- 转移 then digits then confirm (13): the digits are a window number; a leading 0
+  picks a service by its place in the hall's list (``03`` = third service);
+- 登录 logs in the typed clerk number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LED_WIDTH = 6
+
+# LED texts for answers that are not a ticket (6 characters at most).
+ERROR_LED = {
+    "no_ticket": "E-NOQ",      # nobody waiting
+    "not_logged_in": "E-LOG",
+    "paused": "PAUSE",
+    "no_current": "E-CUR",
+    "recall_limit": "E-REC",
+    "not_found": "E-NUM",
+    "not_served_here": "E-NUM",
+    "wrong_state": "E-NUM",
+    "unknown_clerk": "E-USR",
+    "busy": "E-BSY",
+    "bad_request": "E-ERR",
+    "unknown_window": "E-WIN",
+    "unknown_service": "E-SVC",
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    action: str
+    data: dict
+    alternatives: tuple[dict, ...] = ()  # tried in turn while the queue answers not_found
+
+
+@dataclass(frozen=True)
+class Show:
+    text: str
+    beep: int = 0
+
+
+@dataclass(frozen=True)
+class StartRating:
+    pass
+
+
+Step = Command | Show | StartRating
+
+
+@dataclass
+class KeypadSession:
+    window: int
+    services: list[str]                  # the window's services, in calling order
+    prefixes: dict[str, str]             # service code -> ticket prefix
+    digits_of: dict[str, int]            # service code -> number width
+    hall_services: list[str]             # all service codes, in the hall's order
+    typed: str = ""
+    transfer_mode: bool = False
+
+    def press(self, key: str, data: bytes = b"") -> list[Step]:
+        if key.isdigit():
+            self.typed = (self.typed + key)[-LED_WIDTH:]
+            return [Show(self.typed)]
+        if key == "clear":
+            self.typed, self.transfer_mode = "", False
+            return [Show("")]
+        handler = getattr(self, f"_{key}", None)
+        if handler is None:  # e.g. a rating result: not the keypad session's business
+            return []
+        steps = handler(data)
+        if key not in ("transfer",):
+            self.typed, self.transfer_mode = "", False
+        return steps
+
+    # -- keys ------------------------------------------------------------------------
+    def _call(self, data: bytes) -> list[Step]:
+        return [Command("call-next", {"window": self.window})]
+
+    def _recall(self, data: bytes) -> list[Step]:
+        return [Command("recall", {"window": self.window})]
+
+    def _end(self, data: bytes) -> list[Step]:
+        return [Command("end", {"window": self.window})]
+
+    def _pause(self, data: bytes) -> list[Step]:
+        return [Command("pause", {"window": self.window})]
+
+    def _rate(self, data: bytes) -> list[Step]:
+        return [StartRating()]
+
+    def _login(self, data: bytes) -> list[Step]:
+        if not self.typed:
+            return [Show("E-USR", beep=1)]
+        return [Command("login", {"window": self.window, "clerk": self.typed})]
+
+    def _transfer(self, data: bytes) -> list[Step]:
+        self.transfer_mode, self.typed = True, ""
+        return [Show("T-", 0)]
+
+    def _confirm(self, data: bytes) -> list[Step]:
+        function = data[0] if data else None
+        if function == 0x00:
+            return [Command("hold", {"window": self.window})]
+        if function == 0x06:
+            return [Command("no-show", {"window": self.window})]
+        if function == 0x03:
+            return self._call_typed()
+        if function == 0x13 or self.transfer_mode:
+            return self._transfer_typed()
+        return [Show("E-ERR", beep=1)]
+
+    def _call_typed(self) -> list[Step]:
+        if not self.typed:
+            return [Show("E-NUM", beep=1)]
+        tries = [{"window": self.window,
+                  "number": f"{self.prefixes[s]}{int(self.typed):0{self.digits_of[s]}d}"}
+                 for s in self.services]
+        return [Command("call-number", tries[0], tuple(tries[1:]))]
+
+    def _transfer_typed(self) -> list[Step]:
+        typed = self.typed
+        if not typed:
+            return [Show("E-WIN", beep=1)]
+        if typed.startswith("0") and len(typed) > 1:
+            place = int(typed)
+            if not 1 <= place <= len(self.hall_services):
+                return [Show("E-SVC", beep=1)]
+            return [Command("transfer", {"window": self.window,
+                                         "to_service": self.hall_services[place - 1]})]
+        return [Command("transfer", {"window": self.window, "to_window": int(typed)})]
+
+
+def led_for(action: str, status: str, data: dict | None, error_code: str | None) -> Show:
+    """What the keypad shows for the queue's answer to one of its commands."""
+    if status != "ok":
+        return Show(ERROR_LED.get(error_code or "", "E-ERR"), beep=1)
+    data = data or {}
+    if "number" in data and action in ("call-next", "call-number", "recall", "resume"):
+        return Show(data["number"])
+    if action == "login":
+        return Show("ON")
+    if action == "pause":
+        return Show("PAUSE" if data.get("state") == "paused" else "ON")
+    if action in ("end", "hold", "no-show", "transfer"):
+        return Show("")
+    return Show("OK")

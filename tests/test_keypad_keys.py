@@ -1,0 +1,65 @@
+"""What a clerk's key presses mean (pure: no bus, no hardware)."""
+
+import pytest
+
+from hallkit.daemons.keypad.keys import Command, KeypadSession, Show, StartRating, led_for
+
+
+@pytest.fixture
+def pad():
+    return KeypadSession(window=3, services=["BDC", "ZX"], prefixes={"BDC": "A", "ZX": "H"},
+                         digits_of={"BDC": 3, "ZX": 3}, hall_services=["BDC", "SB", "YB", "ZX"])
+
+
+def keys(pad, *presses):
+    out = []
+    for p in presses:
+        key, data = (p, b"") if isinstance(p, str) else p
+        out += pad.press(key, data)
+    return out
+
+
+def test_single_keys_become_window_commands(pad):
+    assert keys(pad, "call") == [Command("call-next", {"window": 3})]
+    assert keys(pad, "recall") == [Command("recall", {"window": 3})]
+    assert keys(pad, "end") == [Command("end", {"window": 3})]
+    assert keys(pad, "pause") == [Command("pause", {"window": 3})]
+    assert keys(pad, "rate") == [StartRating()]
+    assert keys(pad, ("confirm", b"\x00")) == [Command("hold", {"window": 3})]
+    assert keys(pad, ("confirm", b"\x06")) == [Command("no-show", {"window": 3})]
+
+
+def test_digits_show_as_typed_and_clear(pad):
+    assert keys(pad, "1", "0", "0", "1") == [Show("1"), Show("10"), Show("100"), Show("1001")]
+    assert keys(pad, "clear") == [Show("")]
+    assert keys(pad, *"12345678")[-1] == Show("345678")  # the LED keeps the last six
+
+
+def test_login_with_the_typed_clerk_number(pad):
+    assert keys(pad, "0", "0", "7", "login")[-1] == Command("login", {"window": 3, "clerk": "007"})
+    assert keys(pad, "login") == [Show("E-USR", beep=1)]
+
+
+def test_call_the_typed_number_tries_the_windows_services(pad):
+    step = keys(pad, "1", "2", ("confirm", b"\x03"))[-1]
+    assert step == Command("call-number", {"window": 3, "number": "A012"},
+                           ({"window": 3, "number": "H012"},))
+    assert keys(pad, ("confirm", b"\x03")) == [Show("E-NUM", beep=1)]
+
+
+def test_transfer_to_a_window_or_a_service(pad):
+    assert keys(pad, "transfer", "5", ("confirm", b"\x13"))[-1] == \
+        Command("transfer", {"window": 3, "to_window": 5})
+    assert keys(pad, "transfer", "0", "2", ("confirm", b"\x13"))[-1] == \
+        Command("transfer", {"window": 3, "to_service": "SB"})
+    assert keys(pad, "transfer", "0", "9", ("confirm", b"\x13"))[-1] == Show("E-SVC", beep=1)
+    assert pad.typed == "" and not pad.transfer_mode  # a finished sequence starts afresh
+
+
+def test_what_the_led_shows_for_answers():
+    assert led_for("call-next", "ok", {"number": "A012"}, None) == Show("A012")
+    assert led_for("call-next", "error", None, "no_ticket") == Show("E-NOQ", beep=1)
+    assert led_for("login", "ok", {"state": "idle"}, None) == Show("ON")
+    assert led_for("pause", "ok", {"state": "paused"}, None) == Show("PAUSE")
+    assert led_for("end", "ok", {"number": "A012"}, None) == Show("")
+    assert led_for("recall", "error", None, "something_new") == Show("E-ERR", beep=1)
