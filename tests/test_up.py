@@ -56,7 +56,11 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
 
         rows = status(cfg_path, child_env)
         assert {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"} == \
-            {("hall", "online"), ("queue", "online")}
+            {("hall", "online"), ("queue", "online"), ("keypad", "online")}
+        # The demo's keypads are simulated, and no simulator runs yet: offline, and why.
+        keypad_rows = [r for r in rows if r["kind"] == "keypad"]
+        assert len(keypad_rows) == 12 and {r["state"] for r in keypad_rows} == {"offline"}
+        assert keypad_rows[0]["detail"] == "simulator not running"
         hall = next(r for r in rows if r["kind"] == "daemon" and r["id"] == "hall")
 
         # The demo hall takes and calls tickets from the shell.
@@ -102,7 +106,7 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
             except json.JSONDecodeError:
                 rows = []
             daemons = {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"}
-            if daemons == {("hall", "online"), ("queue", "online")}:
+            if daemons == {("hall", "online"), ("queue", "online"), ("keypad", "online")}:
                 break
             assert time.monotonic() < deadline, rows
             time.sleep(0.5)

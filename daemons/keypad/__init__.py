@@ -1,1 +1,5 @@
-"""The keypad daemon: clerk keypads (FF 68 on RS-485, USB HID) become queue commands."""
+"""The keypad daemon: clerk keypads (FF 68 on RS-485) become queue commands."""
+
+from hallkit.daemons.keypad.daemon import KeypadDaemon as DAEMON
+
+__all__ = ["DAEMON"]

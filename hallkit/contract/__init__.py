@@ -112,11 +112,11 @@ EVENTS: tuple[EventTopic, ...] = (
 )
 
 # The daemons that exist, in start order.
-DAEMONS: tuple[str, ...] = ("hall", "queue")
+DAEMONS: tuple[str, ...] = ("hall", "queue", "keypad")
 
 # Topic components published by a daemon besides its own: device kinds it drives
 # (hall/<hall>/<kind>/<device-id>/…) and entities it owns (windows).
-TOPIC_OWNERS: dict[str, str] = {"window": "queue"}
+TOPIC_OWNERS: dict[str, str] = {"window": "queue", "keypad": "keypad"}
 
 # Config device kinds that are MQTT clients of their own, with their sender role.
 CLIENT_ROLES: dict[str, str] = {

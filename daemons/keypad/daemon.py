@@ -1,0 +1,172 @@
+"""Clerk keypads on their lines → queue commands; the answers and the window on the LED."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+
+from hallkit.bus.client import BusTimeout
+from hallkit.contract.envelope import Availability
+from hallkit.contract.topics import Topics
+from hallkit.daemons.keypad.keys import Command, Show, StartRating, led_for
+from hallkit.daemons.keypad.lines import Line, Pad, keypad_lines
+from hallkit.drivers.ff68.codec import KeyPress
+from hallkit.drivers.ff68.driver import KeypadLine
+from hallkit.drivers.transport.serial_line import SerialLine
+from hallkit.runtime.daemon import Daemon
+
+log = logging.getLogger(__name__)
+
+RETRY_NOT_FOUND = ("not_found", "not_served_here", "wrong_state")  # try the next typed candidate
+ANSWER_S = 3.0  # how long an answer stays on the LED before the window's view returns
+
+
+class KeypadDaemon(Daemon):
+    name = "keypad"
+
+    def __init__(self, cfg, **kw) -> None:
+        super().__init__(cfg, **kw)
+        self.lines = keypad_lines(cfg)
+        self.drivers: dict[str, KeypadLine] = {}
+        self.ports: dict[str, SerialLine] = {}
+        self._window_state: dict[int, dict] = {}
+        self._waiting: dict[str, int] = {}
+        self._answer_timers: dict[str, asyncio.TimerHandle] = {}  # keypads showing an answer
+        self._sending: set[asyncio.Task] = set()
+        hall = cfg.hall.id
+        self.bus.subscribe(f"hall/{hall}/window/+/state", self._on_window_state)
+        self.bus.subscribe(f"hall/{hall}/queue/main/state", self._on_queue_state)
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._keep_open(line)) for line in self.lines.values()]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for timer in self._answer_timers.values():
+            timer.cancel()
+        for port in self.ports.values():
+            port.close()
+
+    # -- lines -------------------------------------------------------------------------
+    async def _keep_open(self, line: Line) -> None:
+        """Open the line's port once it can be found (a simulator may start later)."""
+        run_dir = self.cfg.storage_path / "run"
+        while (path := line.path(run_dir)) is None:
+            self._availability(line, False, "simulator not running")
+            await asyncio.sleep(1.0)
+        # Resend timing is the hardware's real time, not the hall's business clock.
+        driver = KeypadLine(lambda data: port.write(data), lambda press: self._key(line, press),
+                            now=time.monotonic, keymap=line.keymap)
+        port = SerialLine(path, baud=line.baud, fmt=line.fmt, on_bytes=driver.feed,
+                          on_state=lambda up, why: self._line_state(line, up, why))
+        self.drivers[line.key], self.ports[line.key] = driver, port
+        await port.open()
+
+    def _line_state(self, line: Line, up: bool, why: str) -> None:
+        self._availability(line, up, None if up else why)
+        if up:
+            for pad in line.pads.values():
+                self._show_idle(line, pad)
+
+    def _availability(self, line: Line, up: bool, reason: str | None) -> None:
+        for pad in line.pads.values():
+            topic = Topics(self.cfg.hall.id, "keypad", pad.device_id).availability
+            self.publish_retained(topic, Availability(state="online" if up else "offline",
+                                                      ts=self.clock.time(), reason=reason))
+
+    # -- keys ----------------------------------------------------------------------------
+    def _key(self, line: Line, press: KeyPress) -> None:
+        pad = line.pads.get(press.addr)
+        if pad is None:
+            log.warning("key from address %d, which no window's keypad has on %s", press.addr, line.key)
+            return
+        for step in pad.session.press(press.key, press.data):
+            if isinstance(step, Show):
+                self._show(line, pad, step)
+            elif isinstance(step, StartRating):
+                self.drivers[line.key].start_rating(pad.addr)
+            elif isinstance(step, Command):
+                task = asyncio.ensure_future(self._send(line, pad, step))
+                self._sending.add(task)
+                task.add_done_callback(self._sent)
+
+    def _sent(self, task: asyncio.Task) -> None:
+        self._sending.discard(task)
+        if not task.cancelled() and task.exception():
+            log.error("a keypad command failed", exc_info=task.exception())
+
+    async def _send(self, line: Line, pad: Pad, cmd: Command) -> None:
+        reply = None
+        for data in (cmd.data, *cmd.alternatives):
+            try:
+                reply = await self.bus.request(Topics(self.cfg.hall.id, "queue").cmd(cmd.action),
+                                               data, request_id=uuid.uuid4().hex, timeout=3.0)
+            except BusTimeout:
+                self._show(line, pad, Show("E-BUS", beep=2))
+                return
+            if reply.status == "ok" or reply.error.code not in RETRY_NOT_FOUND:
+                break
+        self._show(line, pad, led_for(cmd.action, reply.status, reply.data,
+                                      reply.error.code if reply.error else None))
+
+    # -- the LED -------------------------------------------------------------------------
+    def _show(self, line: Line, pad: Pad, show: Show) -> None:
+        driver = self.drivers.get(line.key)
+        if driver is None:
+            return
+        driver.show(pad.addr, show.text)
+        if show.beep:
+            driver.beep(pad.addr, show.beep)
+        # An answer stays up long enough to be read, then the idle view returns.
+        timer = self._answer_timers.pop(pad.device_id, None)
+        if timer:
+            timer.cancel()
+        self._answer_timers[pad.device_id] = asyncio.get_running_loop().call_later(
+            ANSWER_S, self._answer_read, line, pad)
+
+    def _answer_read(self, line: Line, pad: Pad) -> None:
+        self._answer_timers.pop(pad.device_id, None)
+        self._show_idle(line, pad)
+
+    def _show_idle(self, line: Line, pad: Pad) -> None:
+        """The window's ticket while serving, else how many wait for it."""
+        driver = self.drivers.get(line.key)
+        if driver is None or pad.session.typed:
+            return
+        state = self._window_state.get(pad.session.window, {})
+        ticket = (state.get("ticket") or {}).get("number")
+        text = ticket or str(self._waiting.get(str(pad.session.window), 0))
+        driver.show(pad.addr, text[-6:])
+
+    def _on_window_state(self, topic: str, payload: bytes) -> None:
+        try:
+            state = json.loads(payload)
+            number = int(topic.split("/")[3])
+        except (ValueError, IndexError):
+            return
+        changed = self._window_state.get(number, {}).get("ticket") != state.get("ticket")
+        self._window_state[number] = state
+        if changed:
+            self._refresh(lambda pad: pad.session.window == number
+                          and pad.device_id not in self._answer_timers)
+
+    def _on_queue_state(self, topic: str, payload: bytes) -> None:
+        try:
+            waiting = json.loads(payload).get("waiting_by_window", {})
+        except ValueError:
+            return
+        changed = {w for w, n in waiting.items() if self._waiting.get(w) != n}
+        self._waiting = waiting
+        if changed:
+            self._refresh(lambda pad: str(pad.session.window) in changed
+                          and pad.device_id not in self._answer_timers)
+
+    def _refresh(self, which) -> None:
+        for line in self.lines.values():
+            for pad in line.pads.values():
+                if which(pad):
+                    self._show_idle(line, pad)

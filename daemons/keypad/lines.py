@@ -1,0 +1,60 @@
+"""Where each keypad line is: from the hall config to ports and sessions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hallkit.config.model import HallConfig
+from hallkit.daemons.keypad.keys import KeypadSession
+from hallkit.drivers.families import FAMILIES
+
+
+@dataclass
+class Pad:
+    device_id: str
+    addr: int
+    session: KeypadSession
+
+
+@dataclass
+class Line:
+    key: str            # serial:/dev/… or sim://NAME
+    baud: int
+    fmt: str
+    keymap: dict[str, int] | None
+    pads: dict[int, Pad] = field(default_factory=dict)  # by address
+
+    def path(self, run_dir: Path) -> str | None:
+        """The port to open: the device path, or the pty a running simulator published."""
+        scheme, _, target = self.key.partition(":")
+        if scheme == "serial":
+            return target
+        runfile = run_dir / "sim" / f"{target}.json"
+        return json.loads(runfile.read_text())["path"] if runfile.exists() else None
+
+
+def keypad_lines(cfg: HallConfig) -> dict[str, Line]:
+    """FF 68 keypads of the hall grouped by line, each with the session of its window."""
+    from hallkit.drivers.ff68.options import parse_keymap
+
+    window_of = {w.keypad: w for w in cfg.windows if w.keypad}
+    prefixes = {s.code: s.prefix for s in cfg.services}
+    digits = {s.code: s.number_digits for s in cfg.services}
+    hall_services = [s.code for s in cfg.services]
+    lines: dict[str, Line] = {}
+    for dev_id, dev in cfg.devices.items():
+        if dev.kind != "keypad" or dev.family != "ff68" or dev_id not in window_of:
+            continue
+        fam = FAMILIES[dev.family]
+        baud, fmt = fam.serial.split(",")
+        key = dev.link.line_key
+        keymap = parse_keymap(dev.options["keymap"]) if "keymap" in dev.options else None
+        line = lines.setdefault(key, Line(key, dev.link.baud or int(baud), dev.link.format or fmt,
+                                          keymap))
+        window = window_of[dev_id]
+        line.pads[dev.address] = Pad(dev_id, dev.address, KeypadSession(
+            window=window.number, services=window.services, prefixes=prefixes,
+            digits_of=digits, hall_services=hall_services))
+    return lines
