@@ -25,6 +25,7 @@ from hallkit.bus.settings import broker_runfile
 from hallkit.cli.ops_bus import ops_bus
 from hallkit.config.model import HallConfig
 from hallkit.contract import DAEMONS
+from hallkit.drivers.sim.host import simulated_lines
 
 log = logging.getLogger(__name__)
 
@@ -88,16 +89,19 @@ class Supervisor:
                                        "pid": self.broker.proc.pid}))
 
     def start_daemons(self) -> None:
-        for name in DAEMONS:
-            argv = [sys.executable, "-m", "hallkit.cli.main", "run", name,
-                    "--config", str(self.config_path)]
+        """The simulator host first (when the hall has simulated lines), then each daemon."""
+        hallctl = [sys.executable, "-m", "hallkit.cli.main"]
+        config = ["--config", str(self.config_path)]
+        commands = [("sim", [*hallctl, "sim", "run", *config])] if simulated_lines(self.cfg) else []
+        commands += [(name, [*hallctl, "run", name, *config]) for name in DAEMONS]
+        for name, argv in commands:
             child = Child(name, argv, self.storage / "logs" / f"{name}.log")
             child.start()
             self.children.append(child)
 
     async def wait_online(self, timeout: float = 30.0) -> dict[str, str]:
         """Wait until every daemon's retained status says online; returns the states seen."""
-        states = {name: "missing" for name in DAEMONS}
+        states = {child.name: "missing" for child in self.children}
 
         def on_status(topic: str, payload: bytes) -> None:
             name = topic.split("/")[2]

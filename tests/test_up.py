@@ -57,10 +57,9 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
         rows = status(cfg_path, child_env)
         assert {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"} == \
             {("hall", "online"), ("queue", "online"), ("keypad", "online")}
-        # The demo's keypads are simulated, and no simulator runs yet: offline, and why.
+        # The demo's keypads are simulated on ptys that the simulator host opened.
         keypad_rows = [r for r in rows if r["kind"] == "keypad"]
-        assert len(keypad_rows) == 12 and {r["state"] for r in keypad_rows} == {"offline"}
-        assert keypad_rows[0]["detail"] == "simulator not running"
+        assert len(keypad_rows) == 12 and {r["state"] for r in keypad_rows} == {"online"}
         hall = next(r for r in rows if r["kind"] == "daemon" and r["id"] == "hall")
 
         # The demo hall takes and calls tickets from the shell.
@@ -82,6 +81,14 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
         checked = queue("check-in", "YY0001")
         assert checked.returncode == 0 and checked.stdout.startswith("B001  社保"), checked
         assert queue("check-in", "YY0001").stderr.startswith("duplicate: 已签到，号码 B001")
+
+        # A clerk at window 5 (社保, 医保) logs in on the keypad and calls B001.
+        def press(device, key):
+            proc = subprocess.run(hallctl_argv("sim", "press", device, key, "-c", str(cfg_path)),
+                                  env=child_env, capture_output=True, text=True, timeout=20)
+            return proc.stdout.strip()
+        assert [press("keypad-5", k) for k in ("1", "0", "0", "2", "login")][-1] == "keypad-5 LED: ON"
+        assert press("keypad-5", "call") == "keypad-5 LED: B001"
         pid = int(hall["detail"].split()[1])
 
         # A crashed daemon is restarted by the supervisor.

@@ -54,8 +54,7 @@ class KeypadDaemon(Daemon):
     # -- lines -------------------------------------------------------------------------
     async def _keep_open(self, line: Line) -> None:
         """Open the line's port once it can be found (a simulator may start later)."""
-        run_dir = self.cfg.storage_path / "run"
-        while (path := line.path(run_dir)) is None:
+        while (path := line.path(self.cfg)) is None:
             self._availability(line, False, "simulator not running")
             await asyncio.sleep(1.0)
         # Resend timing is the hardware's real time, not the hall's business clock.

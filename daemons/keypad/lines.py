@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from hallkit.config.model import HallConfig
 from hallkit.daemons.keypad.keys import KeypadSession
 from hallkit.drivers.families import FAMILIES
+from hallkit.drivers.sim.host import sim_runfile
 
 
 @dataclass
@@ -26,12 +26,12 @@ class Line:
     keymap: dict[str, int] | None
     pads: dict[int, Pad] = field(default_factory=dict)  # by address
 
-    def path(self, run_dir: Path) -> str | None:
+    def path(self, cfg: HallConfig) -> str | None:
         """The port to open: the device path, or the pty a running simulator published."""
         scheme, _, target = self.key.partition(":")
         if scheme == "serial":
             return target
-        runfile = run_dir / "sim" / f"{target}.json"
+        runfile = sim_runfile(cfg, target)
         return json.loads(runfile.read_text())["path"] if runfile.exists() else None
 
 

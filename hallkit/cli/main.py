@@ -6,13 +6,23 @@ import argparse
 import signal
 import sys
 
-from hallkit.cli import broker_cmd, config_cmd, docs_cmd, queue_cmd, run_cmd, status_cmd, up_cmd
+from hallkit.cli import (
+    broker_cmd,
+    config_cmd,
+    docs_cmd,
+    queue_cmd,
+    run_cmd,
+    sim_cmd,
+    status_cmd,
+    up_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallctl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (config_cmd, run_cmd, up_cmd, status_cmd, queue_cmd, broker_cmd, docs_cmd):
+    for module in (config_cmd, run_cmd, up_cmd, status_cmd, queue_cmd, sim_cmd, broker_cmd,
+                   docs_cmd):
         module.register(sub)
     return parser
 

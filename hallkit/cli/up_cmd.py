@@ -8,8 +8,8 @@ import signal
 from pathlib import Path
 
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
-from hallkit.contract import DAEMONS
 from hallkit.contract.topics import Topics
+from hallkit.drivers.sim.host import simulated_lines
 from hallkit.runtime.logs import setup_logging
 from hallkit.supervisor import Supervisor
 
@@ -61,14 +61,17 @@ def _table(sup: Supervisor, states: dict[str, str]) -> str:
     else:
         rows.append(("broker (external)", "-", "-", f"mqtt://{cfg.bus.host}:{cfg.bus.port}"))
     for child in sup.children:
-        rows.append((f"daemon {child.name}", str(child.pid), states.get(child.name, "?"),
+        what = "simulators" if child.name == "sim" else f"daemon {child.name}"
+        rows.append((what, str(child.pid), states.get(child.name, "?"),
                      f"{Topics(cfg.hall.id, child.name).base}/#  log {child.log_path}"))
-    simulated = sorted({str(d.link) for d in cfg.devices.values()
-                        if getattr(d, "link", None) and d.link.scheme == "sim"})
+    covered = {dev for devices in simulated_lines(cfg).values() for dev in devices}
+    waiting = sorted({d.family for dev_id, d in cfg.devices.items() if dev_id not in covered
+                      and getattr(d, "link", None) and d.link.scheme == "sim"})
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     text = "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}"
                      for r in rows)
-    if simulated:
-        text += (f"\n{len(simulated)} simulated device links in the config have no simulator in "
-                 f"this version yet (daemons: {', '.join(DAEMONS)})")
+    if covered:
+        text += f"\nsimulated keypads: {len(covered)} (`hallctl sim press keypad-3 call`)"
+    if waiting:
+        text += f"\nno simulator in this version yet for: {', '.join(waiting)}"
     return text

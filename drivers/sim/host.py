@@ -1,0 +1,122 @@
+"""Runs the simulators a hall config needs and takes button presses over the bus.
+
+For every ``sim://NAME`` line whose family has a simulator, a pty is opened and
+its path written to ``STORAGE/run/sim/NAME.json``; daemons open that path like a
+serial port. Commands on ``hall/<hall>/sim/main/cmd/<action>`` (ops only):
+``press`` {device, key, data?} → {sends, led}; ``show`` → {device: led}.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from hallkit.bus.client import BusClient, BusSettings
+from hallkit.config.model import HallConfig
+from hallkit.contract.envelope import ErrorBody, Reply, Request, Status
+from hallkit.contract.topics import Topics
+from hallkit.drivers.ff68.codec import DEFAULT_KEYMAP
+from hallkit.drivers.ff68.sim import KeypadBusSim
+
+log = logging.getLogger(__name__)
+SIM_USER = "sim"
+LED_SETTLE_S = 2.0  # how long a press waits for the LED to answer
+
+
+def sim_runfile(cfg: HallConfig, name: str) -> Path:
+    return cfg.storage_path / "run" / "sim" / f"{name}.json"
+
+
+def simulated_lines(cfg: HallConfig) -> dict[str, dict[str, int]]:
+    """sim line name -> {device id: address} for the families simulated here (FF 68 keypads)."""
+    lines: dict[str, dict[str, int]] = {}
+    for dev_id, dev in cfg.devices.items():
+        if dev.kind == "keypad" and dev.family == "ff68" and dev.link.scheme == "sim":
+            lines.setdefault(dev.link.target, {})[dev_id] = dev.address
+    return lines
+
+
+class SimHost:
+    def __init__(self, cfg: HallConfig, settings: BusSettings) -> None:
+        self.cfg = cfg
+        self.topics = Topics(cfg.hall.id, "sim")
+        self.sims: dict[str, KeypadBusSim] = {}
+        self.device_line: dict[str, tuple[str, int]] = {}
+        self.bus = BusClient(settings, f"sim-{os.getpid()}", hall=cfg.hall.id,
+                             will=(self.topics.status, self._status("offline")))
+        self.bus.subscribe(self.topics.cmd("+"), self._on_command)
+        self._stop = asyncio.Event()
+
+    def _status(self, state: str) -> Status:
+        return Status(state=state, ts=time.time(), pid=os.getpid())
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._stop.set)
+        for name, devices in simulated_lines(self.cfg).items():
+            sim = KeypadBusSim(sorted(devices.values()))
+            await sim.start()
+            self.sims[name] = sim
+            for dev_id, addr in devices.items():
+                self.device_line[dev_id] = (name, addr)
+            runfile = sim_runfile(self.cfg, name)
+            runfile.parent.mkdir(parents=True, exist_ok=True)
+            runfile.write_text(json.dumps({"path": sim.path, "pid": os.getpid()}))
+        await self.bus.connect()
+        self.bus.publish(self.topics.status, self._status("online"), retain=True)
+        log.info("simulating %d line(s): %s", len(self.sims), ", ".join(self.sims))
+        try:
+            await self._stop.wait()
+        finally:
+            for name, sim in self.sims.items():
+                sim_runfile(self.cfg, name).unlink(missing_ok=True)
+                sim.close()
+            self.bus.publish(self.topics.status, self._status("offline"), retain=True)
+            await self.bus.close()
+
+    async def _on_command(self, topic: str, payload: bytes) -> None:
+        action = topic.rsplit("/", 1)[-1]
+        try:
+            req = Request.model_validate_json(payload)
+        except ValidationError as exc:
+            log.warning("bad simulator command on %s: %s", topic, exc.errors()[0]["msg"])
+            return
+        try:
+            data = await self._do(action, req.data)
+            reply = Reply(id=req.id, status="ok", ts=time.time(), data=data)
+        except (KeyError, ValueError) as exc:
+            reply = Reply(id=req.id, status="error", ts=time.time(),
+                          error=ErrorBody(code="bad_request", message=str(exc).strip("'\"")))
+        self.bus.publish(self.topics.reply(action, req.client), reply, qos=0)
+
+    async def _do(self, action: str, data: dict) -> dict:
+        if action == "show":
+            return {dev: self._pad(dev).led for dev in sorted(self.device_line)}
+        if action != "press":
+            raise ValueError(f"the simulator has no action {action!r}")
+        device, key = data.get("device"), data.get("key")
+        if device not in self.device_line:
+            raise KeyError(f"no simulated keypad {device!r}; there are "
+                           f"{', '.join(sorted(self.device_line)) or 'none'}")
+        if key not in DEFAULT_KEYMAP:
+            raise ValueError(f"no key {key!r}; keys: {', '.join(DEFAULT_KEYMAP)}")
+        name, addr = self.device_line[device]
+        pad = self._pad(device)
+        before = pad.led
+        sends = await self.sims[name].press(addr, key, bytes.fromhex(data.get("data", "")))
+        deadline = time.monotonic() + LED_SETTLE_S
+        while pad.led == before and time.monotonic() < deadline and sends:
+            await asyncio.sleep(0.02)
+        return {"sends": sends, "led": pad.led}
+
+    def _pad(self, device: str):
+        name, addr = self.device_line[device]
+        return self.sims[name].keypads[addr]

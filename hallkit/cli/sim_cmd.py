@@ -1,0 +1,75 @@
+"""hallctl sim …: run the hall's simulators, press their keys, read their LEDs."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from hallkit.bus.client import BusError
+from hallkit.bus.settings import bus_settings
+from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
+from hallkit.cli.ops_bus import ops_bus
+from hallkit.contract.topics import Topics
+from hallkit.runtime.logs import setup_logging
+
+
+def register(sub) -> None:
+    sim = sub.add_parser("sim", help="simulated devices").add_subparsers(
+        dest="sim_command", required=True, metavar="ACTION")
+    p = sim.add_parser("run", help="run every simulator the hall config needs (hallctl up does)")
+    add_config_arg(p)
+    p.set_defaults(func=run_host)
+    p = sim.add_parser("press", help="press a key on a simulated keypad, e.g. keypad-3 call")
+    add_config_arg(p)
+    p.add_argument("device")
+    p.add_argument("key", help="0-9, call, recall, clear, confirm, login, pause, transfer, end, rate")
+    p.add_argument("--data", default="", help="the key's data byte in hex, e.g. 03 for confirm")
+    p.set_defaults(func=run_press)
+    p = sim.add_parser("show", help="what every simulated keypad's LED shows")
+    add_config_arg(p)
+    p.set_defaults(func=run_show)
+
+
+def run_host(args) -> int:
+    from hallkit.drivers.sim.host import SIM_USER, SimHost
+
+    setup_logging("sim")
+    cfg = config_or_exit(args.config)
+    asyncio.run(SimHost(cfg, bus_settings(cfg, SIM_USER)).run())
+    return 0
+
+
+def _ask(cfg, action: str, data: dict):
+    async def ask():
+        async with ops_bus(cfg) as bus:
+            return await bus.request(Topics(cfg.hall.id, "sim").cmd(action), data, timeout=5)
+    return asyncio.run(ask())
+
+
+def run_press(args) -> int:
+    cfg = config_or_exit(args.config)
+    try:
+        reply = _ask(cfg, "press", {"device": args.device, "key": args.key, "data": args.data})
+    except (BusError, RuntimeError) as exc:
+        print(f"hallctl sim: {exc} (is the hall up?)", file=sys.stderr)
+        return EX_UNAVAILABLE
+    if reply.status != "ok":
+        print(f"hallctl sim: {reply.error.message}", file=sys.stderr)
+        return 1
+    if not reply.data["sends"]:
+        print(f"{args.device}: {args.key} got no echo: is the keypad daemon running?")
+        return 1
+    print(f"{args.device} LED: {reply.data['led'].strip() or '(blank)'}")
+    return 0
+
+
+def run_show(args) -> int:
+    cfg = config_or_exit(args.config)
+    try:
+        reply = _ask(cfg, "show", {})
+    except (BusError, RuntimeError) as exc:
+        print(f"hallctl sim: {exc} (is the hall up?)", file=sys.stderr)
+        return EX_UNAVAILABLE
+    for device, led in reply.data.items():
+        print(f"{device:<16} {led.strip() or '(blank)'}")
+    return 0
