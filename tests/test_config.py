@@ -121,6 +121,16 @@ CASES = [
          "address = 1\n", 'address = 1\noptions = { keymap = { confirm = 0x03, 3 = 0x23 } }  # <-\n', 1),
      "devices.kp-1.options.keymap: key 'confirm' carries data and may not use host command "
      "code 0x03"),
+    ("a service name LED displays cannot show",
+     lambda t: t.replace('name_zh = "社保"', 'name_zh = "社保喆"  # <-') + '''
+[devices.d-1]
+kind = "window_display"
+family = "modbus-window"
+link = "sim://displays"
+address = 1
+''',
+     "services[1].name_zh: 喆 cannot be shown on LED window displays (their fonts hold GB2312 "
+     "only); use another character"),
     ("unknown top-level section",
      lambda t: t + '\n[service]  # <-\ncode = "X"\n',
      "service: unknown key 'service' (did you mean 'services'?)"),

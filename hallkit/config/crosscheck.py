@@ -11,7 +11,8 @@ from hallkit.drivers.families import FAMILIES, families_for
 
 def cross_check(cfg: HallConfig) -> list[ConfigIssue]:
     issues: list[ConfigIssue] = []
-    for check in (_services, _clerks, _windows, _devices, _shared_lines, _lockers, _bus):
+    for check in (_services, _clerks, _windows, _devices, _shared_lines, _lockers, _bus,
+                  _display_texts):
         issues.extend(check(cfg))
     return issues
 
@@ -182,3 +183,27 @@ def _bus(cfg: HallConfig):
                           "for an external broker (set embedded = false and point host at it)")
     if cfg.bus.tls and (cfg.bus.tls.cert is None) != (cfg.bus.tls.key is None):
         yield ConfigIssue(("bus", "tls"), "a client certificate needs both cert and key")
+
+
+def _display_texts(cfg: HallConfig):
+    """LED window displays have GB2312 fonts: texts they show must be GB2312 (protocol file)."""
+    if not any(d.kind == "window_display" for d in cfg.devices.values()):
+        return
+    texts = [(("services", i, "name_zh"), s.name_zh) for i, s in enumerate(cfg.services)]
+    texts += [(("windows", i, "name_zh"), w.name_zh) for i, w in enumerate(cfg.windows) if w.name_zh]
+    texts += [(("devices", dev_id, "options", "welcome"), str(d.options["welcome"]))
+              for dev_id, d in cfg.devices.items()
+              if d.kind == "window_display" and "welcome" in getattr(d, "options", {})]
+    for loc, text in texts:
+        bad = [ch for ch in text if not _gb2312(ch)]
+        if bad:
+            yield ConfigIssue(loc, f"{''.join(dict.fromkeys(bad))} cannot be shown on LED window "
+                              "displays (their fonts hold GB2312 only); use another character")
+
+
+def _gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
