@@ -32,3 +32,4 @@ def setup_logging(name: str, level: str = "INFO", stream=None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    logging.getLogger("pymodbus").setLevel(logging.WARNING)  # it logs every frame at DEBUG
