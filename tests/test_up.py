@@ -56,7 +56,7 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
 
         rows = status(cfg_path, child_env)
         assert {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"} == \
-            {("hall", "online"), ("queue", "online"), ("keypad", "online")}
+            {("hall", "online"), ("queue", "online"), ("keypad", "online"), ("display", "online")}
         # The demo's keypads are simulated on ptys that the simulator host opened.
         keypad_rows = [r for r in rows if r["kind"] == "keypad"]
         assert len(keypad_rows) == 12 and {r["state"] for r in keypad_rows} == {"online"}
@@ -89,6 +89,15 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
             return proc.stdout.strip()
         assert [press("keypad-5", k) for k in ("1", "0", "0", "2", "login")][-1] == "keypad-5 LED: ON"
         assert press("keypad-5", "call") == "keypad-5 LED: B001"
+        # …and window 5's LED display calls B001 too.
+        deadline = time.monotonic() + 10
+        while True:
+            shown = subprocess.run(hallctl_argv("sim", "show", "-c", str(cfg_path)), env=child_env,
+                                   capture_output=True, text=True, timeout=20).stdout
+            if "display-5        [calling] 请B001号 / 5号窗口" in shown:
+                break
+            assert time.monotonic() < deadline, shown
+            time.sleep(0.3)
         pid = int(hall["detail"].split()[1])
 
         # A crashed daemon is restarted by the supervisor.
@@ -113,7 +122,8 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
             except json.JSONDecodeError:
                 rows = []
             daemons = {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"}
-            if daemons == {("hall", "online"), ("queue", "online"), ("keypad", "online")}:
+            if daemons == {("hall", "online"), ("queue", "online"), ("keypad", "online"),
+                           ("display", "online")}:
                 break
             assert time.monotonic() < deadline, rows
             time.sleep(0.5)

@@ -24,6 +24,7 @@ from hallkit.contract.envelope import ErrorBody, Reply, Request, Status
 from hallkit.contract.topics import Topics
 from hallkit.drivers.ff68.codec import DEFAULT_KEYMAP
 from hallkit.drivers.ff68.sim import KeypadBusSim
+from hallkit.drivers.modbus_window.sim import DisplayLineSim
 
 log = logging.getLogger(__name__)
 SIM_USER = "sim"
@@ -34,20 +35,28 @@ def sim_runfile(cfg: HallConfig, name: str) -> Path:
     return cfg.storage_path / "run" / "sim" / f"{name}.json"
 
 
+SIMULATED = {("keypad", "ff68"): KeypadBusSim, ("window_display", "modbus-window"): DisplayLineSim}
+
+
 def simulated_lines(cfg: HallConfig) -> dict[str, dict[str, int]]:
-    """sim line name -> {device id: address} for the families simulated here (FF 68 keypads)."""
+    """sim line name -> {device id: address} for the families simulated here."""
     lines: dict[str, dict[str, int]] = {}
     for dev_id, dev in cfg.devices.items():
-        if dev.kind == "keypad" and dev.family == "ff68" and dev.link.scheme == "sim":
+        if (dev.kind, getattr(dev, "family", None)) in SIMULATED and dev.link.scheme == "sim":
             lines.setdefault(dev.link.target, {})[dev_id] = dev.address
     return lines
+
+
+def _simulator_for(cfg: HallConfig, devices: dict[str, int]):
+    dev = cfg.devices[next(iter(devices))]
+    return SIMULATED[dev.kind, dev.family](sorted(devices.values()))
 
 
 class SimHost:
     def __init__(self, cfg: HallConfig, settings: BusSettings) -> None:
         self.cfg = cfg
         self.topics = Topics(cfg.hall.id, "sim")
-        self.sims: dict[str, KeypadBusSim] = {}
+        self.sims: dict[str, KeypadBusSim | DisplayLineSim] = {}
         self.device_line: dict[str, tuple[str, int]] = {}
         self.bus = BusClient(settings, f"sim-{os.getpid()}", hall=cfg.hall.id,
                              will=(self.topics.status, self._status("offline")))
@@ -62,7 +71,7 @@ class SimHost:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._stop.set)
         for name, devices in simulated_lines(self.cfg).items():
-            sim = KeypadBusSim(sorted(devices.values()))
+            sim = _simulator_for(self.cfg, devices)
             await sim.start()
             self.sims[name] = sim
             for dev_id, addr in devices.items():
@@ -78,7 +87,9 @@ class SimHost:
         finally:
             for name, sim in self.sims.items():
                 sim_runfile(self.cfg, name).unlink(missing_ok=True)
-                sim.close()
+                closed = sim.close()
+                if asyncio.iscoroutine(closed):
+                    await closed
             self.bus.publish(self.topics.status, self._status("offline"), retain=True)
             await self.bus.close()
 
@@ -99,13 +110,16 @@ class SimHost:
 
     async def _do(self, action: str, data: dict) -> dict:
         if action == "show":
-            return {dev: self._pad(dev).led for dev in sorted(self.device_line)}
+            return {dev: self._shows(dev) for dev in sorted(self.device_line)}
         if action != "press":
             raise ValueError(f"the simulator has no action {action!r}")
         device, key = data.get("device"), data.get("key")
-        if device not in self.device_line:
+        if device not in self.device_line or not isinstance(self.sims[self.device_line[device][0]],
+                                                            KeypadBusSim):
+            keypads = [d for d, (line, _) in self.device_line.items()
+                       if isinstance(self.sims[line], KeypadBusSim)]
             raise KeyError(f"no simulated keypad {device!r}; there are "
-                           f"{', '.join(sorted(self.device_line)) or 'none'}")
+                           f"{', '.join(sorted(keypads)) or 'none'}")
         if key not in DEFAULT_KEYMAP:
             raise ValueError(f"no key {key!r}; keys: {', '.join(DEFAULT_KEYMAP)}")
         name, addr = self.device_line[device]
@@ -120,3 +134,12 @@ class SimHost:
     def _pad(self, device: str):
         name, addr = self.device_line[device]
         return self.sims[name].keypads[addr]
+
+    def _shows(self, device: str) -> str:
+        """What a simulated device shows: a keypad's LED, a display's two lines."""
+        name, addr = self.device_line[device]
+        sim = self.sims[name]
+        if isinstance(sim, KeypadBusSim):
+            return sim.keypads[addr].led
+        screen = sim.screen(addr)
+        return f"[{screen.mode}] {screen.line1} / {screen.line2}"

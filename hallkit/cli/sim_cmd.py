@@ -25,7 +25,7 @@ def register(sub) -> None:
     p.add_argument("key", help="0-9, call, recall, clear, confirm, login, pause, transfer, end, rate")
     p.add_argument("--data", default="", help="the key's data byte in hex, e.g. 03 for confirm")
     p.set_defaults(func=run_press)
-    p = sim.add_parser("show", help="what every simulated keypad's LED shows")
+    p = sim.add_parser("show", help="what every simulated keypad LED and window display shows")
     add_config_arg(p)
     p.set_defaults(func=run_show)
 

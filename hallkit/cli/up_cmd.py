@@ -71,7 +71,8 @@ def _table(sup: Supervisor, states: dict[str, str]) -> str:
     text = "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}"
                      for r in rows)
     if covered:
-        text += f"\nsimulated keypads: {len(covered)} (`hallctl sim press keypad-3 call`)"
+        text += (f"\nsimulated keypads and displays: {len(covered)} (`hallctl sim press keypad-3 "
+                 "call`, `hallctl sim show`)")
     if waiting:
         text += f"\nno simulator in this version yet for: {', '.join(waiting)}"
     return text

@@ -112,11 +112,12 @@ EVENTS: tuple[EventTopic, ...] = (
 )
 
 # The daemons that exist, in start order.
-DAEMONS: tuple[str, ...] = ("hall", "queue", "keypad")
+DAEMONS: tuple[str, ...] = ("hall", "queue", "keypad", "display")
 
 # Topic components published by a daemon besides its own: device kinds it drives
 # (hall/<hall>/<kind>/<device-id>/…) and entities it owns (windows).
-TOPIC_OWNERS: dict[str, str] = {"window": "queue", "keypad": "keypad"}
+TOPIC_OWNERS: dict[str, str] = {"window": "queue", "keypad": "keypad",
+                                 "window_display": "display"}
 
 # Config device kinds that are MQTT clients of their own, with their sender role.
 CLIENT_ROLES: dict[str, str] = {

@@ -1,0 +1,111 @@
+"""Window displays follow the queue: calling (blinking) on the `called` event, then serving,
+paused, closed, or the welcome text. Modbus RTU LED lines and MQTT LCD screens."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from hallkit.contract.envelope import Availability
+from hallkit.contract.topics import Topics
+from hallkit.daemons.display.lines import Display, Line, displays_of
+from hallkit.daemons.display.screens import screen_for
+from hallkit.daemons.display.worker import LineWorker
+from hallkit.drivers.modbus_window.codec import Screen
+from hallkit.runtime.daemon import Daemon
+
+log = logging.getLogger(__name__)
+
+
+class DisplayDaemon(Daemon):
+    name = "display"
+
+    def __init__(self, cfg, **kw) -> None:
+        super().__init__(cfg, **kw)
+        self.lines, self.lcds = displays_of(cfg)
+        self.workers: dict[str, LineWorker] = {}
+        self.states: dict[int, dict] = {}
+        self.called: dict[int, tuple[str, float]] = {}  # window -> (number, calling until)
+        hall = cfg.hall.id
+        self.bus.subscribe(f"hall/{hall}/window/+/state", self._on_window_state)
+        self.bus.subscribe(f"hall/{hall}/queue/main/event/called", self._on_called)
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._keep(line)) for line in self.lines.values()]
+        for display in self.lcds:
+            self._availability(display.device_id, True, None)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _keep(self, line: Line) -> None:
+        while (path := line.path(self.cfg)) is None:
+            for d in line.displays.values():
+                self._availability(d.device_id, False, "simulator not running")
+            await asyncio.sleep(1.0)
+        worker = LineWorker(line, path, self._availability)
+        self.workers[line.key] = worker
+        for d in line.displays.values():
+            self._refresh_display(d)
+        await worker.run()
+
+    # -- queue -> screens ----------------------------------------------------------------
+    def _on_called(self, topic: str, payload: bytes) -> None:
+        try:
+            data = json.loads(payload)["data"]
+            window, number = int(data["window"]), str(data["number"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("unreadable called event on %s", topic)
+            return
+        loop = asyncio.get_running_loop()
+        for display in self._displays_of(window):
+            until = loop.time() + display.blink_s
+            self.called[window] = (number, until)
+            loop.call_at(until, self._refresh, window)
+        self._refresh(window)
+
+    def _on_window_state(self, topic: str, payload: bytes) -> None:
+        try:
+            window = int(topic.split("/")[3])
+            self.states[window] = json.loads(payload)
+        except (ValueError, IndexError):
+            return
+        self._refresh(window)
+
+    def _displays_of(self, window: int) -> list[Display]:
+        return [d for line in self.lines.values() for d in line.displays.values()
+                if d.window == window] + [d for d in self.lcds if d.window == window]
+
+    def _refresh(self, window: int) -> None:
+        for display in self._displays_of(window):
+            self._refresh_display(display)
+
+    def _refresh_display(self, display: Display) -> None:
+        state = self.states.get(display.window)
+        number, until = self.called.get(display.window, ("", 0.0))
+        calling = bool(number) and asyncio.get_running_loop().time() < until
+        if calling:  # the event is ahead of the retained state: show the called number now
+            state = {"state": "serving", "ticket": {"number": number}}
+        screen = screen_for(state, display.label, calling=calling, blink_s=display.blink_s,
+                            brightness=display.brightness, welcome=display.welcome)
+        if display.address is None:
+            self._publish_lcd(display, screen)
+            return
+        for line in self.lines.values():
+            worker = self.workers.get(line.key)
+            if worker and line.displays.get(display.address) is display:
+                worker.show(display.address, screen)
+
+    def _publish_lcd(self, display: Display, screen: Screen) -> None:
+        topic = Topics(self.cfg.hall.id, "window_display", display.device_id).state
+        self.publish_retained(topic, {"v": 1, "window": display.window, "mode": screen.mode,
+                                      "line1": screen.line1, "line2": screen.line2,
+                                      "blink_s": screen.blink_s, "brightness": screen.brightness})
+
+    def _availability(self, device_id: str, up: bool, reason: str | None) -> None:
+        topic = Topics(self.cfg.hall.id, "window_display", device_id).availability
+        self.publish_retained(topic, Availability(state="online" if up else "offline",
+                                                  ts=self.clock.time(), reason=reason))

@@ -1,0 +1,24 @@
+"""What a window display shows for its window's state (pure)."""
+
+from __future__ import annotations
+
+from hallkit.drivers.modbus_window.codec import Screen
+
+WELCOME = "欢迎光临"
+
+
+def screen_for(state: dict | None, label: str, *, calling: bool, blink_s: int = 10,
+               brightness: int = 8, welcome: str = WELCOME) -> Screen:
+    """``state`` is the window's retained state (hall/<hall>/window/<n>/state)."""
+    mode = (state or {}).get("state", "closed")
+    ticket = ((state or {}).get("ticket") or {}).get("number")
+    common = {"blink_s": blink_s, "brightness": brightness}
+    if mode == "serving" and ticket:
+        if calling:
+            return Screen("calling", f"请{ticket}号", label, **common)
+        return Screen("serving", f"{ticket}号", "正在办理", **common)
+    if mode == "paused":
+        return Screen("paused", "暂停服务", label, **common)
+    if mode == "idle":
+        return Screen("idle", welcome, label, **common)
+    return Screen("closed", label, "暂停办理", **common)

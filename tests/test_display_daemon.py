@@ -1,0 +1,81 @@
+"""Queue → display daemon → window displays on a simulated Modbus RTU line (pty, pymodbus)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from queue_kit import MONDAY_9
+
+from hallkit.bus.settings import bus_settings
+from hallkit.clock import ManualClock
+from hallkit.config.load import load_config
+from hallkit.daemons.display import DAEMON as DisplayDaemon
+from hallkit.daemons.queue import DAEMON as QueueDaemon
+from hallkit.drivers.modbus_window.sim import DisplayLineSim
+
+from conftest import harness, small_hall
+
+
+def displays(path: str) -> str:
+    return "".join(f'''
+[devices.d-{n}]
+kind = "window_display"
+family = "modbus-window"
+link = "serial:{path}"
+address = {n}
+options = {{ blink_seconds = 1 }}
+''' for n in (1, 2))
+
+
+def test_displays_follow_the_queue_and_a_silent_one_holds_nobody_up(tmp_path, broker, write_config,
+                                                                   run):
+    async def scenario():
+        sim = DisplayLineSim([1, 2])
+        await sim.start()
+        text = small_hall(tmp_path / "var", port=broker.port, extra=displays(sim.path))
+        text = text.replace('services = ["BDC"]\n', 'services = ["BDC"]\ndisplay = "d-1"\n')
+        text = text.replace('services = ["SB", "BDC"]\n', 'services = ["SB", "BDC"]\ndisplay = "d-2"\n')
+        cfg = load_config(write_config(text))
+        clock = ManualClock(MONDAY_9, cfg.hall.timezone)
+        seen = {}
+
+        async def screen(addr, mode, line1, timeout=3.0):
+            deadline = time.monotonic() + timeout
+            while (sim.screen(addr).mode, sim.screen(addr).line1) != (mode, line1):
+                assert time.monotonic() < deadline, f"display {addr} shows {sim.screen(addr)}"
+                await asyncio.sleep(0.01)
+            return time.monotonic()
+
+        async with harness(QueueDaemon, cfg, clock=clock) as q:
+            q.client.subscribe("hall/t1/window_display/+/availability",
+                               lambda t, p: seen.__setitem__(t.split("/")[3], json.loads(p)))
+            daemon = DisplayDaemon(cfg, clock=clock, bus_settings=bus_settings(cfg, None))
+            task = asyncio.create_task(daemon.run())
+            await screen(1, "closed", "1号窗口")
+            await q.request("login", {"window": 1, "clerk": "1001"})
+            await screen(1, "idle", "欢迎光临")
+            await q.request("issue", {"service": "BDC"})
+            await q.request("issue", {"service": "BDC"})
+            await q.request("call-next", {"window": 1})
+            await screen(1, "calling", "请A001号")
+            assert sim.screen(1).line2 == "1号窗口"
+            await screen(1, "serving", "A001号")       # after the 1 s blink
+            sim.silence(2)
+            await q.request("login", {"window": 2, "clerk": "1002"})  # display 2 cannot take it
+            t0 = time.monotonic()
+            await q.request("call-next", {"window": 1})
+            t1 = await screen(1, "calling", "请A002号")
+            while seen.get("d-2", {}).get("state") != "offline":
+                await asyncio.sleep(0.05)
+            sim.silence(2, False)  # back on the line: the health read finds it
+            daemon.request_stop()
+            await asyncio.wait_for(task, 5)
+            await sim.close()
+            return t1 - t0, seen["d-2"], seen["d-1"]
+
+    delay, d2, d1 = run(scenario())
+    assert delay < 1.5  # display 1 went on while display 2 timed out
+    assert d2["reason"].startswith("no answer to an update")
+    assert d1["state"] == "online"
