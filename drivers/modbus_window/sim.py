@@ -38,6 +38,7 @@ class DisplayLineSim:
         self.registers = {a: [0] * REGISTERS for a in addresses}
         self.writes = {a: 0 for a in addresses}  # updates each display took
         self.silent: set[int] = set()
+        self.on_write = None  # optional callback(addr, Screen) when a display takes an update
         self._devices = [SimDevice(a, simdata=(
             [SimData(0, values=False, datatype=DataType.BITS)],
             [SimData(0, values=False, datatype=DataType.BITS)],
@@ -81,6 +82,8 @@ class DisplayLineSim:
         if function_code == WRITE_MULTIPLE and values is not None:
             self.registers[addr][address:address + len(values)] = list(values)
             self.writes[addr] += 1
+            if self.on_write:
+                self.on_write(addr, self.screen(addr))
         return None
 
     def _wire(self, sending: bool, packet: bytes) -> bytes:
