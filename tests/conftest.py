@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # UI tests draw into memory, no screen
+
 import pytest
 
 from hallkit.broker.mosquitto import Mosquitto

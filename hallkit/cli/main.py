@@ -9,6 +9,7 @@ import sys
 from hallkit.cli import (
     broker_cmd,
     config_cmd,
+    console_cmd,
     docs_cmd,
     queue_cmd,
     run_cmd,
@@ -21,8 +22,8 @@ from hallkit.cli import (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallctl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (config_cmd, run_cmd, up_cmd, status_cmd, queue_cmd, sim_cmd, broker_cmd,
-                   docs_cmd):
+    for module in (config_cmd, run_cmd, up_cmd, status_cmd, queue_cmd, sim_cmd, console_cmd,
+                   broker_cmd, docs_cmd):
         module.register(sub)
     return parser
 

@@ -1,0 +1,1 @@
+"""The clerk console: the soft keypad for a window without hardware."""

@@ -1,0 +1,71 @@
+"""The clerk console, offscreen, against a real broker and the queue daemon."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+
+import pytest
+
+pytest.importorskip("PyQt6")
+
+from PyQt6.QtCore import Qt
+
+from hallkit.bus.settings import bus_settings
+from hallkit.cli.console_cmd import window_info
+from hallkit.config.load import load_config
+from hallkit.kiosk_ui.bus_bridge import BusBridge
+from hallkit.kiosk_ui.console.window import ConsoleWindow
+
+from conftest import hallctl_argv, small_hall
+
+ALL_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")  # a folder to keep the screenshots in
+
+
+@pytest.fixture
+def hall(tmp_path, broker, write_config, child_env):
+    text = small_hall(tmp_path / "var", port=broker.port,
+                      extra='\n[devices.console-1]\nkind = "console"\nwindow = 1\n')
+    cfg_path = write_config(text.replace('mon = ["08:30-12:00", "13:30-17:30"]', ALL_DAY))
+    queue = subprocess.Popen(hallctl_argv("run", "queue", "--config", str(cfg_path)), env=child_env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    yield load_config(cfg_path)
+    queue.send_signal(signal.SIGTERM)
+    queue.wait(10)
+
+
+def test_console_logs_in_calls_and_ends(hall, qtbot, tmp_path):
+    bridge = BusBridge(bus_settings(hall, None), "console-1", hall.hall.id)
+    bridge.start()
+    window = ConsoleWindow(bridge, window_info(hall, "console-1"))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        # The queue daemon's retained window state reaching the console: it is up and listening.
+        qtbot.waitUntil(lambda: window.state.get("state") == "closed", timeout=10000)
+        for _ in range(3):
+            bridge.request("hall/t1/queue/main/cmd/issue", {"service": "BDC"})
+        window.clerk.setText("1001")
+        qtbot.mouseClick(window.login_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "空闲" in window.state_label.text(), timeout=5000)
+        qtbot.mouseClick(window.buttons["call-next"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.ticket.text() == "A001", timeout=5000)
+        qtbot.waitUntil(lambda: window.next_list.count() == 2, timeout=5000)
+        assert window.next_list.item(0).text().startswith("A002  不动产登记  等0分")
+        qtbot.waitUntil(lambda: window.waiting.text() == "等候 Waiting: 2", timeout=5000)
+        assert window.service.text() == "不动产登记"
+        _shot(window, tmp_path, "console-serving.png")
+        qtbot.keyClick(window, Qt.Key.Key_F4)  # end service
+        qtbot.waitUntil(lambda: window.ticket.text() == "—", timeout=5000)
+        qtbot.waitUntil(lambda: "已办结 A001" in window.statusBar().currentMessage(), timeout=5000)
+        qtbot.mouseClick(window.buttons["recall"], Qt.MouseButton.LeftButton)  # nothing to recall
+        qtbot.waitUntil(lambda: "serving nobody" in window.statusBar().currentMessage(), timeout=5000)
+    finally:
+        bridge.stop()
+
+
+def _shot(window, tmp_path, name: str) -> None:
+    path = (tmp_path if not SHOTS else __import__("pathlib").Path(SHOTS)) / name
+    assert window.grab().save(str(path))
