@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hallkit.drivers.ff68.options import check_options as ff68_options
+from hallkit.drivers.hid.keys import check_options as hid_options
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ FAMILIES: dict[str, Family] = {
            serial="19200,8N1", summary="80 mm thermal printer, ESC/POS"),
         _f("ff68", "keypad", "serial sim", address=(1, 254), options=("keymap",),
            check_options=ff68_options, summary="RS-485 clerk call keypad, FF 68 frames"),
-        _f("hid-keypad", "keypad", "evdev", options=("keymap",),
+        _f("hid-keypad", "keypad", "evdev", options=("keymap",), check_options=hid_options,
            summary="USB HID numeric pad used as call keypad"),
         _f("modbus-window", "window_display", "serial sim", address=(1, 247),
            options=("blink_seconds", "brightness", "welcome"),

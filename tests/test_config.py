@@ -131,6 +131,15 @@ address = 1
 ''',
      "services[1].name_zh: 喆 cannot be shown on LED window displays (their fonts hold GB2312 "
      "only); use another character"),
+    ("USB pad keymap with a key evdev does not know",
+     lambda t: t + '''
+[devices.pad-1]
+kind = "keypad"
+family = "hid-keypad"
+link = "evdev:/dev/input/by-id/usb-Numpad-event-kbd"
+options = { keymap = { KEY_KP_ONE = "call" } }  # <-
+''',
+     "devices.pad-1.options.keymap: 'KEY_KP_ONE' is not an evdev key name such as KEY_KP1"),
     ("unknown top-level section",
      lambda t: t + '\n[service]  # <-\ncode = "X"\n',
      "service: unknown key 'service' (did you mean 'services'?)"),

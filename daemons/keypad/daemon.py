@@ -12,9 +12,11 @@ from hallkit.bus.client import BusTimeout
 from hallkit.contract.envelope import Availability
 from hallkit.contract.topics import Topics
 from hallkit.daemons.keypad.keys import Command, Show, StartRating, led_for
-from hallkit.daemons.keypad.lines import Line, Pad, keypad_lines
+from hallkit.daemons.keypad.lines import HidPad, Line, Pad, hid_pads, keypad_lines
 from hallkit.drivers.ff68.codec import KeyPress
 from hallkit.drivers.ff68.driver import KeypadLine
+from hallkit.drivers.hid.keys import key_for
+from hallkit.drivers.hid.reader import DeviceReader
 from hallkit.drivers.transport.serial_line import SerialLine
 from hallkit.runtime.daemon import Daemon
 
@@ -30,6 +32,7 @@ class KeypadDaemon(Daemon):
     def __init__(self, cfg, **kw) -> None:
         super().__init__(cfg, **kw)
         self.lines = keypad_lines(cfg)
+        self.hid = hid_pads(cfg)
         self.drivers: dict[str, KeypadLine] = {}
         self.ports: dict[str, SerialLine] = {}
         self._window_state: dict[int, dict] = {}
@@ -42,6 +45,10 @@ class KeypadDaemon(Daemon):
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self._keep_open(line)) for line in self.lines.values()]
+        for pad in self.hid:
+            reader = DeviceReader(pad.path, lambda event, pad=pad: self._hid_key(pad, event),
+                                  lambda up, why, pad=pad: self._pad_availability(pad.device_id, up, why))
+            self._tasks.append(asyncio.create_task(reader.run()))
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -73,9 +80,22 @@ class KeypadDaemon(Daemon):
 
     def _availability(self, line: Line, up: bool, reason: str | None) -> None:
         for pad in line.pads.values():
-            topic = Topics(self.cfg.hall.id, "keypad", pad.device_id).availability
-            self.publish_retained(topic, Availability(state="online" if up else "offline",
-                                                      ts=self.clock.time(), reason=reason))
+            self._pad_availability(pad.device_id, up, reason)
+
+    def _pad_availability(self, device_id: str, up: bool, reason: str | None) -> None:
+        topic = Topics(self.cfg.hall.id, "keypad", device_id).availability
+        self.publish_retained(topic, Availability(state="online" if up else "offline",
+                                                  ts=self.clock.time(), reason=None if up else reason))
+
+    def _hid_key(self, pad: HidPad, event) -> None:
+        """A USB pad has no LED: its answers are logged; the clerk sees the window display."""
+        key = key_for(event, pad.keymap)
+        if key is None:
+            return
+        for step in pad.session.press(*key):
+            if isinstance(step, Command):
+                self._spawn(self._send(step, lambda show, pad=pad: log.info(
+                    "%s: %s", pad.device_id, show.text)))
 
     # -- keys ----------------------------------------------------------------------------
     def _key(self, line: Line, press: KeyPress) -> None:
@@ -89,28 +109,30 @@ class KeypadDaemon(Daemon):
             elif isinstance(step, StartRating):
                 self.drivers[line.key].start_rating(pad.addr)
             elif isinstance(step, Command):
-                task = asyncio.ensure_future(self._send(line, pad, step))
-                self._sending.add(task)
-                task.add_done_callback(self._sent)
+                self._spawn(self._send(step, lambda show, line=line, pad=pad: self._show(line, pad, show)))
+
+    def _spawn(self, coro) -> None:
+        task = asyncio.ensure_future(coro)
+        self._sending.add(task)
+        task.add_done_callback(self._sent)
 
     def _sent(self, task: asyncio.Task) -> None:
         self._sending.discard(task)
         if not task.cancelled() and task.exception():
             log.error("a keypad command failed", exc_info=task.exception())
 
-    async def _send(self, line: Line, pad: Pad, cmd: Command) -> None:
+    async def _send(self, cmd: Command, show) -> None:
         reply = None
         for data in (cmd.data, *cmd.alternatives):
             try:
                 reply = await self.bus.request(Topics(self.cfg.hall.id, "queue").cmd(cmd.action),
                                                data, request_id=uuid.uuid4().hex, timeout=3.0)
             except BusTimeout:
-                self._show(line, pad, Show("E-BUS", beep=2))
+                show(Show("E-BUS", beep=2))
                 return
             if reply.status == "ok" or reply.error.code not in RETRY_NOT_FOUND:
                 break
-        self._show(line, pad, led_for(cmd.action, reply.status, reply.data,
-                                      reply.error.code if reply.error else None))
+        show(led_for(cmd.action, reply.status, reply.data, reply.error.code if reply.error else None))
 
     # -- the LED -------------------------------------------------------------------------
     def _show(self, line: Line, pad: Pad, show: Show) -> None:

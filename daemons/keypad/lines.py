@@ -35,14 +35,35 @@ class Line:
         return json.loads(runfile.read_text())["path"] if runfile.exists() else None
 
 
+@dataclass
+class HidPad:
+    """A USB numeric pad used as a keypad (evdev): no LED, same key sequences."""
+
+    device_id: str
+    path: str
+    keymap: dict[str, str] | None
+    session: KeypadSession
+
+
+def _session(cfg: HallConfig, window) -> KeypadSession:
+    return KeypadSession(window=window.number, services=window.services,
+                         prefixes={s.code: s.prefix for s in cfg.services},
+                         digits_of={s.code: s.number_digits for s in cfg.services},
+                         hall_services=[s.code for s in cfg.services])
+
+
+def hid_pads(cfg: HallConfig) -> list[HidPad]:
+    window_of = {w.keypad: w for w in cfg.windows if w.keypad}
+    return [HidPad(dev_id, dev.link.target, dev.options.get("keymap"), _session(cfg, window_of[dev_id]))
+            for dev_id, dev in cfg.devices.items()
+            if dev.kind == "keypad" and dev.family == "hid-keypad" and dev_id in window_of]
+
+
 def keypad_lines(cfg: HallConfig) -> dict[str, Line]:
     """FF 68 keypads of the hall grouped by line, each with the session of its window."""
     from hallkit.drivers.ff68.options import parse_keymap
 
     window_of = {w.keypad: w for w in cfg.windows if w.keypad}
-    prefixes = {s.code: s.prefix for s in cfg.services}
-    digits = {s.code: s.number_digits for s in cfg.services}
-    hall_services = [s.code for s in cfg.services]
     lines: dict[str, Line] = {}
     for dev_id, dev in cfg.devices.items():
         if dev.kind != "keypad" or dev.family != "ff68" or dev_id not in window_of:
@@ -53,8 +74,5 @@ def keypad_lines(cfg: HallConfig) -> dict[str, Line]:
         keymap = parse_keymap(dev.options["keymap"]) if "keymap" in dev.options else None
         line = lines.setdefault(key, Line(key, dev.link.baud or int(baud), dev.link.format or fmt,
                                           keymap))
-        window = window_of[dev_id]
-        line.pads[dev.address] = Pad(dev_id, dev.address, KeypadSession(
-            window=window.number, services=window.services, prefixes=prefixes,
-            digits_of=digits, hall_services=hall_services))
+        line.pads[dev.address] = Pad(dev_id, dev.address, _session(cfg, window_of[dev_id]))
     return lines
