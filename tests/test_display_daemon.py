@@ -79,3 +79,39 @@ def test_displays_follow_the_queue_and_a_silent_one_holds_nobody_up(tmp_path, br
     assert delay < 1.5  # display 1 went on while display 2 timed out
     assert d2["reason"].startswith("no answer to an update")
     assert d1["state"] == "online"
+
+
+def test_lcd_window_screens_get_the_same_screen_as_json(tmp_path, broker, write_config, run):
+    text = small_hall(tmp_path / "var", port=broker.port, extra='''
+[devices.lcd-2]
+kind = "window_display"
+family = "mqtt-lcd"
+link = "mqtt"
+options = { welcome = "您好，请取号" }
+''').replace('services = ["SB", "BDC"]\n', 'services = ["SB", "BDC"]\ndisplay = "lcd-2"\n')
+    cfg = load_config(write_config(text))
+    clock = ManualClock(MONDAY_9, cfg.hall.timezone)
+
+    async def scenario():
+        screens = []
+        async with harness(QueueDaemon, cfg, clock=clock) as q:
+            q.client.subscribe("hall/t1/window_display/lcd-2/state",
+                               lambda t, p: screens.append(json.loads(p)))
+            daemon = DisplayDaemon(cfg, clock=clock, bus_settings=bus_settings(cfg, None))
+            task = asyncio.create_task(daemon.run())
+            await q.request("login", {"window": 2, "clerk": "1002"})
+            await q.request("issue", {"service": "SB"})
+            await q.request("call-next", {"window": 2})
+            deadline = time.monotonic() + 5
+            while not any(s["mode"] == "calling" for s in screens):
+                assert time.monotonic() < deadline, screens
+                await asyncio.sleep(0.02)
+            daemon.request_stop()
+            await asyncio.wait_for(task, 5)
+            return screens
+
+    screens = run(scenario())
+    idle = next(s for s in screens if s["mode"] == "idle")
+    assert (idle["line1"], idle["line2"]) == ("您好，请取号", "2号窗口")
+    calling = next(s for s in screens if s["mode"] == "calling")
+    assert (calling["line1"], calling["window"], calling["v"]) == ("请B001号", 2, 1)
