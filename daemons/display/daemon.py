@@ -46,11 +46,18 @@ class DisplayDaemon(Daemon):
             for d in line.displays.values():
                 self._availability(d.device_id, False, "simulator not running")
             await asyncio.sleep(1.0)
-        worker = LineWorker(line, path, self._availability)
-        self.workers[line.key] = worker
-        for d in line.displays.values():
-            self._refresh_display(d)
-        await worker.run()
+        while True:  # a line's worker never stays dead: log, wait, start it again
+            worker = LineWorker(line, path, self._availability)
+            self.workers[line.key] = worker
+            for d in line.displays.values():
+                self._refresh_display(d)
+            try:
+                await worker.run()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("display line %s failed; restarting it", line.key)
+                await asyncio.sleep(2.0)
 
     # -- queue -> screens ----------------------------------------------------------------
     def _on_called(self, topic: str, payload: bytes) -> None:

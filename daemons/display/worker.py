@@ -80,28 +80,34 @@ class LineWorker:
 
     async def _health(self) -> None:
         while True:
-            for addr in list(self.line.displays):
-                try:
-                    async with self._lock:
-                        reply = await self.client.read_input_registers(
-                            0, count=HEALTH_REGISTERS, device_id=addr)
-                    if reply.isError():
-                        raise ModbusException(str(reply))
-                except ModbusException:
-                    self.health_fails[addr] += 1
-                    if self.health_fails[addr] >= HEALTH_FAILS:
-                        self._set_online(addr, False, "no answer to the health read")
-                    continue
-                self.health_fails[addr] = 0
-                faults = reply.registers[1]
-                reason = ", ".join(name for bit, name in ((1, "LED module fault"),
-                                                         (2, "power fault")) if faults & bit) or None
-                was_offline = self.online.get(addr) is False
-                self._set_online(addr, True, reason)
-                if was_offline and addr in self.wanted:  # back: give it what it should show
-                    self.shown.pop(addr, None)
-                    self.show(addr, self.wanted[addr])
+            try:
+                await self._health_round()
+            except Exception:  # never let the health checks end quietly
+                log.exception("health read round on %s failed", self.line.key)
             await asyncio.sleep(HEALTH_EVERY_S)
+
+    async def _health_round(self) -> None:
+        for addr in list(self.line.displays):
+            try:
+                async with self._lock:
+                    reply = await self.client.read_input_registers(
+                        0, count=HEALTH_REGISTERS, device_id=addr)
+                if reply.isError():
+                    raise ModbusException(str(reply))
+            except ModbusException:
+                self.health_fails[addr] += 1
+                if self.health_fails[addr] >= HEALTH_FAILS:
+                    self._set_online(addr, False, "no answer to the health read")
+                continue
+            self.health_fails[addr] = 0
+            faults = reply.registers[1]
+            reason = ", ".join(name for bit, name in ((1, "LED module fault"),
+                                                     (2, "power fault")) if faults & bit) or None
+            was_offline = self.online.get(addr) is False
+            self._set_online(addr, True, reason)
+            if was_offline and addr in self.wanted:  # back: give it what it should show
+                self.shown.pop(addr, None)
+                self.show(addr, self.wanted[addr])
 
     def _set_online(self, addr: int, up: bool, reason: str | None) -> None:
         if self.online.get(addr) != up:
