@@ -28,6 +28,8 @@ import time
 import tty
 from pathlib import Path
 
+from benchhall import hall_header
+
 from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.config.load import load_config
@@ -48,21 +50,7 @@ def pct(samples: list[float], p: float) -> float:
 
 
 def hall_config(storage: Path, port: int) -> str:
-    days = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-    text = f'''storage_dir = "{storage}"
-[hall]
-id = "bench"
-name_zh = "基准大厅"
-name_en = "Benchmark hall"
-[hall.opening_hours]
-{days}
-[bus]
-port = {port}
-auth = false
-'''
-    for i, code in enumerate(SERVICES):
-        text += (f'[[services]]\ncode = "{code}"\nprefix = "{chr(65 + i)}"\nname_zh = "{code}"\n'
-                 f'name_en = "{code}"\nnumber_digits = 4\n')
+    text = hall_header(storage, port, SERVICES, 4)
     for n in range(1, WINDOWS + 1):
         text += (f'[[windows]]\nnumber = {n}\nservices = ["{SERVICES[n % 4]}"]\n'
                  f'keypad = "kp-{n}"\ndisplay = "d-{n}"\n')

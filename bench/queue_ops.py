@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchhall import hall_header
+
 from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
 
@@ -62,21 +64,7 @@ def raw_sqlite(path: Path, n: int) -> list[float]:
 
 def hall_config(storage: Path, port: int, windows: int) -> str:
     services = ["BDC", "SB", "YB", "HZ", "SW", "SCZT", "GJJ", "ZX"]
-    days = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-    text = f'''storage_dir = "{storage}"
-[hall]
-id = "bench"
-name_zh = "基准大厅"
-name_en = "Benchmark hall"
-[hall.opening_hours]
-{days}
-[bus]
-port = {port}
-auth = false
-'''
-    for i, code in enumerate(services):
-        text += (f'[[services]]\ncode = "{code}"\nprefix = "{chr(65 + i)}"\nname_zh = "{code}"\n'
-                 f'name_en = "{code}"\nnumber_digits = 5\n')
+    text = hall_header(storage, port, services, 5)
     for n in range(1, windows + 1):
         text += f'[[windows]]\nnumber = {n}\nservices = ["{services[n % 8]}", "{services[(n + 1) % 8]}"]\n'
     return text

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from hallkit.config.model import HallConfig
 from hallkit.drivers.families import FAMILIES
-from hallkit.drivers.sim.host import sim_runfile
+from hallkit.drivers.sim.host import port_path
 
 
 @dataclass
@@ -29,11 +28,7 @@ class Line:
     displays: dict[int, Display] = field(default_factory=dict)  # by address
 
     def path(self, cfg: HallConfig) -> str | None:
-        scheme, _, target = self.key.partition(":")
-        if scheme == "serial":
-            return target
-        runfile = sim_runfile(cfg, target)
-        return json.loads(runfile.read_text())["path"] if runfile.exists() else None
+        return port_path(cfg, self.key)
 
 
 def displays_of(cfg: HallConfig) -> tuple[dict[str, Line], list[Display]]:

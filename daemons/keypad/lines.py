@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from hallkit.config.model import HallConfig
 from hallkit.daemons.keypad.keys import KeypadSession
 from hallkit.drivers.families import FAMILIES
-from hallkit.drivers.sim.host import sim_runfile
+from hallkit.drivers.sim.host import port_path
 
 
 @dataclass
@@ -27,12 +26,7 @@ class Line:
     pads: dict[int, Pad] = field(default_factory=dict)  # by address
 
     def path(self, cfg: HallConfig) -> str | None:
-        """The port to open: the device path, or the pty a running simulator published."""
-        scheme, _, target = self.key.partition(":")
-        if scheme == "serial":
-            return target
-        runfile = sim_runfile(cfg, target)
-        return json.loads(runfile.read_text())["path"] if runfile.exists() else None
+        return port_path(cfg, self.key)
 
 
 @dataclass

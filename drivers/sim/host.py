@@ -35,6 +35,16 @@ def sim_runfile(cfg: HallConfig, name: str) -> Path:
     return cfg.storage_path / "run" / "sim" / f"{name}.json"
 
 
+def port_path(cfg: HallConfig, line_key: str) -> str | None:
+    """The port a daemon opens for a line: the device path, or the pty a running simulator
+    published for ``sim://NAME`` (None until the simulator is up)."""
+    scheme, _, target = line_key.partition(":")
+    if scheme == "serial":
+        return target
+    runfile = sim_runfile(cfg, target)
+    return json.loads(runfile.read_text())["path"] if runfile.exists() else None
+
+
 SIMULATED = {("keypad", "ff68"): KeypadBusSim, ("window_display", "modbus-window"): DisplayLineSim}
 
 
