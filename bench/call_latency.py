@@ -37,7 +37,7 @@ from hallkit.contract.envelope import Reply, Request
 from hallkit.drivers.ff68.codec import Frame, encode
 from hallkit.drivers.ff68.sim import KeypadBusSim
 from hallkit.drivers.modbus_window.sim import DisplayLineSim
-from hallkit.drivers.sim.host import sim_runfile
+from hallkit.drivers.sim.lines import sim_runfile
 
 ROOT = Path(__file__).resolve().parent.parent
 WINDOWS, LINES = 100, 4

@@ -25,7 +25,7 @@ from hallkit.bus.settings import broker_runfile
 from hallkit.cli.ops_bus import ops_bus
 from hallkit.config.model import HallConfig
 from hallkit.contract import DAEMONS
-from hallkit.drivers.sim.host import simulated_lines
+from hallkit.drivers.sim.lines import simulated_lines
 
 log = logging.getLogger(__name__)
 

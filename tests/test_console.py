@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -67,5 +68,5 @@ def test_console_logs_in_calls_and_ends(hall, qtbot, tmp_path):
 
 
 def _shot(window, tmp_path, name: str) -> None:
-    path = (tmp_path if not SHOTS else __import__("pathlib").Path(SHOTS)) / name
+    path = (Path(SHOTS) if SHOTS else tmp_path) / name
     assert window.grab().save(str(path))

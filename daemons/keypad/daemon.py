@@ -53,6 +53,7 @@ class KeypadDaemon(Daemon):
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         for timer in self._answer_timers.values():
             timer.cancel()
         for port in self.ports.values():

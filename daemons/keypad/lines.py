@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from hallkit.config.model import HallConfig
 from hallkit.daemons.keypad.keys import KeypadSession
 from hallkit.drivers.families import FAMILIES
-from hallkit.drivers.sim.host import port_path
+from hallkit.drivers.sim.lines import port_path
 
 
 @dataclass

@@ -105,10 +105,6 @@ class StreamDecoder:
             frames.append(Frame(body[0], body[1], body[2:]))
             del buf[:total]
 
-    def reset(self) -> None:
-        """Forget a half-received frame (after the line went silent)."""
-        self.buffer.clear()
-
     def _resync(self, kind: str) -> None:
         self.errors[kind] += 1
         del self.buffer[:1]

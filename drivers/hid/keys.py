@@ -21,7 +21,6 @@ DEFAULT_HID_KEYMAP: dict[str, str] = {
     "KEY_KPSLASH": "pause", "KEY_BACKSPACE": "clear", "KEY_KPENTER": "confirm:03",
     "KEY_KPDOT": "confirm:06", "KEY_NUMLOCK": "login",
 }
-CONFIRM_CODES = {name: code for code, name in CONFIRM_FUNCTIONS.items()}
 
 
 def check_keymap(keymap: dict[str, str]) -> list[str]:

@@ -14,7 +14,6 @@ import logging
 import os
 import signal
 import time
-from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -25,41 +24,16 @@ from hallkit.contract.topics import Topics
 from hallkit.drivers.ff68.codec import DEFAULT_KEYMAP
 from hallkit.drivers.ff68.sim import KeypadBusSim
 from hallkit.drivers.modbus_window.sim import DisplayLineSim
+from hallkit.drivers.sim.lines import sim_runfile, simulated_lines
 
 log = logging.getLogger(__name__)
-SIM_USER = "sim"
 LED_SETTLE_S = 2.0  # how long a press waits for the LED to answer
-
-
-def sim_runfile(cfg: HallConfig, name: str) -> Path:
-    return cfg.storage_path / "run" / "sim" / f"{name}.json"
-
-
-def port_path(cfg: HallConfig, line_key: str) -> str | None:
-    """The port a daemon opens for a line: the device path, or the pty a running simulator
-    published for ``sim://NAME`` (None until the simulator is up)."""
-    scheme, _, target = line_key.partition(":")
-    if scheme == "serial":
-        return target
-    runfile = sim_runfile(cfg, target)
-    return json.loads(runfile.read_text())["path"] if runfile.exists() else None
-
-
-SIMULATED = {("keypad", "ff68"): KeypadBusSim, ("window_display", "modbus-window"): DisplayLineSim}
-
-
-def simulated_lines(cfg: HallConfig) -> dict[str, dict[str, int]]:
-    """sim line name -> {device id: address} for the families simulated here."""
-    lines: dict[str, dict[str, int]] = {}
-    for dev_id, dev in cfg.devices.items():
-        if (dev.kind, getattr(dev, "family", None)) in SIMULATED and dev.link.scheme == "sim":
-            lines.setdefault(dev.link.target, {})[dev_id] = dev.address
-    return lines
+SIMULATORS = {("keypad", "ff68"): KeypadBusSim, ("window_display", "modbus-window"): DisplayLineSim}
 
 
 def _simulator_for(cfg: HallConfig, devices: dict[str, int]):
     dev = cfg.devices[next(iter(devices))]
-    return SIMULATED[dev.kind, dev.family](sorted(devices.values()))
+    return SIMULATORS[dev.kind, dev.family](sorted(devices.values()))
 
 
 class SimHost:

@@ -69,9 +69,8 @@ class SerialLine:
         try:
             self.port = serial.Serial(self.path, self.baud, bytesize=bits, parity=parity,
                                       stopbits=stop, timeout=0, write_timeout=1)
-        except (OSError, serial.SerialException) as exc:
-            self._last_error = str(exc)
-            return False
+        except (OSError, serial.SerialException):
+            return False  # not there (yet): the reopen loop tries again
         self._loop.add_reader(self.port.fileno(), self._readable)
         log.info("%s open at %d %s", self.path, self.baud, self.fmt)
         self.on_state(True, "open")

@@ -20,7 +20,7 @@ from hallkit.config.model import HallConfig
 from hallkit.contract import CLIENT_ROLES, COMMANDS, DAEMONS, TOPIC_OWNERS
 from hallkit.contract.topics import DAEMON_ID
 from hallkit.drivers.families import FAMILIES
-from hallkit.drivers.sim.host import SIM_USER, simulated_lines
+from hallkit.drivers.sim.lines import SIM_USER, simulated_lines
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ def register(sub) -> None:
 
 
 def run_host(args) -> int:
-    from hallkit.drivers.sim.host import SIM_USER, SimHost
+    from hallkit.drivers.sim.host import SimHost
+    from hallkit.drivers.sim.lines import SIM_USER
 
     setup_logging("sim")
     cfg = config_or_exit(args.config)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
 from hallkit.contract.topics import Topics
-from hallkit.drivers.sim.host import simulated_lines
+from hallkit.drivers.sim.lines import simulated_lines
 from hallkit.runtime.logs import setup_logging
 from hallkit.supervisor import Supervisor
 

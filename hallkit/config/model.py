@@ -194,7 +194,6 @@ Device = Annotated[
     Field(discriminator="kind"),
 ]
 WIRED_KINDS = ("printer", "keypad", "window_display", "rating", "locker_board", "scanner")
-APP_KINDS = ("kiosk", "hall_board", "console")
 
 
 class CompartmentGroup(Strict):

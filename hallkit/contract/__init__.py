@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from hallkit.contract import hall, queue
-from hallkit.contract.envelope import Availability, Event, Reply, Request, Status
 
 # Who may send a command. "daemon" is any hallkit daemon; "ops" is hallctl and
 # technicians' tools; the others are the MQTT clients the hall config lists.
@@ -125,9 +124,6 @@ CLIENT_ROLES: dict[str, str] = {
     "rating": "rating", "window_display": "window_display",
 }
 
-ENVELOPES = {"status": Status, "availability": Availability, "request": Request,
-             "reply": Reply, "event": Event}
-
 
 # One example request per command, for docs/bus.md (tests check each against its model).
 EXAMPLES: dict[tuple[str, str], dict] = {
@@ -156,5 +152,8 @@ EXAMPLES: dict[tuple[str, str], dict] = {
 }
 
 
+_BY_NAME = {(c.component, c.action): c for c in COMMANDS}
+
+
 def command(component: str, action: str) -> Command | None:
-    return next((c for c in COMMANDS if c.component == component and c.action == action), None)
+    return _BY_NAME.get((component, action))

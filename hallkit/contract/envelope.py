@@ -73,9 +73,3 @@ class Event(Payload):
 
     ts: float
     data: dict[str, Any] = Field(default_factory=dict)
-
-
-class Empty(BaseModel):
-    """An action that takes no arguments (or answers with none)."""
-
-    model_config = ConfigDict(extra="forbid")

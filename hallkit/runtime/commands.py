@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from hallkit.bus.client import BusClient, encode
 from hallkit.clock import Clock
 from hallkit.contract import Command, command
-from hallkit.contract.envelope import ErrorBody, Reply, Request
+from hallkit.contract.envelope import ErrorBody, Request
 from hallkit.contract.topics import Topics, split
 from hallkit.store import Migration, Store
 
@@ -126,8 +126,7 @@ class Dispatcher:
                 log.exception("publishing state after a batch failed")
 
     def _one(self, topic: str, payload: bytes) -> list[tuple[str, bytes, bool]]:
-        parts = split(topic)
-        action = parts[4][0] if parts and len(parts[4]) == 1 else ""
+        action = _action(topic)
         try:
             request = Request.model_validate_json(payload)
         except ValidationError as exc:
@@ -203,19 +202,17 @@ class Dispatcher:
         except Exception:
             return []  # no id or client to answer to
         body = ErrorBody(code="bad_request", message=f"{where}: {err['msg']}", field=where)
-        reply = Reply(id=rid, status="error", ts=self.clock.time(), error=body)
-        return [(self.topics.reply(action, client), encode(reply), False)]
+        reply = _reply_json(rid, "error", self.clock.time(), None, body)
+        return [(self.topics.reply(action, client), reply, False)]
 
     def _unavailable(self, topic: str, payload: bytes) -> list[tuple[str, bytes, bool]]:
         try:
             request = Request.model_validate_json(payload)
         except ValidationError:
             return []
-        parts = split(topic)
-        action = parts[4][0] if parts and parts[4] else ""
         body = ErrorBody(code="unavailable", message="storage failed; nothing was done, retry")
-        reply = Reply(id=request.id, status="error", ts=self.clock.time(), error=body)
-        return [(self.topics.reply(action, request.client), encode(reply), False)]
+        reply = _reply_json(request.id, "error", self.clock.time(), None, body)
+        return [(self.topics.reply(_action(topic), request.client), reply, False)]
 
     def purge(self) -> int:
         """Forget replies older than a day (a retry after that is a new request)."""
@@ -223,6 +220,12 @@ class Dispatcher:
             cur = self.store.conn.execute("DELETE FROM _requests WHERE at < ?",
                                           (self.clock.time() - KEEP_REPLIES_S,))
         return cur.rowcount
+
+
+def _action(topic: str) -> str:
+    """``hall/demo/queue/main/cmd/issue`` → ``issue`` ('' for anything else)."""
+    parts = split(topic)
+    return parts[4][0] if parts and len(parts[4]) == 1 else ""
 
 
 def _undo(conn) -> None:

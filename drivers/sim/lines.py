@@ -1,0 +1,35 @@
+"""Which lines of a hall are simulated, and where their ptys are: light, for the daemons,
+the supervisor and the ACL writer (the simulators themselves live in host.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hallkit.config.model import HallConfig
+
+SIM_USER = "sim"  # the simulator host's bus user
+SIMULATED = frozenset({("keypad", "ff68"), ("window_display", "modbus-window")})
+
+
+def sim_runfile(cfg: HallConfig, name: str) -> Path:
+    return cfg.storage_path / "run" / "sim" / f"{name}.json"
+
+
+def port_path(cfg: HallConfig, line_key: str) -> str | None:
+    """The port a daemon opens for a line: the device path, or the pty a running simulator
+    published for ``sim://NAME`` (None until the simulator is up)."""
+    scheme, _, target = line_key.partition(":")
+    if scheme == "serial":
+        return target
+    runfile = sim_runfile(cfg, target)
+    return json.loads(runfile.read_text())["path"] if runfile.exists() else None
+
+
+def simulated_lines(cfg: HallConfig) -> dict[str, dict[str, int]]:
+    """sim line name -> {device id: address} for the families simulated here."""
+    lines: dict[str, dict[str, int]] = {}
+    for dev_id, dev in cfg.devices.items():
+        if (dev.kind, getattr(dev, "family", None)) in SIMULATED and dev.link.scheme == "sim":
+            lines.setdefault(dev.link.target, {})[dev_id] = dev.address
+    return lines
