@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from hallkit.drivers.escpos.options import OPTIONS as printer_option_names
+from hallkit.drivers.escpos.options import check_options as printer_options
 from hallkit.drivers.ff68.options import check_options as ff68_options
 from hallkit.drivers.hid.keys import check_options as hid_options
 
@@ -39,7 +41,7 @@ FAMILIES: dict[str, Family] = {
     f.name: f
     for f in (
         _f("escpos", "printer", "usb serial tcp file sim",
-           options=("chinese_mode", "codepage", "paper_width", "qr_native", "cut"),
+           options=printer_option_names, check_options=printer_options,
            serial="19200,8N1", summary="80 mm thermal printer, ESC/POS"),
         _f("ff68", "keypad", "serial sim", address=(1, 254), options=("keymap",),
            check_options=ff68_options, summary="RS-485 clerk call keypad, FF 68 frames"),

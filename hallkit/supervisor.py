@@ -25,7 +25,7 @@ from hallkit.bus.settings import broker_runfile
 from hallkit.cli.ops_bus import ops_bus
 from hallkit.config.model import HallConfig
 from hallkit.contract import DAEMONS
-from hallkit.drivers.sim.lines import simulated_lines
+from hallkit.drivers.sim.lines import simulated_devices
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class Supervisor:
         """The simulator host first (when the hall has simulated lines), then each daemon."""
         hallctl = [sys.executable, "-m", "hallkit.cli.main"]
         config = ["--config", str(self.config_path)]
-        commands = [("sim", [*hallctl, "sim", "run", *config])] if simulated_lines(self.cfg) else []
+        commands = [("sim", [*hallctl, "sim", "run", *config])] if simulated_devices(self.cfg) else []
         commands += [(name, [*hallctl, "run", name, *config]) for name in DAEMONS]
         for name, argv in commands:
             child = Child(name, argv, self.storage / "logs" / f"{name}.log")

@@ -46,6 +46,15 @@ address = %s
 '''
 
 
+PRINTER = '''
+[devices.p-1]
+kind = "printer"
+family = "escpos"
+link = "tcp:192.168.10.21:9100"
+options = %s
+'''
+
+
 def base(tmp_path):
     return small_hall(tmp_path)
 
@@ -140,6 +149,15 @@ link = "evdev:/dev/input/by-id/usb-Numpad-event-kbd"
 options = { keymap = { KEY_KP_ONE = "call" } }  # <-
 ''',
      "devices.pad-1.options.keymap: 'KEY_KP_ONE' is not an evdev key name such as KEY_KP1"),
+    ("printer Chinese mode misspelt",
+     lambda t: t + PRINTER % '{ chinese_mode = "gb18030" }  # <-',
+     "devices.p-1.options.chinese_mode: 'gb18030' is not one of fs, none, raster"),
+    ("ticket QR with an unknown field",
+     lambda t: t + PRINTER % "{}" + '\n[ticket]\nqr = "https://zw.example.cn/q/{ticket}"  # <-\n',
+     "ticket.qr: unknown field 'ticket' in qr; use {hall}, {ticket_id}, {number}, {day}"),
+    ("ticket notice a printer cannot print",
+     lambda t: t + PRINTER % "{}" + '\n[ticket]\nnotice_zh = ["请勿遗失 🎫"]  # <-\n',
+     "ticket.notice_zh[0]: 🎫 is outside GB2312"),
     ("unknown top-level section",
      lambda t: t + '\n[service]  # <-\ncode = "X"\n',
      "service: unknown key 'service' (did you mean 'services'?)"),

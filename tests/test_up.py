@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import time
@@ -56,7 +57,8 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
 
         rows = status(cfg_path, child_env)
         assert {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"} == \
-            {("hall", "online"), ("queue", "online"), ("keypad", "online"), ("display", "online")}
+            {("hall", "online"), ("queue", "online"), ("keypad", "online"), ("display", "online"),
+             ("printer", "online")}
         # The demo's keypads are simulated on ptys that the simulator host opened.
         keypad_rows = [r for r in rows if r["kind"] == "keypad"]
         assert len(keypad_rows) == 12 and {r["state"] for r in keypad_rows} == {"online"}
@@ -68,6 +70,26 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
                                   capture_output=True, text=True, timeout=20)
         taken = queue("take", "A")
         assert taken.returncode == 0 and taken.stdout.startswith("A001  不动产登记"), taken
+        # A ticket taken at a kiosk comes out of its simulated printer as a PNG; paper out
+        # shows on hallctl status and reaches the kiosk.
+        at_kiosk = queue("take", "A", "--kiosk", "kiosk-1")
+        assert at_kiosk.stdout.startswith("A002") and "printer: printed on printer-kiosk-1" in \
+            at_kiosk.stdout, at_kiosk
+        pictures = list((tmp_path / "var" / "sim" / "printer" / "printer-kiosk-1").glob("*A002.png"))
+        assert len(pictures) == 1
+        if shutil.which("zbarimg"):
+            qr = subprocess.run(["zbarimg", "-q", "--raw", str(pictures[0])], capture_output=True,
+                                text=True).stdout
+            assert qr.startswith("hallkit:ticket:demo:")
+        subprocess.run(hallctl_argv("sim", "printer", "printer-kiosk-1", "paper_out", "-c",
+                                    str(cfg_path)), env=child_env, check=True, timeout=20)
+        deadline = time.monotonic() + 10
+        while not any(r["id"] == "printer-kiosk-1" and r["detail"] == "paper_out"
+                      for r in status(cfg_path, child_env)):
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        no_paper = queue("take", "A", "--kiosk", "kiosk-1")
+        assert "printer: not_printed on printer-kiosk-1: 打印机缺纸" in no_paper.stdout, no_paper
         assert queue("call", "3").stderr.startswith("not_logged_in: 3号窗口未登录")
         assert queue("login", "3", "1001").returncode == 0
         assert queue("call", "3").stdout.strip() == "请 A001 号到 3号窗口办理"
@@ -123,12 +145,12 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
                 rows = []
             daemons = {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"}
             if daemons == {("hall", "online"), ("queue", "online"), ("keypad", "online"),
-                           ("display", "online")}:
+                           ("display", "online"), ("printer", "online")}:
                 break
             assert time.monotonic() < deadline, rows
             time.sleep(0.5)
         broker_pid = json.loads((tmp_path / "var" / "run" / "broker.json").read_text())["pid"]
-        assert queue("take", "A").stdout.startswith("A002")
+        assert queue("take", "A").stdout.startswith("A004")
 
         text = subprocess.run(hallctl_argv("status", "-c", str(cfg_path)), env=child_env,
                               capture_output=True, text=True, timeout=20)

@@ -3,7 +3,10 @@
 For every ``sim://NAME`` line whose family has a simulator, a pty is opened and
 its path written to ``STORAGE/run/sim/NAME.json``; daemons open that path like a
 serial port. Commands on ``hall/<hall>/sim/main/cmd/<action>`` (ops only):
-``press`` {device, key, data?} → {sends, led}; ``show`` → {device: led}.
+``press`` {device, key, data?} → {sends, led}; ``printer`` {device, condition} →
+{condition, printed, lost, last}; ``show`` → {device: what it shows}. Simulated
+printers listen on TCP (like port 9100) and draw their tickets as PNG files under
+``STORAGE/sim/printer/<device>/``.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from hallkit.bus.client import BusClient, BusSettings
 from hallkit.config.model import HallConfig
 from hallkit.contract.envelope import ErrorBody, Reply, Request, Status
 from hallkit.contract.topics import Topics
+from hallkit.drivers.escpos.options import PAPER
+from hallkit.drivers.escpos.sim import PrinterSim
 from hallkit.drivers.ff68.codec import DEFAULT_KEYMAP
 from hallkit.drivers.ff68.sim import KeypadBusSim
 from hallkit.drivers.modbus_window.sim import DisplayLineSim
-from hallkit.drivers.sim.lines import sim_runfile, simulated_lines
+from hallkit.drivers.sim.lines import sim_runfile, simulated_lines, simulated_printers
 
 log = logging.getLogger(__name__)
 LED_SETTLE_S = 2.0  # how long a press waits for the LED to answer
@@ -42,6 +47,7 @@ class SimHost:
         self.topics = Topics(cfg.hall.id, "sim")
         self.sims: dict[str, KeypadBusSim | DisplayLineSim] = {}
         self.device_line: dict[str, tuple[str, int]] = {}
+        self.printers: dict[str, PrinterSim] = {}  # by device id
         self.bus = BusClient(settings, f"sim-{os.getpid()}", hall=cfg.hall.id,
                              will=(self.topics.status, self._status("offline")))
         self.bus.subscribe(self.topics.cmd("+"), self._on_command)
@@ -63,9 +69,12 @@ class SimHost:
             runfile = sim_runfile(self.cfg, name)
             runfile.parent.mkdir(parents=True, exist_ok=True)
             runfile.write_text(json.dumps({"path": sim.path, "pid": os.getpid()}))
+        for dev_id, name in simulated_printers(self.cfg).items():
+            await self._start_printer(dev_id, name)
         await self.bus.connect()
         self.bus.publish(self.topics.status, self._status("online"), retain=True)
-        log.info("simulating %d line(s): %s", len(self.sims), ", ".join(self.sims))
+        log.info("simulating %d line(s) and %d printer(s): %s", len(self.sims), len(self.printers),
+                 ", ".join([*self.sims, *self.printers]))
         try:
             await self._stop.wait()
         finally:
@@ -74,8 +83,20 @@ class SimHost:
                 closed = sim.close()
                 if asyncio.iscoroutine(closed):
                     await closed
+            for dev_id, printer in self.printers.items():
+                sim_runfile(self.cfg, self.cfg.devices[dev_id].link.target).unlink(missing_ok=True)
+                await printer.close()
             self.bus.publish(self.topics.status, self._status("offline"), retain=True)
             await self.bus.close()
+
+    async def _start_printer(self, dev_id: str, name: str) -> None:
+        width = PAPER.get(self.cfg.devices[dev_id].options.get("paper_width", 80))
+        sim = PrinterSim(dev_id, self.cfg.storage_path / "sim" / "printer" / dev_id, paper_dots=width)
+        port = await sim.serve_tcp()
+        self.printers[dev_id] = sim
+        runfile = sim_runfile(self.cfg, name)
+        runfile.parent.mkdir(parents=True, exist_ok=True)
+        runfile.write_text(json.dumps({"host": "127.0.0.1", "port": port, "pid": os.getpid()}))
 
     async def _on_command(self, topic: str, payload: bytes) -> None:
         action = topic.rsplit("/", 1)[-1]
@@ -94,7 +115,9 @@ class SimHost:
 
     async def _do(self, action: str, data: dict) -> dict:
         if action == "show":
-            return {dev: self._shows(dev) for dev in sorted(self.device_line)}
+            return {dev: self._shows(dev) for dev in sorted([*self.device_line, *self.printers])}
+        if action == "printer":
+            return self._printer(data.get("device"), data.get("condition"))
         if action != "press":
             raise ValueError(f"the simulator has no action {action!r}")
         device, key = data.get("device"), data.get("key")
@@ -115,12 +138,26 @@ class SimHost:
             await asyncio.sleep(0.02)
         return {"sends": sends, "led": pad.led}
 
+    def _printer(self, device, condition) -> dict:
+        if device not in self.printers:
+            raise KeyError(f"no simulated printer {device!r}; there are "
+                           f"{', '.join(sorted(self.printers)) or 'none'}")
+        sim = self.printers[device]
+        if condition is not None:
+            sim.set_condition(condition)
+        return {"condition": sim.condition, "printed": len(sim.tickets), "lost": sim.lost,
+                "last": str(sim.pictures[-1]) if sim.pictures else None}
+
     def _pad(self, device: str):
         name, addr = self.device_line[device]
         return self.sims[name].keypads[addr]
 
     def _shows(self, device: str) -> str:
-        """What a simulated device shows: a keypad's LED, a display's two lines."""
+        """What a simulated device shows: a keypad's LED, a display's two lines, a printer's
+        condition and last ticket."""
+        if device in self.printers:
+            p = self._printer(device, None)
+            return f"[{p['condition']}] printed {p['printed']}, lost {p['lost']}, last {p['last']}"
         name, addr = self.device_line[device]
         sim = self.sims[name]
         if isinstance(sim, KeypadBusSim):

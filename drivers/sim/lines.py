@@ -9,7 +9,8 @@ from pathlib import Path
 from hallkit.config.model import HallConfig
 
 SIM_USER = "sim"  # the simulator host's bus user
-SIMULATED = frozenset({("keypad", "ff68"), ("window_display", "modbus-window")})
+SIMULATED = frozenset({("keypad", "ff68"), ("window_display", "modbus-window")})  # on shared lines
+SIMULATED_ALONE = frozenset({("printer", "escpos")})  # a simulator each (TCP, like port 9100)
 
 
 def sim_runfile(cfg: HallConfig, name: str) -> Path:
@@ -33,3 +34,15 @@ def simulated_lines(cfg: HallConfig) -> dict[str, dict[str, int]]:
         if (dev.kind, getattr(dev, "family", None)) in SIMULATED and dev.link.scheme == "sim":
             lines.setdefault(dev.link.target, {})[dev_id] = dev.address
     return lines
+
+
+def simulated_printers(cfg: HallConfig) -> dict[str, str]:
+    """device id -> sim name, for printers on ``sim://NAME``."""
+    return {dev_id: dev.link.target for dev_id, dev in cfg.devices.items()
+            if (dev.kind, getattr(dev, "family", None)) in SIMULATED_ALONE and dev.link.scheme == "sim"}
+
+
+def simulated_devices(cfg: HallConfig) -> set[str]:
+    """Every device a simulator of this version stands in for; empty: no simulator host."""
+    return {dev for devices in simulated_lines(cfg).values() for dev in devices} | set(
+        simulated_printers(cfg))

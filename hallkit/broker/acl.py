@@ -20,7 +20,7 @@ from hallkit.config.model import HallConfig
 from hallkit.contract import CLIENT_ROLES, COMMANDS, DAEMONS, TOPIC_OWNERS
 from hallkit.contract.topics import DAEMON_ID
 from hallkit.drivers.families import FAMILIES
-from hallkit.drivers.sim.lines import SIM_USER, simulated_lines
+from hallkit.drivers.sim.lines import SIM_USER, simulated_devices
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def accounts(cfg: HallConfig) -> list[Account]:
         rules += [("readwrite", f"hall/{h}/{kind}/#")
                   for kind, owner in TOPIC_OWNERS.items() if owner == name]
         out.append(Account(daemon_user(name), "daemon", (*rules, *_commands_for(h, "daemon"))))
-    if simulated_lines(cfg):  # the simulator host: its own subtree, commands from hallctl
+    if simulated_devices(cfg):  # the simulator host: its own subtree, commands from hallctl
         out.append(Account(SIM_USER, "simulator", (("readwrite", f"hall/{h}/sim/#"),)))
     for dev_id, dev in sorted(cfg.devices.items()):
         role = CLIENT_ROLES.get(dev.kind)

@@ -29,8 +29,9 @@ def register(sub) -> None:
 
     p = cmd("take", "take a ticket: SERVICE is a code (BDC) or a ticket prefix (A)", "issue",
             lambda a, cfg: {"service": _service(cfg, a.service), "priority_class": a.priority,
-                            "id_number": a.id_number, "phone": a.phone})
+                            "id_number": a.id_number, "phone": a.phone, "kiosk": a.kiosk})
     p.add_argument("service")
+    p.add_argument("--kiosk", help="as if taken at this kiosk: its printer prints the ticket")
     p.add_argument("--priority", choices=("elderly", "disabled", "military", "green_channel"))
     p.add_argument("--id-number", help="resident ID (stored only hashed and masked)")
     p.add_argument("--phone")
@@ -111,11 +112,22 @@ def run(args) -> int:
     cfg = config_or_exit(args.config)
     data = {k: v for k, v in args.build(args, cfg).items() if v is not None}
 
+    printed: dict[str, dict] = {}  # ticket id -> the printer's word on it
+
     async def ask():
         async with ops_bus(cfg) as bus:
+            if data.get("kiosk"):  # listen before asking, or a quick printer's word is missed
+                bus.subscribe(Topics(cfg.hall.id, "printer").event("+"), lambda t, body: printed.setdefault(
+                    json.loads(body)["data"].get("ticket_id"), json.loads(body)["data"]))
             # One id for this command: a retry after a timeout cannot act twice.
-            return await bus.request(Topics(cfg.hall.id, "queue").cmd(args.action), data,
-                                     request_id=uuid.uuid4().hex, timeout=5)
+            reply = await bus.request(Topics(cfg.hall.id, "queue").cmd(args.action), data,
+                                      request_id=uuid.uuid4().hex, timeout=5)
+            if data.get("kiosk") and reply.status == "ok":
+                for _ in range(60):
+                    if reply.data["ticket_id"] in printed:
+                        break
+                    await asyncio.sleep(0.05)
+            return reply
 
     try:
         reply = asyncio.run(ask())
@@ -126,6 +138,10 @@ def run(args) -> int:
         print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
         return EX_REFUSED
     print(_describe(args.action, reply.data or {}, cfg))
+    if data.get("kiosk"):
+        job = printed.get(reply.data["ticket_id"])
+        print(f"printer: {job['outcome']} on {job['printer']}: {job['message_zh']}" if job
+              else "printer: no word from the printer daemon within 3 s (is it running?)")
     return 0
 
 

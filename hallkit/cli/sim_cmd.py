@@ -25,7 +25,13 @@ def register(sub) -> None:
     p.add_argument("key", help="0-9, call, recall, clear, confirm, login, pause, transfer, end, rate")
     p.add_argument("--data", default="", help="the key's data byte in hex, e.g. 03 for confirm")
     p.set_defaults(func=run_press)
-    p = sim.add_parser("show", help="what every simulated keypad LED and window display shows")
+    p = sim.add_parser("printer", help="a simulated printer's condition, e.g. printer-kiosk-1 paper_out")
+    add_config_arg(p)
+    p.add_argument("device")
+    p.add_argument("condition", nargs="?", help="ok, paper_near_end, paper_out, cover_open, offline "
+                   "or silent (answers nothing); omit to just show it")
+    p.set_defaults(func=run_printer)
+    p = sim.add_parser("show", help="what every simulated keypad LED, window display and printer shows")
     add_config_arg(p)
     p.set_defaults(func=run_show)
 
@@ -61,6 +67,22 @@ def run_press(args) -> int:
         print(f"{args.device}: {args.key} got no echo: is the keypad daemon running?")
         return 1
     print(f"{args.device} LED: {reply.data['led'].strip() or '(blank)'}")
+    return 0
+
+
+def run_printer(args) -> int:
+    cfg = config_or_exit(args.config)
+    try:
+        reply = _ask(cfg, "printer", {"device": args.device, "condition": args.condition})
+    except (BusError, RuntimeError) as exc:
+        print(f"hallctl sim: {exc} (is the hall up?)", file=sys.stderr)
+        return EX_UNAVAILABLE
+    if reply.status != "ok":
+        print(f"hallctl sim: {reply.error.message}", file=sys.stderr)
+        return 1
+    d = reply.data
+    print(f"{args.device}: {d['condition']}, {d['printed']} printed, {d['lost']} lost while it could "
+          f"not print; last ticket: {d['last'] or '-'}")
     return 0
 
 

@@ -12,7 +12,7 @@ from hallkit.drivers.families import FAMILIES, families_for
 def cross_check(cfg: HallConfig) -> list[ConfigIssue]:
     issues: list[ConfigIssue] = []
     for check in (_services, _clerks, _windows, _devices, _shared_lines, _lockers, _bus,
-                  _display_texts):
+                  _display_texts, _ticket_texts):
         issues.extend(check(cfg))
     return issues
 
@@ -207,3 +207,17 @@ def _gb2312(ch: str) -> bool:
         return True
     except UnicodeEncodeError:
         return False
+
+
+def _ticket_texts(cfg: HallConfig):
+    """Ticket printers print the GB2312 set on every Chinese model (protocol file)."""
+    if not any(d.kind == "printer" for d in cfg.devices.values()):
+        return
+    texts = [(("hall", "name_zh"), cfg.hall.name_zh)]
+    texts += [(("services", i, "name_zh"), s.name_zh) for i, s in enumerate(cfg.services)]
+    texts += [(("ticket", "notice_zh", i), line) for i, line in enumerate(cfg.ticket.notice_zh or [])]
+    for loc, text in texts:
+        bad = [ch for ch in text if not _gb2312(ch)]
+        if bad:
+            yield ConfigIssue(loc, f"{''.join(dict.fromkeys(bad))} is outside GB2312, which is all "
+                              "some ticket printers can print; use another character")

@@ -243,6 +243,34 @@ class Bus(Strict):
     credentials_dir: Path = Field(Path("secrets"), description="relative to storage_dir")
 
 
+QR_FIELDS = ("hall", "ticket_id", "number", "day")
+
+
+class TicketTemplate(Strict):
+    """What a printed queue ticket shows besides the ticket itself."""
+
+    english: bool = Field(True, description="English lines under the Chinese ones")
+    qr: str = Field("hallkit:ticket:{hall}:{ticket_id}", description=(
+        "what the QR code holds, e.g. 'https://zwfw.example.gov.cn/q/{ticket_id}'; fields: "
+        + ", ".join(f"{{{f}}}" for f in QR_FIELDS)))
+    notice_zh: list[str] | None = Field(None, description=(
+        "notice lines at the foot; default: the service's no-show rule"))
+    notice_en: list[str] | None = None
+    show_personal: bool = Field(True, description="print the masked ID and phone number")
+    print_expiry_s: int = Field(120, ge=0, le=3600, description=(
+        "a ticket the printer could not print is dropped after this, not printed late"))
+
+    @field_validator("qr")
+    @classmethod
+    def _qr_fields(cls, value: str) -> str:
+        try:
+            value.format(**{f: "x" for f in QR_FIELDS})
+        except (KeyError, IndexError, ValueError) as exc:
+            fields = ", ".join(f"{{{f}}}" for f in QR_FIELDS)
+            raise ValueError(f"unknown field {exc} in qr; use {fields}") from None
+        return value
+
+
 class HallConfig(Strict):
     hall: Hall
     bus: Bus = Bus()
@@ -252,6 +280,7 @@ class HallConfig(Strict):
     devices: dict[DEVICE_ID, Device] = {}
     lockers: list[Locker] = []
     clerks: list[Clerk] = Field([], description="if listed, only these may log in at a window")
+    ticket: TicketTemplate = TicketTemplate()
 
     # Set by the loader: where this config came from, for relative paths.
     _source: Path | None = PrivateAttr(None)

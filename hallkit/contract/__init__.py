@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from hallkit.contract import hall, queue
+from hallkit.contract import hall, printer, queue
 
 # Who may send a command. "daemon" is any hallkit daemon; "ops" is hallctl and
 # technicians' tools; the others are the MQTT clients the hall config lists.
@@ -89,6 +89,9 @@ COMMANDS: tuple[Command, ...] = (
     )),
     Command("queue", "ticket", queue.TicketRef, queue.TicketStatus, EVERYONE,
             "A ticket's status (for its QR code and the kiosk).", readonly=True),
+    Command("printer", "test", printer.TestPrint, printer.JobQueued, ("ops", "console"),
+            "Print a test page on a printer (or a kiosk's printer); the `printed` or `failed` "
+            "event tells how it went. Refusals: `unknown_printer`, `unknown_kiosk`, `no_printer`."),
     Command("queue", "window-next", queue.WindowNext, queue.WindowQueue, ("console", "ops", "daemon"),
             "The next tickets a window would call, for the clerk console.", readonly=True),
 )
@@ -99,6 +102,9 @@ STATES: tuple[StateTopic, ...] = (
     StateTopic("queue", queue.WindowState, "What a window is doing: closed, idle, serving (which "
                "ticket), paused; its held tickets and how many it could call.",
                "hall/<hall>/window/<number>/state"),
+    StateTopic("printer", printer.PrinterState, "A ticket printer's condition (ok, paper_near_end, "
+               "paper_out, cover_open, offline, unreachable) and jobs waiting; its availability is "
+               "offline while it does not answer.", "hall/<hall>/printer/<device-id>/state"),
 )
 
 EVENTS: tuple[EventTopic, ...] = (
@@ -108,15 +114,20 @@ EVENTS: tuple[EventTopic, ...] = (
     EventTopic("queue", "ended", queue.EndedEvent, "Service ended at a window (rating starts)."),
     EventTopic("queue", "no-show", queue.TicketEvent, "过号: `detail` is requeued or dropped."),
     EventTopic("queue", "transferred", queue.TicketEvent, "`detail` names the new service or window."),
+    EventTopic("printer", "printed", printer.JobEvent, "A ticket (or test page) came out of the printer."),
+    EventTopic("printer", "failed", printer.JobEvent,
+               "A job could not be printed (`not_printed`: the kiosk shows the number instead; it is "
+               "still printed if the printer recovers before `retry_until`), or was dropped "
+               "(`expired`). Published the moment the printer is found unable."),
 )
 
 # The daemons that exist, in start order.
-DAEMONS: tuple[str, ...] = ("hall", "queue", "keypad", "display")
+DAEMONS: tuple[str, ...] = ("hall", "queue", "keypad", "display", "printer")
 
 # Topic components published by a daemon besides its own: device kinds it drives
 # (hall/<hall>/<kind>/<device-id>/…) and entities it owns (windows).
 TOPIC_OWNERS: dict[str, str] = {"window": "queue", "keypad": "keypad",
-                                 "window_display": "display"}
+                                 "window_display": "display", "printer": "printer"}
 
 # Config device kinds that are MQTT clients of their own, with their sender role.
 CLIENT_ROLES: dict[str, str] = {
@@ -149,6 +160,7 @@ EXAMPLES: dict[tuple[str, str], dict] = {
     ("queue", "cancel"): {"ticket_id": "9f3c2a7d41b0e865"},
     ("queue", "ticket"): {"number": "A012"},
     ("queue", "window-next"): {"window": 3, "limit": 5},
+    ("printer", "test"): {"kiosk": "kiosk-1"},
 }
 
 

@@ -1,0 +1,175 @@
+"""The printer daemon: prints a ticket for every ticket taken at a kiosk that has a
+printer, publishes each printer's condition, and tells kiosks how their jobs ended.
+
+Jobs come from the queue's ``issued`` events (QoS 1 on a persistent session, so a
+restart loses none; a redelivered event is recognised by its ticket id) and from
+``cmd/test``. A ticket's job expires ``[ticket] print_expiry_s`` after it was taken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from pydantic import ValidationError
+
+from hallkit.contract import printer as p
+from hallkit.contract.envelope import Availability
+from hallkit.contract.queue import IssuedEvent
+from hallkit.contract.topics import Topics
+from hallkit.daemons.printer.jobs import MIGRATIONS, Job, Jobs
+from hallkit.daemons.printer.ticket import test_blocks, ticket_blocks
+from hallkit.daemons.printer.worker import PrinterWorker
+from hallkit.drivers.escpos.connectors import link_for
+from hallkit.drivers.escpos.driver import EscposPrinter
+from hallkit.drivers.escpos.options import PAPER, printer_options
+from hallkit.drivers.escpos.status import MESSAGES, Status
+from hallkit.drivers.families import FAMILIES
+from hallkit.runtime.commands import CommandError, handles
+from hallkit.runtime.daemon import Daemon
+
+log = logging.getLogger(__name__)
+KEEP_DONE_S = 7 * 86400  # printed and expired jobs are kept a week for questions
+FAILED_MESSAGES = {  # what the kiosk tells the citizen; the ticket itself is valid either way
+    "not_printed": ("打印机{problem}，未能打印号票。您的号码 {number} 已有效，请记下号码或扫码获取。",
+                    "The printer is {problem_en}: no paper ticket. Your number {number} is valid; "
+                    "please note it or scan the code."),
+    "expired": ("号票未能及时打印，已取消打印。您的号码 {number} 仍然有效。",
+                "The ticket could not be printed in time and will not be printed. "
+                "Your number {number} is still valid."),
+    "printed": ("请取走号票", "Please take your ticket"),
+}
+
+
+class PrinterDaemon(Daemon):
+    name = "printer"
+    migrations = MIGRATIONS
+
+    def __init__(self, cfg, *, usb_backend=None, **kw) -> None:
+        super().__init__(cfg, **kw)
+        self.jobs = Jobs(self.store)
+        self.options = {dev_id: printer_options(dev.options)
+                        for dev_id, dev in cfg.devices_of("printer").items()}
+        self.kiosks = {dev_id: dev.printer for dev_id, dev in cfg.devices_of("kiosk").items()
+                       if dev.printer}
+        self.workers: dict[str, PrinterWorker] = {}
+        self.since: dict[str, tuple[str, float]] = {}
+        for dev_id, dev in cfg.devices_of("printer").items():
+            baud = int(FAMILIES[dev.family].serial.split(",")[0])
+            driver = EscposPrinter(
+                lambda link=dev.link, baud=baud: link_for(link, cfg.storage_path, baud=baud,
+                                                          usb_backend=usb_backend),
+                reads_status=self.options[dev_id].status)
+            self.workers[dev_id] = PrinterWorker(dev_id, driver, self.jobs, self.clock,
+                                                 render=self._render, on_status=self._on_status,
+                                                 on_job=self._on_job)
+        self.bus.subscribe(Topics(cfg.hall.id, "queue").event("issued"), self._on_issued)
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._keep(w)) for w in self.workers.values()]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _keep(self, worker: PrinterWorker) -> None:
+        while True:  # a printer's loop never stays dead: log, wait, start it again
+            try:
+                await worker.run()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("printer %s loop failed; restarting it", worker.device_id)
+                await asyncio.sleep(2.0)
+
+    # -- jobs in ------------------------------------------------------------------------------
+    def _on_issued(self, topic: str, payload: bytes) -> None:
+        try:
+            ticket = IssuedEvent.model_validate(json.loads(payload)["data"])
+        except (ValueError, KeyError, TypeError, ValidationError) as exc:
+            log.warning("unreadable issued event on %s: %s", topic, str(exc).splitlines()[0])
+            return
+        if ticket.kiosk is None:
+            return  # taken at a console or by hallctl: nothing to print
+        printer = self.kiosks.get(ticket.kiosk)
+        if printer is None:
+            log.info("ticket %s from %s: that kiosk has no printer", ticket.number, ticket.kiosk)
+            return
+        expires = ticket.taken_at + self.cfg.ticket.print_expiry_s
+        _, new = self.jobs.add(f"ticket:{ticket.ticket_id}", printer, ticket.kiosk,
+                                 ticket.model_dump(), self.clock.time(), expires,
+                                 ticket.ticket_id, ticket.number)
+        if new:
+            self.workers[printer].wake.set()
+
+    @handles("test")
+    def test(self, req: p.TestPrint, ctx):
+        printer = req.printer
+        if req.kiosk is not None:
+            if req.kiosk not in self.cfg.devices_of("kiosk"):
+                raise CommandError("unknown_kiosk", f"no kiosk {req.kiosk!r} in the hall config",
+                                   "data.kiosk")
+            printer = self.kiosks.get(req.kiosk)
+            if printer is None:
+                raise CommandError("no_printer", f"kiosk {req.kiosk} has no printer", "data.kiosk")
+        if printer not in self.workers:
+            raise CommandError("unknown_printer", f"no printer {printer!r}; there are "
+                               f"{', '.join(sorted(self.workers)) or 'none'}", "data.printer")
+        job, _ = self.jobs.add(f"test:{ctx.request.client}:{ctx.request.id}", printer, req.kiosk,
+                               {"requested_by": ctx.request.client}, ctx.now,
+                               ctx.now + self.cfg.ticket.print_expiry_s)
+        asyncio.get_running_loop().call_soon(self.workers[printer].wake.set)
+        return p.JobQueued(job_id=job.id, printer=printer, status=self.workers[printer].status.condition)
+
+    def _render(self, job: Job, status: Status) -> bytes:
+        opts = self.options[job.printer]
+        dots = PAPER[opts.paper_width]
+        if job.is_test:
+            blocks = test_blocks(self.cfg, job.printer, status.condition, self.clock.time(), dots,
+                                 opts.qr_module)
+        else:
+            blocks = ticket_blocks(self.cfg, IssuedEvent.model_validate(job.body), dots, opts.qr_module)
+        return opts.encoder().encode(blocks)
+
+    # -- what goes out --------------------------------------------------------------------------
+    def _on_status(self, device_id: str, status: Status) -> None:
+        previous = self.since.get(device_id)
+        if previous is None or previous[0] != status.condition:
+            self.since[device_id] = (status.condition, self.clock.time())
+        self._publish_printer(device_id, status)
+
+    def _publish_printer(self, device_id: str, status: Status) -> None:
+        topics = Topics(self.cfg.hall.id, "printer", device_id)
+        zh, en = MESSAGES[status.condition]
+        self.publish_retained(topics.state, p.PrinterState(
+            printer=device_id, status=status.condition, detail=status.detail, message_zh=zh,
+            message_en=en, since=self.since[device_id][1], jobs_waiting=self.jobs.waiting_count(device_id),
+            kiosks=sorted(k for k, v in self.kiosks.items() if v == device_id)))
+        reachable = status.condition != "unreachable"
+        self.publish_retained(topics.availability, Availability(
+            state="online" if reachable else "offline", ts=self.clock.time(),
+            reason=None if reachable else status.detail or "no reply"))
+
+    def _on_job(self, job: Job, outcome: str, status: Status) -> None:
+        problem_zh, problem_en = MESSAGES[status.condition]
+        zh, en = FAILED_MESSAGES[outcome]
+        fields = {"problem": problem_zh, "problem_en": problem_en, "number": job.number or ""}
+        event = p.JobEvent(job_id=job.id, printer=job.printer, kiosk=job.kiosk, ticket_id=job.ticket_id,
+                           number=job.number, outcome=outcome, status=status.condition,
+                           message_zh=zh.format(**fields), message_en=en.format(**fields),
+                           retry_until=job.expires_at if outcome == "not_printed" else None)
+        name = "printed" if outcome == "printed" else "failed"
+        self.bus.publish(self.topics.event(name), {"v": 1, "ts": self.clock.time(),
+                                                   "data": event.model_dump(mode="json")})
+        self._publish_printer(job.printer, self.workers[job.printer].status)
+        log.info("job %d (%s) on %s: %s", job.id, job.number or "test", job.printer, outcome)
+
+    async def _housekeeping(self) -> None:
+        while True:
+            purged = self.commands.purge() + self.jobs.purge(self.clock.time() - KEEP_DONE_S)
+            if purged:
+                log.info("forgot %d old request replies and finished print jobs", purged)
+            await self.clock.sleep(3600)

@@ -1,0 +1,115 @@
+"""What a queue ticket says, laid out as printer blocks (80 or 58 mm).
+
+Chinese first; English lines under it when the hall's ``[ticket] english`` is on.
+Only masked personal data is printed.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from hallkit.config.model import HallConfig, Service
+from hallkit.contract.queue import IssuedEvent
+from hallkit.drivers.escpos.layout import CELL, Block, Feed, Qr, Rule, Text, cells, fit
+
+PRIORITY_LABELS = {"elderly": ("老年人优先", "Senior"), "disabled": ("残疾人优先", "Disabled"),
+                   "military": ("军人优先", "Military"), "green_channel": ("绿色通道", "Green channel")}
+
+
+def wait_text(ahead: int, est_wait_s: float | None) -> tuple[str, str]:
+    """The estimated wait as people read it: 约 15 分钟, rounded to what an estimate is worth."""
+    if est_wait_s is None:
+        return "暂无窗口开放，请留意叫号", "No window open yet; please watch the screens"
+    minutes = est_wait_s / 60
+    if ahead == 0 or minutes < 1:
+        return "即将叫号，请留意叫号屏", "You will be called shortly"
+    m = round(minutes) if minutes < 10 else 5 * round(minutes / 5)
+    if m < 60:
+        return f"预计等候约 {m} 分钟", f"Estimated wait: about {m} min"
+    h, rest = divmod(m, 60)
+    zh = f"预计等候约 {h} 小时" + (f" {rest} 分钟" if rest else "")
+    return zh, f"Estimated wait: about {h} h" + (f" {rest} min" if rest else "")
+
+
+def notice_lines(cfg: HallConfig, service: Service) -> tuple[list[str], list[str]]:
+    t = cfg.ticket
+    if t.notice_zh is not None:
+        return t.notice_zh, t.notice_en or []
+    rules = service.rules
+    if rules.no_show == "drop" or rules.requeue_max == 0:
+        zh, en = "过号作废，请重新取号", "If you miss your call, please take a new ticket"
+    else:
+        times = "1 次" if rules.requeue_max == 1 else f"{rules.requeue_max} 次"
+        zh = f"过号可顺延 {rules.requeue_back} 位，限 {times}"
+        en = (f"Missed your call? You go {rules.requeue_back} places back"
+              + (" (once)" if rules.requeue_max == 1 else f" (up to {rules.requeue_max} times)"))
+    return [zh, "请留意叫号屏和语音提示"], [en, "Please watch the screens for your number"]
+
+
+def _labelled(zh: str, en: str | None, value: str, width: int = 16) -> Text:
+    """``取号时间 Taken   2026-11-23 09:31``: labels padded so the values line up."""
+    label = f"{zh} {en}" if en else zh
+    return Text(label + " " * max(1, width - cells(label)) + value)
+
+
+def ticket_blocks(cfg: HallConfig, t: IssuedEvent, paper_dots: int, qr_module: int = 6) -> list[Block]:
+    en = cfg.ticket.english
+    service = cfg.service(t.service)
+    blocks: list[Block] = [
+        Text(cfg.hall.name_zh, *(fit(cfg.hall.name_zh, paper_dots),) * 2, bold=True, align="center"),
+    ]
+    if en:
+        blocks.append(Text(cfg.hall.name_en, align="center"))
+    blocks += [Rule(), Text(t.service_name_zh, *(fit(t.service_name_zh, paper_dots),) * 2, bold=True,
+                            align="center")]
+    if en:
+        blocks.append(Text(t.service_name_en, align="center"))
+    blocks.append(Text(t.number, *(fit(t.number, paper_dots, (4, 3, 2)),) * 2, bold=True,
+                       align="center"))
+    mark = ("预约", "Appointment") if t.appointment else PRIORITY_LABELS.get(t.priority_class or "")
+    if mark:
+        blocks.append(Text(f"【{mark[0]}】", 2, 2, bold=True, align="center"))
+        if en:
+            blocks.append(Text(mark[1], align="center"))
+    ahead_zh = f"您前面还有 {t.ahead} 人等候" if t.ahead else "您前面没有人等候"
+    blocks.append(Text(ahead_zh, *(fit(ahead_zh, paper_dots),) * 2, bold=True, align="center"))
+    if en:
+        ahead_en = {0: "No one ahead of you", 1: "1 person ahead of you"}.get(
+            t.ahead, f"{t.ahead} people ahead of you")
+        blocks.append(Text(ahead_en, align="center"))
+    wait_zh, wait_en = wait_text(t.ahead, t.est_wait_s)
+    blocks.append(Text(wait_zh, align="center"))
+    if en:
+        blocks.append(Text(wait_en, align="center"))
+    qr = cfg.ticket.qr.format(hall=cfg.hall.id, ticket_id=t.ticket_id, number=t.number, day=t.day)
+    blocks += [Feed(1), Qr(qr, qr_module), Text("扫码查看排队进度" + (" Scan to follow your turn" if en
+                                                                      else ""), align="center"),
+               Rule()]
+    taken = datetime.fromtimestamp(t.taken_at, ZoneInfo(cfg.hall.timezone)).strftime("%Y-%m-%d %H:%M")
+    blocks.append(_labelled("取号时间", en and "Taken", taken))
+    if cfg.ticket.show_personal and t.id_masked:
+        blocks.append(_labelled("身份证", en and "ID", t.id_masked))
+    if cfg.ticket.show_personal and t.phone_masked:
+        blocks.append(_labelled("手机", en and "Mobile", t.phone_masked))
+    zh_lines, en_lines = notice_lines(cfg, service)
+    blocks += [Text(line) for line in zh_lines]
+    if en:  # wrapped at words: the printer would break them anywhere
+        blocks += [Text(part) for line in en_lines for part in textwrap.wrap(line, paper_dots // CELL)]
+    return blocks
+
+
+def test_blocks(cfg: HallConfig, printer: str, status: str, now: float, paper_dots: int,
+                qr_module: int = 6) -> list[Block]:
+    """A test page: every feature a ticket uses, so a technician sees them all work."""
+    when = datetime.fromtimestamp(now, ZoneInfo(cfg.hall.timezone)).strftime("%Y-%m-%d %H:%M:%S")
+    return [
+        Text(cfg.hall.name_zh, *(fit(cfg.hall.name_zh, paper_dots),) * 2, bold=True, align="center"),
+        Text("打印机测试 Printer test", 1, 2, bold=True, align="center"), Rule(),
+        Text(f"打印机 {printer}"), Text(f"状态 {status}"), Text(f"时间 {when}"),
+        Text("中文（全角标点）：正常", align="center"),
+        Text("A001", 4, 4, bold=True, align="center"),
+        Feed(1), Qr(f"hallkit:printer-test:{cfg.hall.id}:{printer}", qr_module),
+        Text("扫码应读出 hallkit:printer-test", align="center"),
+    ]

@@ -1,0 +1,95 @@
+"""One printer's loop: poll its status between jobs, print what waits in order, tell the
+kiosk at once when it cannot, expire what waited too long.
+
+The driver blocks (serial, USB, sockets), so it runs on this printer's own thread;
+the loop only waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from hallkit.clock import Clock
+from hallkit.daemons.printer.jobs import Job, Jobs
+from hallkit.drivers.escpos.driver import EscposPrinter
+from hallkit.drivers.escpos.status import Status
+
+log = logging.getLogger(__name__)
+POLL_OK_S = 5.0  # status poll between jobs
+POLL_TROUBLE_S = 2.0  # while it cannot print: notice recovery soon
+
+
+class PrinterWorker:
+    def __init__(self, device_id: str, driver: EscposPrinter, jobs: Jobs, clock: Clock, *,
+                 render: Callable[[Job, Status], bytes],
+                 on_status: Callable[[str, Status], None],
+                 on_job: Callable[[Job, str, Status], None]) -> None:
+        self.device_id = device_id
+        self.driver = driver
+        self.jobs = jobs
+        self.clock = clock
+        self.render = render
+        self.on_status = on_status  # (device, status) after every poll
+        self.on_job = on_job  # (job, outcome: printed|not_printed|expired, status)
+        self.status = Status("unreachable", "not polled yet")
+        self.wake = asyncio.Event()
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix=f"printer-{device_id}")
+
+    async def _call(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+
+    async def _poll(self) -> Status:
+        status = await self._call(self.driver.poll)
+        self._set(status)
+        return status
+
+    def _set(self, status: Status) -> None:
+        if status != self.status:
+            log.info("printer %s: %s%s", self.device_id, status.condition,
+                     f" ({status.detail})" if status.detail else "")
+        self.status = status
+        self.on_status(self.device_id, status)
+
+    async def run(self) -> None:
+        try:
+            while True:
+                await self._poll()
+                await self._work()
+                pause = POLL_OK_S if self.status.printable else POLL_TROUBLE_S
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), pause)
+                self.wake.clear()
+        finally:
+            await self._call(self.driver.close)
+            self._thread.shutdown(wait=False)
+
+    async def _work(self) -> None:
+        """Print the open jobs oldest first; stop at the first the printer cannot take."""
+        for job in self.jobs.open_jobs(self.device_id):
+            if self.clock.time() >= job.expires_at:
+                self.jobs.set_state(job.id, "expired", self.clock.time())
+                self.on_job(job, "expired", self.status)
+                continue
+            status = await self._poll()  # just before the job: the status of now
+            if not status.printable:
+                self._tell_failed(job, status)
+                return
+            self.jobs.set_state(job.id, "sending", self.clock.time(), attempt=True)
+            data = self.render(job, status)
+            status = await self._call(self.driver.print, data)
+            self._set(status)
+            if not status.printable:  # it did not take it (or ran out on it): retry until expiry
+                self.jobs.set_state(job.id, "waiting", self.clock.time())
+                self._tell_failed(job, status)
+                return
+            self.jobs.set_state(job.id, "printed", self.clock.time())
+            self.on_job(job, "printed", status)
+
+    def _tell_failed(self, job: Job, status: Status) -> None:
+        if not job.told_failed:
+            self.jobs.told_failed(job.id)
+            self.on_job(job, "not_printed", status)

@@ -1,0 +1,78 @@
+"""DLE EOT real-time status: the requests, and what their reply bytes mean.
+
+Pure functions. Every reply byte has bits 1 and 4 set and bits 0 and 7 clear;
+anything else is not a status reply. Paper end is checked before near end, and
+either paper-end bit counts (python-escpos's own check wants both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+PrinterCondition = Literal["ok", "paper_near_end", "paper_out", "cover_open", "offline", "unreachable"]
+PRINTABLE = frozenset({"ok", "paper_near_end"})
+
+PRINTER_STATUS = b"\x10\x04\x01"  # bit 3: offline
+OFFLINE_CAUSE = b"\x10\x04\x02"  # bit 2: cover open, 3: feed button, 5: paper end stop, 6: error
+ERROR_CAUSE = b"\x10\x04\x03"  # bit 3: cutter error, 5: unrecoverable
+PAPER_SENSOR = b"\x10\x04\x04"  # 0x0C: near end, 0x60: paper end
+REQUESTS = (PRINTER_STATUS, OFFLINE_CAUSE, PAPER_SENSOR)  # what a poll asks, in this order
+
+MESSAGES = {  # for people: the console, hallctl status, the kiosk
+    "ok": ("正常", "ready"),
+    "paper_near_end": ("纸将用完", "paper near end"),
+    "paper_out": ("缺纸", "out of paper"),
+    "cover_open": ("纸仓盖未关", "cover open"),
+    "offline": ("打印机脱机", "printer offline"),
+    "unreachable": ("打印机无响应", "printer not answering"),
+}
+
+
+def is_status_byte(value: int) -> bool:
+    return value & 0x93 == 0x12
+
+
+@dataclass(frozen=True)
+class Status:
+    condition: PrinterCondition
+    detail: str = ""
+
+    @property
+    def printable(self) -> bool:
+        return self.condition in PRINTABLE
+
+
+def classify(replies: dict[bytes, int | None]) -> Status:
+    """Turn the replies to REQUESTS (None: no reply in time) into one condition."""
+    for request in REQUESTS:
+        value = replies.get(request)
+        if value is None:
+            return Status("unreachable", f"no reply to {request.hex(' ')}")
+        if not is_status_byte(value):
+            return Status("unreachable", f"garbled reply 0x{value:02X} to {request.hex(' ')}")
+    online, cause, paper = (replies[r] for r in REQUESTS)
+    if paper & 0x60 or cause & 0x20:
+        return Status("paper_out")
+    if cause & 0x04:
+        return Status("cover_open")
+    if online & 0x08:
+        detail = "error" if cause & 0x40 else "feed button held" if cause & 0x08 else ""
+        return Status("offline", detail)
+    if paper & 0x0C:
+        return Status("paper_near_end")
+    return Status("ok")
+
+
+def reply_for(request: int, condition: PrinterCondition) -> int | None:
+    """What a printer in ``condition`` answers to DLE EOT ``request`` (the simulator's side)."""
+    if condition == "unreachable":
+        return None
+    offline = condition in ("paper_out", "cover_open", "offline")
+    if request == 1:
+        return 0x12 | (0x08 if offline else 0)
+    if request == 2:
+        return 0x12 | {"cover_open": 0x04, "paper_out": 0x20, "offline": 0x40}.get(condition, 0)
+    if request == 4:
+        return 0x12 | {"paper_out": 0x6C, "paper_near_end": 0x0C}.get(condition, 0)
+    return 0x12  # 3: error cause, none

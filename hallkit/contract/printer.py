@@ -1,0 +1,64 @@
+"""The printer daemon: prints a ticket for every ``issued`` event that names a kiosk,
+and says how each job ended, so the kiosk can tell the citizen at once."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hallkit.contract.envelope import Payload
+
+Condition = Literal["ok", "paper_near_end", "paper_out", "cover_open", "offline", "unreachable"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TestPrint(_Model):
+    printer: str | None = Field(None, description="printer device id")
+    kiosk: str | None = Field(None, description="or the kiosk whose printer to test")
+
+    @model_validator(mode="after")
+    def _one(self) -> TestPrint:
+        if (self.printer is None) == (self.kiosk is None):
+            raise ValueError("give exactly one of printer and kiosk")
+        return self
+
+
+class JobQueued(_Model):
+    job_id: int
+    printer: str
+    status: Condition = Field(description="the printer's condition when the job was queued")
+
+
+class PrinterState(Payload):
+    """Retained at ``hall/<hall>/printer/<device-id>/state``."""
+
+    printer: str
+    status: Condition
+    detail: str = ""
+    message_zh: str
+    message_en: str
+    since: float = Field(description="when the printer entered this condition")
+    kiosks: list[str] = Field(description="kiosks that print on it")
+    jobs_waiting: int = Field(description="jobs stored and not yet printed (or expired)")
+
+
+class JobEvent(_Model):
+    """``printed`` and ``failed`` events. A failed job stays queued until ``retry_until``
+    and is printed if the printer recovers by then (a ``printed`` event follows);
+    ``outcome`` says which failure it was."""
+
+    job_id: int
+    printer: str
+    kiosk: str | None
+    ticket_id: str | None = Field(None, description="null for a test page")
+    number: str | None = None
+    outcome: Literal["printed", "not_printed", "expired"]
+    status: Condition
+    message_zh: str
+    message_en: str
+    retry_until: float | None = Field(None, description="not_printed: still printed if the printer "
+                                                        "recovers before this time")
