@@ -68,24 +68,25 @@ class PrinterWorker:
             self._thread.shutdown(wait=False)
 
     async def _work(self) -> None:
-        """Print the open jobs oldest first; stop at the first the printer cannot take."""
+        """Print the open jobs oldest first. Once the printer cannot print, every job still
+        open is told so at once (each kiosk has a citizen waiting) and stays for a retry."""
         for job in self.jobs.open_jobs(self.device_id):
             if self.clock.time() >= job.expires_at:
                 self.jobs.set_state(job.id, "expired", self.clock.time())
                 self.on_job(job, "expired", self.status)
                 continue
-            status = await self._poll()  # just before the job: the status of now
-            if not status.printable:
-                self._tell_failed(job, status)
-                return
+            if self.status.printable:
+                await self._poll()  # just before the job: the status of now
+            if not self.status.printable:
+                self._tell_failed(job, self.status)
+                continue
             self.jobs.set_state(job.id, "sending", self.clock.time(), attempt=True)
-            data = self.render(job, status)
-            status = await self._call(self.driver.print, data)
+            status = await self._call(self.driver.print, self.render(job, self.status))
             self._set(status)
             if not status.printable:  # it did not take it (or ran out on it): retry until expiry
                 self.jobs.set_state(job.id, "waiting", self.clock.time())
                 self._tell_failed(job, status)
-                return
+                continue
             self.jobs.set_state(job.id, "printed", self.clock.time())
             self.on_job(job, "printed", status)
 
