@@ -61,3 +61,28 @@ def test_tcp_refused_silent_and_paper_out_are_told_apart(tmp_path, run):
     assert refused.condition == "unreachable" and "cannot open" in refused.detail
     assert silent.condition == "unreachable" and "no reply" in silent.detail
     assert paper_out.condition == "paper_out" and ok.condition == "ok"
+
+
+def test_file_link_reads_status_back_when_the_device_can(tmp_path, run):
+    """``file:/dev/usb/lp0`` — here a pty's device file, which is bidirectional like a
+    printer-class usblp node; a one-way file gets ``status = false`` in the config."""
+    async def scenario():
+        sim = PrinterSim("p", tmp_path)
+        path = sim.open_pty()
+        driver = EscposPrinter(lambda: link_for(parse_link(f"file:{path}"), tmp_path, baud=0),
+                               status_timeout=0.2)
+        sim.set_condition("cover_open")
+        first = await asyncio.to_thread(driver.poll)
+        sim.set_condition("ok")
+        printed = await asyncio.to_thread(driver.print, JOB)
+        one_way = EscposPrinter(lambda: link_for(parse_link(f"file:{path}"), tmp_path, baud=0),
+                                reads_status=False)
+        blind = await asyncio.to_thread(one_way.poll)
+        for d in (driver, one_way):
+            await asyncio.to_thread(d.close)
+        await sim.close()
+        return first, printed, blind, len(sim.tickets)
+
+    first, printed, blind, count = run(scenario())
+    assert first.condition == "cover_open" and printed.condition == "ok" and count == 1
+    assert blind.condition == "ok" and "status not read" in blind.detail

@@ -10,15 +10,12 @@ full-width punctuation into ``?``), and sizes are reset with ``GS ! 0`` because
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 
 from hallkit.drivers.escpos.layout import CELL, DOTS_80MM, Block, Feed, Qr, Rule, Text
-
-ChineseMode = Literal["fs", "none", "raster"]
-CHINESE_MODES: tuple[str, ...] = ChineseMode.__args__
+from hallkit.drivers.escpos.options import ChineseMode
 
 INIT = b"\x1b\x40"
 FS_ON, FS_OFF = b"\x1c\x26", b"\x1c\x2e"
@@ -45,6 +42,8 @@ class Encoder:
 
     def encode(self, blocks: list[Block]) -> bytes:
         p = Dummy()
+        # Known width: python-escpos prints a warning to stdout on every image otherwise.
+        p.profile.profile_data["media"]["width"]["pixels"] = self.paper_dots
         p._raw(INIT)
         for block in blocks:
             if isinstance(block, Text):

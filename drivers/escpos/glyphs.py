@@ -46,23 +46,31 @@ def font(px: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, px, index=index)
 
 
-def draw_run(text: str, width: int = 1, height: int = 1, bold: bool = False) -> Image.Image:
-    """One run of text as the printer draws it: grayscale L, black on white, each character
-    in its cell (12·width dots per half-width character, 24·height dots tall)."""
+@functools.lru_cache(maxsize=8192)
+def _glyph(ch: str, height: int, bold: bool) -> Image.Image:
+    """One character in its cell at size factor ``height`` (square), drawn once and reused:
+    a ticket repeats the same few hundred characters."""
     px = LINE_DOTS * height
     size = round(px * 0.92)  # a little air between lines, as the printer's font has
     baseline = (px - size) / 2 + size * 0.88  # the ideographic em box sits on it
-    f = font(size, bold)
-    img = Image.new("L", (max(1, cells(text) * CELL * height), px), 255)
-    draw = ImageDraw.Draw(img)
+    cell = (1 if ch.isascii() else 2) * CELL * height
+    img = Image.new("L", (cell, px), 255)
+    if not ch.isspace():
+        ImageDraw.Draw(img).text((cell / 2, baseline), ch, font=font(size, bold), fill=0, anchor="ms")
+    return img
+
+
+def draw_run(text: str, width: int = 1, height: int = 1, bold: bool = False) -> Image.Image:
+    """One run of text as the printer draws it: grayscale L, black on white, each character
+    in its cell (12·width dots per half-width character, 24·height dots tall)."""
+    img = Image.new("L", (max(1, cells(text) * CELL * height), LINE_DOTS * height), 255)
     x = 0
     for ch in text:
-        cell = (1 if ch.isascii() else 2) * CELL * height
-        if not ch.isspace():
-            draw.text((x + cell / 2, baseline), ch, font=f, fill=0, anchor="ms")
-        x += cell
+        glyph = _glyph(ch, height, bold)
+        img.paste(glyph, (x, 0))
+        x += glyph.width
     if width != height:  # drawn square, then stretched like the printer's GS ! width factor
-        img = img.resize((cells(text) * CELL * width, px), Image.Resampling.BILINEAR)
+        img = img.resize((cells(text) * CELL * width, img.height), Image.Resampling.BILINEAR)
     return img
 
 

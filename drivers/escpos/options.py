@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-from hallkit.drivers.escpos.encode import CHINESE_MODES, Encoder
 from hallkit.drivers.escpos.layout import DOTS_58MM, DOTS_80MM
+
+# Light on purpose: config check loads it; python-escpos (half a second) only when printing.
+ChineseMode = Literal["fs", "none", "raster"]
+CHINESE_MODES: tuple[str, ...] = ChineseMode.__args__
 
 PAPER = {80: DOTS_80MM, 58: DOTS_58MM}
 OPTIONS = ("chinese_mode", "paper_width", "qr_native", "qr_module", "cut", "status")
@@ -20,7 +24,9 @@ class PrinterOptions:
     cut: bool = True  # false for printers with a tear bar
     status: bool = True  # false: the link cannot read back (a one-way /dev/usb/lp0)
 
-    def encoder(self) -> Encoder:
+    def encoder(self):
+        from hallkit.drivers.escpos.encode import Encoder
+
         return Encoder(self.chinese_mode, self.qr_native, PAPER[self.paper_width], self.cut)
 
 

@@ -1,0 +1,197 @@
+"""Ticket request on the bus → last byte of the ticket at the simulated printer.
+
+    python bench/print_path.py [--tickets 500] [--rate 10]
+
+mosquitto, the queue daemon and the printer daemon run as their own processes;
+this process is the two kiosks (bus clients) and hosts their two simulated TCP
+printers (the real ESC/POS stream, status polls answered). Tickets are taken at
+random moments (Poisson, --rate per second over both kiosks). Measured: issue
+request sent → the cut command parsed by the simulator. The simulator's PNG
+drawing is off here (it would run in this process, between measurements).
+Baseline in the same run, at the same pace: a bus request/reply against a bare
+echo client. Also: render + encode per ticket in this process (fs and raster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchhall import hall_header
+
+from hallkit.broker.mosquitto import Mosquitto
+from hallkit.bus.client import BusClient, BusSettings
+from hallkit.config.load import load_config
+from hallkit.contract.envelope import Reply, Request
+from hallkit.contract.queue import IssuedEvent
+from hallkit.daemons.printer.ticket import ticket_blocks
+from hallkit.drivers.escpos.encode import Encoder
+from hallkit.drivers.escpos.layout import DOTS_80MM
+from hallkit.drivers.escpos.sim import PrinterSim
+
+ROOT = Path(__file__).resolve().parent.parent
+KIOSKS = 2
+SERVICES = ["BDC", "SB", "YB", "HZ"]
+
+
+def pct(samples: list[float], p: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(p / 100 * len(s)))] * 1000
+
+
+def hall_config(storage: Path, port: int, printer_ports: list[int]) -> str:
+    text = hall_header(storage, port, SERVICES, 3)
+    text += '[[windows]]\nnumber = 1\nservices = ["BDC", "SB", "YB", "HZ"]\n'
+    for n, printer_port in enumerate(printer_ports, 1):
+        text += (f'[devices.kiosk-{n}]\nkind = "kiosk"\nprinter = "p-{n}"\n'
+                 f'[devices.p-{n}]\nkind = "printer"\nfamily = "escpos"\n'
+                 f'link = "tcp:127.0.0.1:{printer_port}"\n')
+    return text
+
+
+def render_cost(cfg, n: int, mode: str) -> list[float]:
+    encoder = Encoder(mode)
+    rng = random.Random(5)
+    samples = []
+    for i in range(n):
+        t = IssuedEvent(ticket_id=f"{i:016x}", number=f"A{i % 999 + 1:03d}", service="BDC",
+                        service_name_zh="BDC", service_name_en="BDC", day="2026-11-23",
+                        taken_at=1795395960.0 + i, ahead=rng.randint(0, 80),
+                        est_wait_s=rng.uniform(0, 5400), priority_class=rng.choice([None, "elderly"]),
+                        id_masked="110***********002X", phone_masked="138****5678", kiosk="kiosk-1")
+        t0 = time.perf_counter()
+        encoder.encode(ticket_blocks(cfg, t, DOTS_80MM))
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
+async def measure(port: int, sims: list[PrinterSim], tickets: int, rate: float):
+    arrived: dict[str, float] = {}
+    waiting: dict[str, asyncio.Future] = {}
+
+    def on_ticket(ticket, at):
+        number = next((r.text for r in ticket.rows if r.runs and r.runs[0].height == 4), "")
+        arrived[number] = at
+        if number in waiting and not waiting[number].done():
+            waiting[number].set_result(at)
+
+    for sim in sims:
+        sim.on_ticket = on_ticket
+    kiosks = [BusClient(BusSettings(port=port), f"kiosk-{n}", hall="bench") for n in range(1, KIOSKS + 1)]
+    echo = BusClient(BusSettings(port=port), "bench-echo", hall="bench")
+
+    def answer(topic: str, payload: bytes) -> None:
+        req = Request.model_validate_json(payload)
+        echo.publish(f"hall/bench/echo/main/reply/ping/{req.client}",
+                     Reply(id=req.id, status="ok", ts=req.ts, data={}), qos=0)
+
+    echo.subscribe("hall/bench/echo/main/cmd/ping", answer)
+    for client in (*kiosks, echo):
+        await client.connect()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20  # both printers polled and online before measuring
+    while not all(s.tickets or s.port for s in sims) and loop.time() < deadline:
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(2)
+    latencies: list[float] = []
+    replies: list[float] = []
+    bus_rtt: list[float] = []
+    rng = random.Random(17)
+
+    async def take(i: int) -> None:
+        kiosk = kiosks[i % KIOSKS]
+        t0 = time.monotonic()
+        reply = await kiosk.request("hall/bench/queue/main/cmd/issue",
+                                    {"service": SERVICES[i % 4], "kiosk": f"kiosk-{i % KIOSKS + 1}"})
+        replies.append(time.monotonic() - t0)
+        number = reply.data["number"]
+        future = waiting.setdefault(number, loop.create_future())
+        if number in arrived and not future.done():
+            future.set_result(arrived[number])
+        try:
+            latencies.append(await asyncio.wait_for(future, 5) - t0)
+        except TimeoutError:
+            print(f"{number}: not at the printer within 5 s", file=sys.stderr)
+
+    async def floor(stop: asyncio.Event) -> None:
+        frng = random.Random(19)
+        while not stop.is_set():
+            await asyncio.sleep(frng.expovariate(rate))
+            t0 = time.monotonic()
+            await echo.request("hall/bench/echo/main/cmd/ping", {})
+            bus_rtt.append(time.monotonic() - t0)
+
+    stop = asyncio.Event()
+    floor_task = asyncio.create_task(floor(stop))
+    tasks = []
+    for i in range(tickets):
+        await asyncio.sleep(rng.expovariate(rate))
+        tasks.append(asyncio.create_task(take(i)))
+    await asyncio.gather(*tasks)
+    stop.set()
+    await floor_task
+    for client in (*kiosks, echo):
+        await client.close()
+    return latencies, replies, bus_rtt
+
+
+async def run_all(tmp: Path, broker_port: int, tickets: int, rate: float):
+    sims = [PrinterSim(f"p-{n}", save_png=False) for n in range(1, KIOSKS + 1)]
+    ports = [await sim.serve_tcp() for sim in sims]
+    cfg_path = tmp / "hall.toml"
+    cfg_path.write_text(hall_config(tmp / "store", broker_port, ports))
+    env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
+    with open(tmp / "daemons.log", "wb") as log:
+        procs = [subprocess.Popen([sys.executable, "-m", "hallkit.cli.main", "run", name,
+                                   "--config", str(cfg_path)], env=env, stdout=log, stderr=log)
+                 for name in ("queue", "printer")]
+    try:
+        result = await measure(broker_port, sims, tickets, rate)
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            await asyncio.to_thread(proc.wait, 10)
+        for sim in sims:
+            await sim.close()
+    return load_config(cfg_path), result, sum(len(s.tickets) for s in sims)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=500)
+    parser.add_argument("--rate", type=float, default=10.0, help="tickets per second, all kiosks")
+    args = parser.parse_args()
+    (ROOT / "var").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ROOT / "var", prefix="bench-print-") as tmp:
+        tmp = Path(tmp)
+        broker = Mosquitto(tmp / "broker")
+        broker.start()
+        try:
+            cfg, (latencies, replies, bus_rtt), printed = asyncio.run(
+                run_all(tmp, broker.port, args.tickets, args.rate))
+        finally:
+            broker.stop()
+    fs, raster = render_cost(cfg, 500, "fs"), render_cost(cfg, 100, "raster")
+    print(f"ticket request → last byte at the simulated printer: {len(latencies)} of {args.tickets} "
+          f"tickets at {args.rate:g}/s over {KIOSKS} kiosks and TCP printers ({printed} printed)")
+    print(f"{'measure':<44}{'p50 ms':>9}{'p99 ms':>9}")
+    print(f"{'bus request/reply (bare echo)':<44}{pct(bus_rtt, 50):>9.3f}{pct(bus_rtt, 99):>9.3f}")
+    print(f"{'issue request → reply (queue daemon)':<44}{pct(replies, 50):>9.3f}{pct(replies, 99):>9.3f}")
+    print(f"{'issue request → cut at the printer':<44}{pct(latencies, 50):>9.3f}"
+          f"{pct(latencies, 99):>9.3f}")
+    print(f"{'render + encode, chinese_mode fs':<44}{pct(fs, 50):>9.3f}{pct(fs, 99):>9.3f}")
+    print(f"{'render + encode, chinese_mode raster':<44}{pct(raster, 50):>9.3f}{pct(raster, 99):>9.3f}")
+    print("goals: request → printer p99 < 150 ms; render + encode < 10 ms per ticket")
+
+
+if __name__ == "__main__":
+    main()
