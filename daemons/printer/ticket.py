@@ -14,8 +14,10 @@ from hallkit.config.model import HallConfig, Service
 from hallkit.contract.queue import IssuedEvent
 from hallkit.drivers.escpos.layout import CELL, Block, Feed, Qr, Rule, Text, cells, fit
 
-PRIORITY_LABELS = {"elderly": ("老年人优先", "Senior"), "disabled": ("残疾人优先", "Disabled"),
-                   "military": ("军人优先", "Military"), "green_channel": ("绿色通道", "Green channel")}
+PRIORITY_LABELS = {"elderly": ("老年人优先", "Priority: senior citizen"),
+                   "disabled": ("残疾人优先", "Priority: disability"),
+                   "military": ("军人优先", "Priority: military"),
+                   "green_channel": ("绿色通道", "Priority: green channel")}
 
 
 def wait_text(ahead: int, est_wait_s: float | None) -> tuple[str, str]:
@@ -109,7 +111,7 @@ def test_blocks(cfg: HallConfig, printer: str, status: str, now: float, paper_do
         Text("打印机测试 Printer test", 1, 2, bold=True, align="center"), Rule(),
         Text(f"打印机 {printer}"), Text(f"状态 {status}"), Text(f"时间 {when}"),
         Text("中文（全角标点）：正常", align="center"),
-        Text("A001", 4, 4, bold=True, align="center"),
+        Text("TEST", 4, 4, bold=True, align="center"),
         Feed(1), Qr(f"hallkit:printer-test:{cfg.hall.id}:{printer}", qr_module),
         Text("扫码应读出 hallkit:printer-test", align="center"),
     ]
