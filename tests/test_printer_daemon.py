@@ -205,6 +205,12 @@ def test_redelivered_and_unreadable_events_neither_print_twice_nor_kill(tmp_path
             h.q.client.publish("hall/t1/queue/main/event/issued", raw[0])  # QoS 1 redelivery
             h.q.client.publish("hall/t1/queue/main/event/issued", b'{"v":1,"data":{"kiosk":5}}')
             h.q.client.publish("hall/t1/queue/main/event/issued", b"\xff not json")
+            # A stored job that cannot be rendered (say, written by another version) is dropped,
+            # and the printer goes on.
+            h.printer.jobs.add("ticket:bad", "p1", "kiosk-1", {"bogus": 1}, h.clock.time(),
+                               h.clock.time() + 60, "bad", "X001")
+            h.printer.workers["p1"].wake.set()
+            await h.event("X001", "expired")
             reply = await h.q.client.request("hall/t1/printer/main/cmd/test", {"kiosk": "kiosk-1"})
             await h.event(None, "printed")  # the test page
             bad = await h.q.client.request("hall/t1/printer/main/cmd/test", {"printer": "p9"})

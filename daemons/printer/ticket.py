@@ -10,7 +10,7 @@ import textwrap
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hallkit.config.model import HallConfig, Service
+from hallkit.config.model import HallConfig, QueueRules, Service
 from hallkit.contract.queue import IssuedEvent
 from hallkit.drivers.escpos.layout import CELL, Block, Feed, Qr, Rule, Text, cells, fit
 
@@ -35,11 +35,11 @@ def wait_text(ahead: int, est_wait_s: float | None) -> tuple[str, str]:
     return zh, f"Estimated wait: about {h} h" + (f" {rest} min" if rest else "")
 
 
-def notice_lines(cfg: HallConfig, service: Service) -> tuple[list[str], list[str]]:
+def notice_lines(cfg: HallConfig, service: Service | None) -> tuple[list[str], list[str]]:
     t = cfg.ticket
     if t.notice_zh is not None:
         return t.notice_zh, t.notice_en or []
-    rules = service.rules
+    rules = service.rules if service else QueueRules()
     if rules.no_show == "drop" or rules.requeue_max == 0:
         zh, en = "过号作废，请重新取号", "If you miss your call, please take a new ticket"
     else:
@@ -58,7 +58,7 @@ def _labelled(zh: str, en: str | None, value: str, width: int = 16) -> Text:
 
 def ticket_blocks(cfg: HallConfig, t: IssuedEvent, paper_dots: int, qr_module: int = 6) -> list[Block]:
     en = cfg.ticket.english
-    service = cfg.service(t.service)
+    service = next((s for s in cfg.services if s.code == t.service), None)  # gone from the config?
     blocks: list[Block] = [
         Text(cfg.hall.name_zh, *(fit(cfg.hall.name_zh, paper_dots),) * 2, bold=True, align="center"),
     ]

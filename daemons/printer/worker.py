@@ -80,8 +80,15 @@ class PrinterWorker:
             if not self.status.printable:
                 self._tell_failed(job, self.status)
                 continue
+            try:
+                data = self.render(job, self.status)
+            except Exception:  # e.g. a stored job for a service the config no longer has
+                log.exception("job %d cannot be rendered; dropping it", job.id)
+                self.jobs.set_state(job.id, "expired", self.clock.time())
+                self.on_job(job, "expired", self.status)
+                continue
             self.jobs.set_state(job.id, "sending", self.clock.time(), attempt=True)
-            status = await self._call(self.driver.print, self.render(job, self.status))
+            status = await self._call(self.driver.print, data)
             self._set(status)
             if not status.printable:  # it did not take it (or ran out on it): retry until expiry
                 self.jobs.set_state(job.id, "waiting", self.clock.time())

@@ -72,8 +72,9 @@ def register(sub) -> None:
     p.add_argument("service")
     p.add_argument("at", help="slot start, HH:MM (hall time, today)")
     p = cmd("check-in", "check in with an appointment code", "check-in",
-            lambda a, cfg: {"code": a.code})
+            lambda a, cfg: {"code": a.code, "kiosk": a.kiosk})
     p.add_argument("code")
+    p.add_argument("--kiosk", help="as if checked in at this kiosk: its printer prints the ticket")
     p = cmd("cancel", "cancel a waiting ticket", "cancel", lambda a, cfg: {"number": a.number.upper()})
     p.add_argument("number")
     p = cmd("ticket", "a ticket's status", "ticket", lambda a, cfg: {"number": a.number.upper()})
