@@ -25,11 +25,24 @@ class Run:
     bold: bool
 
 
+@dataclass(frozen=True)
+class QrCode:
+    data: bytes
+    module: int
+    ec: int
+
+    def image(self) -> Image.Image:
+        """Drawn when the picture is, not while the stream is read: qrcode takes milliseconds."""
+        code = qrcode.QRCode(error_correction=self.ec, box_size=self.module, border=0)
+        code.add_data(self.data)
+        return code.make_image().get_image().convert("1")
+
+
 @dataclass
 class Row:
     align: str
     runs: list[Run] = field(default_factory=list)
-    image: Image.Image | None = None  # a QR code or raster graphic
+    image: Image.Image | QrCode | None = None  # a raster graphic, or a QR code to draw
     feed_dots: int = 0  # an empty row of this many dots
 
     @property
@@ -279,9 +292,7 @@ class PaperModel:
         elif fn == b"P":
             self.qr_data = args[1:]
         elif fn == b"Q" and self.qr_data:
-            code = qrcode.QRCode(error_correction=self.qr_ec, box_size=self.qr_module, border=0)
-            code.add_data(self.qr_data)
-            self._image(code.make_image().get_image().convert("1"))
+            self._image(QrCode(self.qr_data, self.qr_module, self.qr_ec))
 
     def _raster(self, xbytes: int, height: int, data: bytes, mode: int) -> None:
         img = Image.frombytes("1", (xbytes * 8, height), bytes(b ^ 0xFF for b in data))
@@ -291,6 +302,6 @@ class PaperModel:
             img = img.resize((img.width, img.height * 2))
         self._image(img)
 
-    def _image(self, img: Image.Image) -> None:
+    def _image(self, img: Image.Image | QrCode) -> None:
         self._newline(only_if_pending=True)
         self.rows.append(Row(self.align, image=img))

@@ -7,7 +7,7 @@ from PIL import Image
 
 from hallkit.drivers.escpos.glyphs import draw_run
 from hallkit.drivers.escpos.layout import CELL, DOTS_80MM
-from hallkit.drivers.escpos.paper import Row, Run, Ticket
+from hallkit.drivers.escpos.paper import QrCode, Row, Run, Ticket
 
 LINE_GAP = 6  # dots between printed lines (ESC 2: 30-dot lines for 24-dot text)
 TOP_MARGIN = 24
@@ -35,6 +35,8 @@ def _wrap(runs: list[Run], paper_dots: int) -> list[list[Run]]:
 
 
 def _row_images(row: Row, paper_dots: int) -> list[tuple[Image.Image, str]]:
+    if isinstance(row.image, QrCode):
+        return [(row.image.image().convert("L"), row.align)]
     if row.image is not None:
         return [(row.image.convert("L"), row.align)]
     if not row.runs:
