@@ -115,11 +115,14 @@ def run(args) -> int:
 
     printed: dict[str, dict] = {}  # ticket id -> the printer's word on it
 
+    def on_print_event(topic: str, body: bytes) -> None:
+        job = json.loads(body)["data"]
+        printed.setdefault(job.get("ticket_id"), job)
+
     async def ask():
         async with ops_bus(cfg) as bus:
             if data.get("kiosk"):  # listen before asking, or a quick printer's word is missed
-                bus.subscribe(Topics(cfg.hall.id, "printer").event("+"), lambda t, body: printed.setdefault(
-                    json.loads(body)["data"].get("ticket_id"), json.loads(body)["data"]))
+                bus.subscribe(Topics(cfg.hall.id, "printer").event("+"), on_print_event)
             # One id for this command: a retry after a timeout cannot act twice.
             reply = await bus.request(Topics(cfg.hall.id, "queue").cmd(args.action), data,
                                       request_id=uuid.uuid4().hex, timeout=5)
