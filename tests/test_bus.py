@@ -161,3 +161,15 @@ def test_a_failing_handler_does_not_stop_delivery(broker, run):
 def test_error_body_shape():
     body = ErrorBody(code="bad_request", message="m", field="data.x")
     assert body.model_dump() == {"code": "bad_request", "message": "m", "field": "data.x"}
+
+
+@pytest.mark.parametrize("pattern", ["a/b", "a/+", "a/#", "#", "+/+", "a/+/c", "+", "a/b/#",
+                                     "hall/+/+/+/reply/+/x", "+/#"])
+def test_topic_matcher_agrees_with_paho(pattern):
+    import paho.mqtt.client as mqtt
+
+    from hallkit.bus.client import topic_matcher
+
+    for topic in ("a", "a/b", "a/b/c", "a/c", "b/b/c", "a/b/c/d", "hall/x/q/m/reply/i/x",
+                  "hall/x/q/m/reply/i/y", "", "a/", "/a", "a//c"):
+        assert topic_matcher(pattern)(topic) == mqtt.topic_matches_sub(pattern, topic), topic

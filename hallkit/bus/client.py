@@ -66,6 +66,27 @@ def encode(payload: BaseModel | dict | bytes | str) -> bytes:
     return payload.encode() if isinstance(payload, str) else payload
 
 
+def topic_matcher(pattern: str) -> Callable[[str], bool]:
+    """A test for one MQTT filter (``+`` one level, ``#`` the rest), built once: paho's
+    ``topic_matches_sub`` builds a matcher tree on every call, a cost on every message."""
+    if "+" not in pattern and "#" not in pattern:
+        return pattern.__eq__
+    parts = pattern.split("/")
+    rest = parts[-1] == "#"
+    if rest:
+        parts = parts[:-1]
+
+    def matches(topic: str) -> bool:
+        levels = topic.split("/")
+        if len(levels) < len(parts) or (not rest and len(levels) != len(parts)):
+            return False
+        if rest and len(levels) == len(parts) and not parts:
+            return True
+        return all(p == "+" or p == level for p, level in zip(parts, levels, strict=False))
+
+    return matches
+
+
 class BusClient:
     RECONNECT_MIN_S = 0.5
     RECONNECT_MAX_S = 10.0
@@ -86,6 +107,7 @@ class BusClient:
         self.clock = clock or SystemClock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._subs: list[tuple[str, int, Handler]] = []
+        self._matchers: list[tuple[Callable[[str], bool], Handler]] = []
         self._pending: dict[str, asyncio.Future[Reply]] = {}
         self._tasks: set[asyncio.Task] = set()
         self._on_connect: list[Callable[[], None]] = []
@@ -227,6 +249,7 @@ class BusClient:
     def subscribe(self, pattern: str, handler: Handler, qos: int = 1) -> None:
         """Register a handler; the subscription is renewed on every connect."""
         self._subs.append((pattern, qos, handler))
+        self._matchers.append((topic_matcher(pattern), handler))
         if self.connected.is_set():
             self._mqtt.subscribe(pattern, qos)
 
@@ -277,8 +300,8 @@ class BusClient:
 
     # -- dispatch ---------------------------------------------------------------
     def _dispatch(self, topic: str, payload: bytes) -> None:
-        for pattern, _, handler in self._subs:
-            if mqtt.topic_matches_sub(pattern, topic):
+        for matches, handler in self._matchers:
+            if matches(topic):
                 result = self._guard(handler, topic, payload)
                 if inspect.isawaitable(result):
                     task = asyncio.ensure_future(result)
