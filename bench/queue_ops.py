@@ -14,7 +14,8 @@
 4. issue from 32 kiosks at random moments (40 tickets/s in all), the open-loop
    counterpart of the 32-client saturation run;
 5. the runtime's own floor: a command that does nothing (the hall daemon's ping)
-   through the same bus, dispatcher, stored replies and group commit, 32 clients;
+   through the same bus, dispatcher, stored replies and group commit: 32 clients in
+   a closed loop, and 100 clients at random at the call-next pace (50/s);
 6. the daemon's resident memory (VmRSS, and the peak VmHWM).
 Everything runs on this machine: mosquitto, the daemon (its own process) and the clients.
 """
@@ -122,6 +123,20 @@ async def issue_open_loop(port: int, kiosks: int, per_kiosk: int, rate: float):
     return samples, await run_clients(port, names, kiosk)
 
 
+async def ping_open_loop(port: int, clients: int, rounds: int, rate: float):
+    """The no-op command at random moments: the floor under the open-loop call-next figures."""
+    rng = random.Random(3)
+    samples: list[float] = []
+
+    async def pings(i: int, bus: BusClient):
+        for _ in range(rounds):
+            await asyncio.sleep(rng.expovariate(rate / clients))
+            await timed(bus, "ping", {}, samples, "hall")
+
+    names = [f"bench-ping-open-{i}" for i in range(clients)]
+    return samples, await run_clients(port, names, pings)
+
+
 async def call_load(port: int, windows: int, rounds: int, rate: float) -> dict:
     """Open loop at ``rate`` presses/s over all windows, then the closed-loop saturation run."""
     rng = random.Random(3)
@@ -181,6 +196,8 @@ def main() -> None:
             rss, hwm = rss_kb(daemon.pid)
             pings, pings_s = asyncio.run(issue_closed_loop(broker.port, 32, args.issues // 32,
                                                            "ping", "hall"))
+            open_pings, open_pings_s = asyncio.run(ping_open_loop(broker.port, args.windows,
+                                                                  args.rounds, 50.0))
         finally:
             for proc in (daemon, hall):
                 proc.send_signal(signal.SIGTERM)
@@ -199,7 +216,9 @@ def main() -> None:
              open_calls),
             (f"call-next, {args.windows} windows, closed loop", len(closed_calls) / closed_s,
              closed_calls),
-            ("no-op command (hall ping), 32 clients", len(pings) / pings_s, pings)]
+            ("no-op command (hall ping), 32 clients", len(pings) / pings_s, pings),
+            (f"no-op command, {args.windows} clients at random, 50/s", len(open_pings) / open_pings_s,
+             open_pings)]
     for name, rate, s in rows:
         print(f"{name:<46}{rate:>9.0f}{pct(s, 50):>9.2f}{pct(s, 99):>9.2f}")
     print(f"32-client issue rate / raw commit rate = {len(many) / many_s / raw_rate:.2f} (goal ≥ 1.0); "
