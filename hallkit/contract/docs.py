@@ -97,13 +97,19 @@ def _doc(model: type) -> str:
     return (model.__doc__ or "").strip().replace("``", "`")
 
 
+# A client id of the first role allowed to send a command, for its example.
+EXAMPLE_CLIENTS = {"kiosk": "kiosk-1", "console": "console-3", "ops": "hallctl-4711",
+                   "daemon": "daemon-keypad"}
+
+
 def _example(cmd) -> str:
     data = EXAMPLES.get((cmd.component, cmd.action))
     if data is None:
         return ""
-    request = {"v": 1, "id": "kiosk-1-000123", "client": "kiosk-1", "ts": 1795392000.0, "data": data}
+    client = next((EXAMPLE_CLIENTS[r] for r in cmd.senders if r in EXAMPLE_CLIENTS), "kiosk-1")
+    request = {"v": 1, "id": f"{client}-000123", "client": client, "ts": 1795392000.0, "data": data}
     return (f"Example on `hall/demo/{cmd.component}/main/cmd/{cmd.action}`, answered on "
-            f"`hall/demo/{cmd.component}/main/reply/{cmd.action}/kiosk-1`:\n\n```json\n"
+            f"`hall/demo/{cmd.component}/main/reply/{cmd.action}/{client}`:\n\n```json\n"
             f"{json.dumps(request, ensure_ascii=False)}\n```\n\n")
 
 
