@@ -86,3 +86,24 @@ def test_file_link_reads_status_back_when_the_device_can(tmp_path, run):
     first, printed, blind, count = run(scenario())
     assert first.condition == "cover_open" and printed.condition == "ok" and count == 1
     assert blind.condition == "ok" and "status not read" in blind.detail
+
+
+def test_hallctl_sim_escpos_serves_tcp_and_draws_tickets(tmp_path, child_env):
+    import re
+    import subprocess
+
+    from conftest import hallctl_argv
+
+    proc = subprocess.Popen(hallctl_argv("sim", "escpos", "--tcp", "0", "--out", str(tmp_path / "out")),
+                            env=child_env, stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)", proc.stdout.readline()).group(1))
+        assert "Ctrl-C" in proc.stdout.readline()
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(JOB + b"\x10\x04\x01")
+            assert s.recv(1) == b"\x12"
+        assert proc.stdout.readline().strip().endswith("00001-B001.png")
+    finally:
+        proc.terminate()
+        proc.wait(5)
+    assert (tmp_path / "out" / "00001-B001.png").exists()

@@ -39,6 +39,7 @@ class PrinterSim:
         self.pictures: list[Path] = []
         self.lost = 0  # tickets sent while it could not print
         self.on_ticket: Callable[[Ticket, float], None] | None = None  # (ticket, arrival monotonic)
+        self.on_picture: Callable[[Path], None] | None = None  # after a ticket's PNG is saved
         self.path: str | None = None  # pty mode: the port a driver opens
         self.port: int | None = None  # tcp mode
         self._writers: set[Callable[[bytes], None]] = set()
@@ -71,6 +72,8 @@ class PrinterSim:
             self.on_ticket(ticket, arrived)
         if self.save_png:
             self.pictures.append(self.save(ticket))
+            if self.on_picture:
+                self.on_picture(self.pictures[-1])
 
     def save(self, ticket: Ticket) -> Path:
         self.out_dir.mkdir(parents=True, exist_ok=True)

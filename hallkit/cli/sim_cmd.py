@@ -31,6 +31,14 @@ def register(sub) -> None:
     p.add_argument("condition", nargs="?", help="ok, paper_near_end, paper_out, cover_open, offline "
                    "or silent (answers nothing); omit to just show it")
     p.set_defaults(func=run_printer)
+    p = sim.add_parser("escpos", help="a stand-alone simulated ticket printer on TCP (like port 9100) "
+                       "or a pty, for trying a printer link or another program against it")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--tcp", type=int, default=9100, metavar="PORT", help="listen on 127.0.0.1:PORT")
+    where.add_argument("--pty", action="store_true", help="open a pty and print its path")
+    p.add_argument("--out", default="printed-tickets", help="where the ticket PNGs go")
+    p.add_argument("--paper", type=int, choices=(80, 58), default=80, help="paper width, mm")
+    p.set_defaults(func=run_escpos)
     p = sim.add_parser("show", help="what every simulated keypad LED, window display and printer shows")
     add_config_arg(p)
     p.set_defaults(func=run_show)
@@ -83,6 +91,36 @@ def run_printer(args) -> int:
     d = reply.data
     print(f"{args.device}: {d['condition']}, {d['printed']} printed, {d['lost']} lost while it could "
           f"not print; last ticket: {d['last'] or '-'}")
+    return 0
+
+
+def run_escpos(args) -> int:
+    from pathlib import Path
+
+    from hallkit.drivers.escpos.options import PAPER
+    from hallkit.drivers.escpos.sim import PrinterSim
+
+    async def serve() -> None:
+        sim = PrinterSim("escpos", Path(args.out), paper_dots=PAPER[args.paper])
+        sim.on_picture = lambda path: print(f"ticket {len(sim.tickets)} → {path}", flush=True)
+        if args.pty:
+            print(f"simulated printer on {sim.open_pty()}  (link: serial:<that path>)", flush=True)
+        else:
+            port = await sim.serve_tcp(port=args.tcp)
+            print(f"simulated printer on 127.0.0.1:{port}  (link: tcp:127.0.0.1:{port})", flush=True)
+        print(f"tickets are drawn in {Path(args.out).resolve()}/; Ctrl-C stops", flush=True)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await sim.close()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(f"hallctl sim escpos: {exc}", file=sys.stderr)
+        return EX_UNAVAILABLE
     return 0
 
 
