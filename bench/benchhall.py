@@ -1,10 +1,20 @@
-"""The benchmark halls' common part: open around the clock, no authentication."""
+"""What the benchmarks share: the benchmark hall's header (open around the clock, no
+authentication), percentiles, daemons as child processes, and a bare echo client that
+is the bus round-trip baseline."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
+from hallkit.bus.client import BusClient, BusSettings
+from hallkit.contract.envelope import Reply, Request
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ECHO_PING = "hall/bench/echo/main/cmd/ping"
 
 
 def hall_header(storage: Path, port: int, services: list[str], digits: int) -> str:
@@ -24,3 +34,39 @@ auth = false
         text += (f'[[services]]\ncode = "{code}"\nprefix = "{chr(65 + i)}"\nname_zh = "{code}"\n'
                  f'name_en = "{code}"\nnumber_digits = {digits}\n')
     return text
+
+
+def pct(samples: list[float], p: float) -> float:
+    """The p-th percentile of samples in seconds, in milliseconds."""
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(p / 100 * len(s)))] * 1000
+
+
+def start_daemons(cfg_path: Path, names: tuple[str, ...], log_path: Path) -> list[subprocess.Popen]:
+    """``hallctl run NAME`` for each name, as systemd would run them, logging to one file."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
+    with open(log_path, "wb") as log:
+        return [subprocess.Popen([sys.executable, "-m", "hallkit.cli.main", "run", name,
+                                  "--config", str(cfg_path)], env=env, stdout=log, stderr=log)
+                for name in names]
+
+
+def stop_daemons(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        proc.wait(10)
+
+
+def echo_client(port: int) -> BusClient:
+    """A client answering ``ECHO_PING`` at once, as a daemon answers (reply at QoS 0) but
+    with no work behind it; connect it before use."""
+    echo = BusClient(BusSettings(port=port), "bench-echo", hall="bench")
+
+    def answer(topic: str, payload: bytes) -> None:
+        req = Request.model_validate_json(payload)
+        echo.publish(f"hall/bench/echo/main/reply/ping/{req.client}",
+                     Reply(id=req.id, status="ok", ts=req.ts, data={}), qos=0)
+
+    echo.subscribe(ECHO_PING, answer)
+    return echo

@@ -7,7 +7,8 @@ paho publish → the same process receives it (one broker hop out and back). The
 helper leg is BusClient.request → a responder BusClient → reply → future
 resolved: two broker hops, JSON envelopes, pydantic validation, asyncio hand-off.
 Goal: helper p99 ≤ 2 × raw p99 … of a two-hop raw round trip, which is what a
-request/reply is; both the one-hop and two-hop raw figures are printed.
+request/reply is; both the one-hop and two-hop raw figures are printed. Asks go at
+QoS 1 and answers at QoS 0 in both legs, as hallkit's commands and replies do.
 """
 
 from __future__ import annotations
@@ -22,15 +23,10 @@ import time
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
+from benchhall import ECHO_PING, echo_client, pct
 
 from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
-from hallkit.contract.envelope import Reply, Request
-
-
-def pct(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
 def raw_paho(port: int, n: int, hops: int) -> list[float]:
@@ -55,7 +51,7 @@ def raw_paho(port: int, n: int, hops: int) -> list[float]:
         done.set()
 
     def on_echo(client, userdata, msg):
-        client.publish("bench/raw/answer", msg.payload, qos=1)
+        client.publish("bench/raw/answer", msg.payload, qos=0)  # replies go at QoS 0, as hallkit's
 
     asker.on_message = on_answer
     echo.on_message = on_echo
@@ -78,23 +74,15 @@ def raw_paho(port: int, n: int, hops: int) -> list[float]:
 
 
 async def helper(port: int, n: int) -> list[float]:
-    settings = BusSettings(port=port)
-    responder = BusClient(settings, "bench-responder", hall="bench")
-    asker = BusClient(settings, "bench-asker", hall="bench")
-
-    def answer(topic: str, payload: bytes) -> None:
-        req = Request.model_validate_json(payload)
-        responder.publish(f"hall/bench/echo/main/reply/ping/{req.client}",
-                          Reply(id=req.id, status="ok", ts=req.ts, data={}))
-
-    responder.subscribe("hall/bench/echo/main/cmd/ping", answer)
+    responder = echo_client(port)
+    asker = BusClient(BusSettings(port=port), "bench-asker", hall="bench")
     await responder.connect()
     await asker.connect()
     await asyncio.sleep(0.3)
     samples = []
     for _ in range(n):
         t0 = time.perf_counter()
-        await asker.request("hall/bench/echo/main/cmd/ping", {}, timeout=5)
+        await asker.request(ECHO_PING, {}, timeout=5)
         samples.append(time.perf_counter() - t0)
     await asker.close()
     await responder.close()
@@ -115,7 +103,7 @@ def main() -> None:
             ours = asyncio.run(helper(broker.port, args.n))
         finally:
             broker.stop()
-    print(f"bus round trip, n={args.n}, mosquitto on 127.0.0.1, QoS 1")
+    print(f"bus round trip, n={args.n}, mosquitto on 127.0.0.1, asks at QoS 1, answers at QoS 0")
     print(f"{'leg':<34} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for name, s in (("raw paho, publish→receive (1 hop)", one),
                     ("raw paho, ask→echo→answer (2 hops)", two),

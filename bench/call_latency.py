@@ -20,20 +20,17 @@ import asyncio
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 import tty
 from pathlib import Path
 
-from benchhall import hall_header
+from benchhall import ECHO_PING, echo_client, hall_header, pct, start_daemons, stop_daemons
 
 from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.config.load import load_config
-from hallkit.contract.envelope import Reply, Request
 from hallkit.drivers.ff68.codec import Frame, encode
 from hallkit.drivers.ff68.sim import KeypadBusSim
 from hallkit.drivers.modbus_window.sim import DisplayLineSim
@@ -43,10 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WINDOWS, LINES = 100, 4
 SERVICES = ["BDC", "SB", "YB", "HZ"]
 
-
-def pct(samples: list[float], p: float) -> float:
-    s = sorted(samples)
-    return s[min(len(s) - 1, int(p / 100 * len(s)))] * 1000
 
 
 def hall_config(storage: Path, port: int) -> str:
@@ -108,14 +101,7 @@ async def measure(cfg, port: int, presses: int, rate: float) -> tuple[list[float
     bus.subscribe("hall/bench/queue/main/event/called", on_called)
     await bus.connect()
     # The floor's bus round trip: a bare echo, no daemon work behind it.
-    echo = BusClient(BusSettings(port=port), "bench-echo", hall="bench")
-
-    def answer(topic: str, payload: bytes) -> None:
-        req = Request.model_validate_json(payload)
-        echo.publish(f"hall/bench/echo/main/reply/ping/{req.client}",
-                     Reply(id=req.id, status="ok", ts=req.ts, data={}), qos=0)
-
-    echo.subscribe("hall/bench/echo/main/cmd/ping", answer)
+    echo = echo_client(port)
     await echo.connect()
     await asyncio.sleep(3)  # the daemons find the ptys and come online
     for n in range(1, WINDOWS + 1):
@@ -154,7 +140,7 @@ async def measure(cfg, port: int, presses: int, rate: float) -> tuple[list[float
             await asyncio.sleep(frng.expovariate(rate))
             pty_rtt.extend(pty_floor(1))
             t0 = time.perf_counter()
-            await bus.request("hall/bench/echo/main/cmd/ping", {})
+            await bus.request(ECHO_PING, {})
             bus_rtt.append(time.perf_counter() - t0)
 
     stop = asyncio.Event()
@@ -188,18 +174,12 @@ def main() -> None:
         cfg_path = tmp / "hall.toml"
         cfg_path.write_text(hall_config(tmp / "store", broker.port))
         cfg = load_config(cfg_path)
-        env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
-        with open(tmp / "daemons.log", "wb") as log:
-            procs = [subprocess.Popen([sys.executable, "-m", "hallkit.cli.main", "run", name,
-                                       "--config", str(cfg_path)], env=env, stdout=log, stderr=log)
-                     for name in ("queue", "keypad", "display")]
+        procs = start_daemons(cfg_path, ("queue", "keypad", "display"), tmp / "daemons.log")
         try:
             latencies, bus_rtt, floor_pty, to_event = asyncio.run(
                 measure(cfg, broker.port, args.presses, args.rate))
         finally:
-            for proc in procs:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(10)
+            stop_daemons(procs)
             broker.stop()
     floor50 = pct(floor_pty, 50) + pct(bus_rtt, 50)
     floor99 = pct(floor_pty, 99) + pct(bus_rtt, 99)

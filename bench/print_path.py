@@ -16,21 +16,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchhall import hall_header
+from benchhall import ECHO_PING, echo_client, hall_header, pct, start_daemons, stop_daemons
 
 from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.config.load import load_config
-from hallkit.contract.envelope import Reply, Request
 from hallkit.contract.queue import IssuedEvent
 from hallkit.daemons.printer.ticket import ticket_blocks
 from hallkit.drivers.escpos.encode import Encoder
@@ -41,10 +37,6 @@ ROOT = Path(__file__).resolve().parent.parent
 KIOSKS = 2
 SERVICES = ["BDC", "SB", "YB", "HZ"]
 
-
-def pct(samples: list[float], p: float) -> float:
-    s = sorted(samples)
-    return s[min(len(s) - 1, int(p / 100 * len(s)))] * 1000
 
 
 def hall_config(storage: Path, port: int, printer_ports: list[int]) -> str:
@@ -87,14 +79,7 @@ async def measure(port: int, sims: list[PrinterSim], tickets: int, rate: float):
     for sim in sims:
         sim.on_ticket = on_ticket
     kiosks = [BusClient(BusSettings(port=port), f"kiosk-{n}", hall="bench") for n in range(1, KIOSKS + 1)]
-    echo = BusClient(BusSettings(port=port), "bench-echo", hall="bench")
-
-    def answer(topic: str, payload: bytes) -> None:
-        req = Request.model_validate_json(payload)
-        echo.publish(f"hall/bench/echo/main/reply/ping/{req.client}",
-                     Reply(id=req.id, status="ok", ts=req.ts, data={}), qos=0)
-
-    echo.subscribe("hall/bench/echo/main/cmd/ping", answer)
+    echo = echo_client(port)
     for client in (*kiosks, echo):
         await client.connect()
     loop = asyncio.get_running_loop()
@@ -127,7 +112,7 @@ async def measure(port: int, sims: list[PrinterSim], tickets: int, rate: float):
         while not stop.is_set():
             await asyncio.sleep(frng.expovariate(rate))
             t0 = time.monotonic()
-            await echo.request("hall/bench/echo/main/cmd/ping", {})
+            await echo.request(ECHO_PING, {})
             bus_rtt.append(time.monotonic() - t0)
 
     stop = asyncio.Event()
@@ -149,18 +134,11 @@ async def run_all(tmp: Path, broker_port: int, tickets: int, rate: float):
     ports = [await sim.serve_tcp() for sim in sims]
     cfg_path = tmp / "hall.toml"
     cfg_path.write_text(hall_config(tmp / "store", broker_port, ports))
-    env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
-    with open(tmp / "daemons.log", "wb") as log:
-        procs = [subprocess.Popen([sys.executable, "-m", "hallkit.cli.main", "run", name,
-                                   "--config", str(cfg_path)], env=env, stdout=log, stderr=log)
-                 for name in ("queue", "printer")]
+    procs = start_daemons(cfg_path, ("queue", "printer"), tmp / "daemons.log")
     try:
         result = await measure(broker_port, sims, tickets, rate)
     finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            await asyncio.to_thread(proc.wait, 10)
+        await asyncio.to_thread(stop_daemons, procs)
         for sim in sims:
             await sim.close()
     return load_config(cfg_path), result, sum(len(s.tickets) for s in sims)

@@ -26,25 +26,18 @@ import argparse
 import asyncio
 import os
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchhall import hall_header
+from benchhall import hall_header, pct, start_daemons, stop_daemons
 
 from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def pct(samples: list[float], p: float) -> float:
-    s = sorted(samples)
-    return s[min(len(s) - 1, int(p / 100 * len(s)))] * 1000
 
 
 def raw_sqlite(path: Path, n: int) -> list[float]:
@@ -182,11 +175,8 @@ def main() -> None:
         broker.start()
         cfg = tmp / "hall.toml"
         cfg.write_text(hall_config(tmp / "store", broker.port, args.windows))
-        env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
-        with open(tmp / "daemon.log", "wb") as log:
-            daemon, hall = (subprocess.Popen([sys.executable, "-m", "hallkit.cli.main", "run", name,
-                                              "--config", str(cfg)], env=env, stdout=log, stderr=log)
-                            for name in ("queue", "hall"))
+        procs = start_daemons(cfg, ("queue", "hall"), tmp / "daemon.log")
+        daemon = procs[0]
         try:
             time.sleep(1.5)
             one, one_s = asyncio.run(issue_closed_loop(broker.port, 1, 300))
@@ -199,9 +189,7 @@ def main() -> None:
             open_pings, open_pings_s = asyncio.run(ping_open_loop(broker.port, args.windows,
                                                                   args.rounds, 50.0))
         finally:
-            for proc in (daemon, hall):
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(10)
+            stop_daemons(procs)
             broker.stop()
 
     raw_rate = len(raw) / sum(raw)

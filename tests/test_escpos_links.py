@@ -20,8 +20,8 @@ def test_serial_printer_on_a_pty(tmp_path, run):
     async def scenario():
         sim = PrinterSim("p", tmp_path)
         path = sim.open_pty()
-        driver = EscposPrinter(lambda: link_for(parse_link(f"serial:{path}?baud=19200"), tmp_path,
-                                                baud=19200), status_timeout=0.2)
+        driver = EscposPrinter(lambda: link_for(parse_link(f"serial:{path}?baud=19200"), baud=19200),
+                               status_timeout=0.2)
         call = asyncio.to_thread
         results = [(await call(driver.poll)).condition, (await call(driver.print, JOB)).condition]
         sim.set_condition("paper_near_end")
@@ -43,11 +43,11 @@ def test_tcp_refused_silent_and_paper_out_are_told_apart(tmp_path, run):
         free = s.getsockname()[1]
 
     async def scenario():
-        refused = EscposPrinter(lambda: link_for(parse_link(f"tcp:127.0.0.1:{free}"), tmp_path, baud=0))
+        refused = EscposPrinter(lambda: link_for(parse_link(f"tcp:127.0.0.1:{free}"), baud=0))
         first = await asyncio.to_thread(refused.poll)
         sim = PrinterSim("p", tmp_path)
         port = await sim.serve_tcp()
-        driver = EscposPrinter(lambda: link_for(parse_link(f"tcp:127.0.0.1:{port}"), tmp_path, baud=0),
+        driver = EscposPrinter(lambda: link_for(parse_link(f"tcp:127.0.0.1:{port}"), baud=0),
                                status_timeout=0.2)
         out = [first]
         for condition in ("silent", "paper_out", "ok"):
@@ -69,13 +69,13 @@ def test_file_link_reads_status_back_when_the_device_can(tmp_path, run):
     async def scenario():
         sim = PrinterSim("p", tmp_path)
         path = sim.open_pty()
-        driver = EscposPrinter(lambda: link_for(parse_link(f"file:{path}"), tmp_path, baud=0),
+        driver = EscposPrinter(lambda: link_for(parse_link(f"file:{path}"), baud=0),
                                status_timeout=0.2)
         sim.set_condition("cover_open")
         first = await asyncio.to_thread(driver.poll)
         sim.set_condition("ok")
         printed = await asyncio.to_thread(driver.print, JOB)
-        one_way = EscposPrinter(lambda: link_for(parse_link(f"file:{path}"), tmp_path, baud=0),
+        one_way = EscposPrinter(lambda: link_for(parse_link(f"file:{path}"), baud=0),
                                 reads_status=False)
         blind = await asyncio.to_thread(one_way.poll)
         for d in (driver, one_way):

@@ -23,20 +23,20 @@ def test_endpoints_come_from_the_descriptor_not_python_escpos_defaults():
     assert link.read_byte(0.05) is None  # nothing more: a timeout is silence, not "paper ok"
 
 
-def test_the_serial_number_picks_the_right_printer(tmp_path):
+def test_the_serial_number_picks_the_right_printer():
     a, b = FakePrinter(0x0416, 0x5011, "KIOSK1", address=5), FakePrinter(0x0416, 0x5011, "KIOSK2",
                                                                           address=6)
     backend = FakeBackend(a, b)
-    link = link_for(parse_link("usb:0416:5011:KIOSK2"), tmp_path, baud=19200, usb_backend=backend)
+    link = link_for(parse_link("usb:0416:5011:KIOSK2"), baud=19200, usb_backend=backend)
     driver = EscposPrinter(lambda: link)
     assert driver.print(Encoder().encode([Text("第二台")])).condition == "ok"
     assert [t.text for t in b.tickets] == ["第二台"] and a.tickets == []
 
 
-def test_unplug_is_unreachable_and_replug_prints_again_without_a_restart(tmp_path):
+def test_unplug_is_unreachable_and_replug_prints_again_without_a_restart():
     printer = FakePrinter(0x0416, 0x5011, "SN1")
     backend = FakeBackend(printer)
-    driver = EscposPrinter(lambda: link_for(parse_link("usb:0416:5011"), tmp_path, baud=19200,
+    driver = EscposPrinter(lambda: link_for(parse_link("usb:0416:5011"), baud=19200,
                                             usb_backend=backend), status_timeout=0.05)
     job = Encoder().encode([Text("A001", 4, 4)])
     assert driver.poll().condition == "ok"
@@ -52,7 +52,7 @@ def test_unplug_is_unreachable_and_replug_prints_again_without_a_restart(tmp_pat
     assert [t.text for t in printer.tickets] == ["A001"]
 
 
-def test_paper_out_over_usb_is_told_apart_from_silence(tmp_path):
+def test_paper_out_over_usb_is_told_apart_from_silence():
     printer = FakePrinter(0x0416, 0x5011, "SN1")
     driver = EscposPrinter(lambda: UsbLink(0x0416, 0x5011, backend=FakeBackend(printer)),
                            status_timeout=0.05)

@@ -93,6 +93,8 @@ async def hall(tmp_path, broker, write_config, expiry=120):
                            lambda t, p: h.states.setdefault("avail", {}).__setitem__(
                                t.split("/")[3], json.loads(p)["state"]))
         while not printer._online:
+            if task.done():
+                task.result()  # a daemon that died starting says why
             await asyncio.sleep(0.01)
         await h.state("status", "ok")
         try:
@@ -221,6 +223,29 @@ def test_redelivered_and_unreadable_events_neither_print_twice_nor_kill(tmp_path
     assert reply.status == "ok" and reply.data["printer"] == "p1"
     assert "打印机测试" in page
     assert bad.status == "error" and bad.error.code == "unknown_printer" and "p1" in bad.error.message
+
+
+def test_a_printer_loop_that_fails_is_started_again(tmp_path, broker, write_config, run):
+    async def scenario():
+        async with hall(tmp_path, broker, write_config) as h:
+            worker = h.printer.workers["p1"]
+            work, failures = worker._work, []
+
+            async def fails_once() -> None:  # something unforeseen, once
+                if not failures:
+                    failures.append(1)
+                    raise RuntimeError("unforeseen")
+                await work()
+
+            worker._work = fails_once
+            while not failures:
+                await asyncio.sleep(0.05)
+            t = await h.take()
+            await h.event(t["number"], "printed")  # after the 2 s pause, on a fresh run
+            return [x.text for x in h.sim.tickets]
+
+    printed = run(scenario())
+    assert len(printed) == 1 and "A001" in printed[0]
 
 
 def test_a_waiting_job_survives_a_restart_of_the_printer_daemon(tmp_path, broker, write_config, run):

@@ -13,7 +13,7 @@ from hallkit.daemons.display.lines import Display, Line, displays_of
 from hallkit.daemons.display.screens import screen_for
 from hallkit.daemons.display.worker import LineWorker
 from hallkit.drivers.modbus_window.codec import Screen
-from hallkit.runtime.daemon import Daemon
+from hallkit.runtime.daemon import Daemon, keep_running
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +46,15 @@ class DisplayDaemon(Daemon):
             for d in line.displays.values():
                 self._availability(d.device_id, False, "simulator not running")
             await asyncio.sleep(1.0)
-        while True:  # a line's worker never stays dead: log, wait, start it again
+
+        async def run_worker() -> None:  # a fresh worker each time: no state from a failed one
             worker = LineWorker(line, path, self._availability)
             self.workers[line.key] = worker
             for d in line.displays.values():
                 self._refresh_display(d)
-            try:
-                await worker.run()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("display line %s failed; restarting it", line.key)
-                await asyncio.sleep(2.0)
+            await worker.run()
+
+        await keep_running(f"display line {line.key}", run_worker)
 
     # -- queue -> screens ----------------------------------------------------------------
     def _on_called(self, topic: str, payload: bytes) -> None:

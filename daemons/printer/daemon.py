@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 
 from pydantic import ValidationError
 
@@ -26,8 +27,9 @@ from hallkit.drivers.escpos.driver import EscposPrinter
 from hallkit.drivers.escpos.options import PAPER, printer_options
 from hallkit.drivers.escpos.status import MESSAGES, Status
 from hallkit.drivers.families import FAMILIES
+from hallkit.drivers.sim.lines import sim_endpoint
 from hallkit.runtime.commands import CommandError, handles
-from hallkit.runtime.daemon import Daemon
+from hallkit.runtime.daemon import HEARTBEAT_S, Daemon, keep_running
 
 log = logging.getLogger(__name__)
 KEEP_DONE_S = 7 * 86400  # printed and expired jobs are kept a week for questions
@@ -54,12 +56,14 @@ class PrinterDaemon(Daemon):
         self.kiosks = {dev_id: dev.printer for dev_id, dev in cfg.devices_of("kiosk").items()
                        if dev.printer}
         self.workers: dict[str, PrinterWorker] = {}
-        self.since: dict[str, tuple[str, float]] = {}
+        self.since: dict[str, tuple[str, float]] = {}  # condition, since when
+        self._last_state: dict[str, tuple[Status, float]] = {}  # what went out, when (monotonic)
         for dev_id, dev in cfg.devices_of("printer").items():
             baud = int(FAMILIES[dev.family].serial.split(",")[0])
             driver = EscposPrinter(
-                lambda link=dev.link, baud=baud: link_for(link, cfg.storage_path, baud=baud,
-                                                          usb_backend=usb_backend),
+                lambda link=dev.link, baud=baud: link_for(
+                    link, baud=baud, usb_backend=usb_backend,
+                    sim=sim_endpoint(cfg, link.target) if link.scheme == "sim" else None),
                 reads_status=self.options[dev_id].status)
             self.workers[dev_id] = PrinterWorker(dev_id, driver, self.jobs, self.clock,
                                                  render=self._render, on_status=self._on_status,
@@ -68,22 +72,15 @@ class PrinterDaemon(Daemon):
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._keep(w)) for w in self.workers.values()]
+        self._tasks = [asyncio.create_task(keep_running(f"printer {w.device_id} loop", w.run))
+                       for w in self.workers.values()]
 
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def _keep(self, worker: PrinterWorker) -> None:
-        while True:  # a printer's loop never stays dead: log, wait, start it again
-            try:
-                await worker.run()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("printer %s loop failed; restarting it", worker.device_id)
-                await asyncio.sleep(2.0)
+        for worker in self.workers.values():
+            worker.close()
 
     # -- jobs in ------------------------------------------------------------------------------
     def _on_issued(self, topic: str, payload: bytes) -> None:
@@ -136,12 +133,17 @@ class PrinterDaemon(Daemon):
 
     # -- what goes out --------------------------------------------------------------------------
     def _on_status(self, device_id: str, status: Status) -> None:
+        """After every poll: publish what changed at once, and an unchanged state only as often
+        as the daemon's heartbeat (it says when the printer was last seen)."""
         previous = self.since.get(device_id)
         if previous is None or previous[0] != status.condition:
             self.since[device_id] = (status.condition, self.clock.time())
-        self._publish_printer(device_id, status)
+        last = self._last_state.get(device_id)
+        if last is None or last[0] != status or time.monotonic() - last[1] >= HEARTBEAT_S:
+            self._publish_printer(device_id, status)
 
     def _publish_printer(self, device_id: str, status: Status) -> None:
+        self._last_state[device_id] = (status, time.monotonic())
         topics = Topics(self.cfg.hall.id, "printer", device_id)
         zh, en = MESSAGES[status.condition]
         self.publish_retained(topics.state, p.PrinterState(
@@ -167,9 +169,7 @@ class PrinterDaemon(Daemon):
         self._publish_printer(job.printer, self.workers[job.printer].status)
         log.info("job %d (%s) on %s: %s", job.id, job.number or "test", job.printer, outcome)
 
-    async def _housekeeping(self) -> None:
-        while True:
-            purged = self.commands.purge() + self.jobs.purge(self.clock.time() - KEEP_DONE_S)
-            if purged:
-                log.info("forgot %d old request replies and finished print jobs", purged)
-            await self.clock.sleep(3600)
+    def housekeeping(self) -> None:
+        purged = self.jobs.purge(self.clock.time() - KEEP_DONE_S)
+        if purged:
+            log.info("forgot %d print jobs finished over a week ago", purged)

@@ -50,6 +50,12 @@ def notice_lines(cfg: HallConfig, service: Service | None) -> tuple[list[str], l
     return [zh, "请留意叫号屏和语音提示"], [en, "Please watch the screens for your number"]
 
 
+def _headline(text: str, paper_dots: int, sizes: tuple[int, ...] = (2, 1)) -> Text:
+    """Bold, centred, at the largest square size in ``sizes`` that fits on one line."""
+    size = fit(text, paper_dots, sizes)
+    return Text(text, size, size, bold=True, align="center")
+
+
 def _labelled(zh: str, en: str | None, value: str, width: int = 16) -> Text:
     """``取号时间 Taken   2026-11-23 09:31``: labels padded so the values line up."""
     label = f"{zh} {en}" if en else zh
@@ -60,23 +66,21 @@ def ticket_blocks(cfg: HallConfig, t: IssuedEvent, paper_dots: int, qr_module: i
     en = cfg.ticket.english
     service = next((s for s in cfg.services if s.code == t.service), None)  # gone from the config?
     blocks: list[Block] = [
-        Text(cfg.hall.name_zh, *(fit(cfg.hall.name_zh, paper_dots),) * 2, bold=True, align="center"),
+        _headline(cfg.hall.name_zh, paper_dots),
     ]
     if en:
         blocks.append(Text(cfg.hall.name_en, align="center"))
-    blocks += [Rule(), Text(t.service_name_zh, *(fit(t.service_name_zh, paper_dots),) * 2, bold=True,
-                            align="center")]
+    blocks += [Rule(), _headline(t.service_name_zh, paper_dots)]
     if en:
         blocks.append(Text(t.service_name_en, align="center"))
-    blocks.append(Text(t.number, *(fit(t.number, paper_dots, (4, 3, 2)),) * 2, bold=True,
-                       align="center"))
+    blocks.append(_headline(t.number, paper_dots, (4, 3, 2)))
     mark = ("预约", "Appointment") if t.appointment else PRIORITY_LABELS.get(t.priority_class or "")
     if mark:
         blocks.append(Text(f"【{mark[0]}】", 2, 2, bold=True, align="center"))
         if en:
             blocks.append(Text(mark[1], align="center"))
     ahead_zh = f"您前面还有 {t.ahead} 人等候" if t.ahead else "您前面没有人等候"
-    blocks.append(Text(ahead_zh, *(fit(ahead_zh, paper_dots),) * 2, bold=True, align="center"))
+    blocks.append(_headline(ahead_zh, paper_dots))
     if en:
         ahead_en = {0: "No one ahead of you", 1: "1 person ahead of you"}.get(
             t.ahead, f"{t.ahead} people ahead of you")
@@ -107,7 +111,7 @@ def test_blocks(cfg: HallConfig, printer: str, status: str, now: float, paper_do
     """A test page: every feature a ticket uses, so a technician sees them all work."""
     when = datetime.fromtimestamp(now, ZoneInfo(cfg.hall.timezone)).strftime("%Y-%m-%d %H:%M:%S")
     return [
-        Text(cfg.hall.name_zh, *(fit(cfg.hall.name_zh, paper_dots),) * 2, bold=True, align="center"),
+        _headline(cfg.hall.name_zh, paper_dots),
         Text("打印机测试 Printer test", 1, 2, bold=True, align="center"), Rule(),
         Text(f"打印机 {printer}"), Text(f"状态 {status}"), Text(f"时间 {when}"),
         Text("中文（全角标点）：正常", align="center"),

@@ -63,9 +63,12 @@ class PrinterWorker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), pause)
                 self.wake.clear()
-        finally:
+        finally:  # the link is reopened by the next run; the thread stays for it
             await self._call(self.driver.close)
-            self._thread.shutdown(wait=False)
+
+    def close(self) -> None:
+        """After the last run: let the printer's thread go."""
+        self._thread.shutdown(wait=False)
 
     async def _work(self) -> None:
         """Print the open jobs oldest first. Once the printer cannot print, every job still

@@ -10,10 +10,8 @@ when nothing came) and ``discard_input()``; writes and reads raise ``OSError`` (
 
 from __future__ import annotations
 
-import json
 import os
 import select
-from pathlib import Path
 
 import usb.core
 import usb.util
@@ -134,17 +132,10 @@ class UsbLink(_Chunked, Usb):
         self._device = False
 
 
-def sim_endpoint(storage: Path, name: str) -> tuple[str, int] | str | None:
-    """Where ``sim://NAME`` listens: (host, port), a pty path, or None until it is up."""
-    runfile = storage / "run" / "sim" / f"{name}.json"
-    if not runfile.exists():
-        return None
-    info = json.loads(runfile.read_text())
-    return (info["host"], info["port"]) if "port" in info else info["path"]
-
-
-def link_for(link, storage: Path, *, baud: int, usb_backend=None, connect_timeout: float = 2.0):
-    """A connector for a hall-config link (not yet open); None while a simulator is not up."""
+def link_for(link, *, baud: int, sim: dict | None = None, usb_backend=None,
+             connect_timeout: float = 2.0):
+    """A connector for a hall-config link (not yet open). For ``sim://`` links ``sim`` is
+    where the simulator listens (``drivers.sim.lines.sim_endpoint``); None while it is not up."""
     if link.scheme == "tcp":
         host, _, port = link.target.rpartition(":")
         return NetworkLink(host, int(port), timeout=connect_timeout)
@@ -156,10 +147,9 @@ def link_for(link, storage: Path, *, baud: int, usb_backend=None, connect_timeou
         vid, pid, *serial = link.target.split(":")
         return UsbLink(int(vid, 16), int(pid, 16), serial[0] if serial else None, usb_backend)
     if link.scheme == "sim":
-        where = sim_endpoint(storage, link.target)
-        if where is None:
+        if sim is None:
             return None
-        if isinstance(where, tuple):
-            return NetworkLink(where[0], where[1], timeout=connect_timeout)
-        return SerialLink(where, baudrate=baud, timeout=0.5)
+        if "port" in sim:
+            return NetworkLink(sim["host"], sim["port"], timeout=connect_timeout)
+        return SerialLink(sim["path"], baudrate=baud, timeout=0.5)
     raise ValueError(f"a printer cannot use a {link.scheme} link")

@@ -62,7 +62,17 @@ class Ticket:
 
     @property
     def qr_codes(self) -> int:
-        return sum(1 for r in self.rows if r.image is not None)
+        """QR codes the printer drew itself (GS ( k); a QR sent as an image is a raster."""
+        return sum(1 for r in self.rows if isinstance(r.image, QrCode))
+
+
+def add_char(runs: list[Run], ch: str, width: int, height: int, bold: bool) -> None:
+    """Append a character to a line's runs, extending the last run when it looks the same."""
+    last = runs[-1] if runs else None
+    if last and (last.width, last.height, last.bold) == (width, height, bold):
+        runs[-1] = Run(last.text + ch, width, height, bold)
+    else:
+        runs.append(Run(ch, width, height, bold))
 
 
 class NeedMore(Exception):
@@ -163,13 +173,7 @@ class PaperModel:
         if self.line_align is None:
             self.line_align = self.align
         for ch in text:
-            wide = not ch.isascii()
-            w, h = self.cjk if wide else self.latin
-            last = self.line[-1] if self.line else None
-            if last and (last.width, last.height, last.bold) == (w, h, self.bold):
-                self.line[-1] = Run(last.text + ch, w, h, self.bold)
-            else:
-                self.line.append(Run(ch, w, h, self.bold))
+            add_char(self.line, ch, *(self.latin if ch.isascii() else self.cjk), self.bold)
 
     def _newline(self, only_if_pending: bool = False) -> None:
         if self.line:
@@ -208,11 +212,7 @@ class PaperModel:
             else:
                 self._feed(n)
             return 3
-        if cmd in _ESC_SKIP:
-            self._need(2 + _ESC_SKIP[cmd])
-            return 2 + _ESC_SKIP[cmd]
-        self.unknown += 1
-        return 2
+        return self._skip(_ESC_SKIP, cmd)
 
     def _gs(self) -> int:
         cmd = self._need(2)[1:2]
@@ -244,11 +244,7 @@ class PaperModel:
             data = self._need(8 + xbytes * height)[8:]
             self._raster(xbytes, height, data, head[3])
             return 8 + xbytes * height
-        if cmd in _GS_SKIP:
-            self._need(2 + _GS_SKIP[cmd])
-            return 2 + _GS_SKIP[cmd]
-        self.unknown += 1
-        return 2
+        return self._skip(_GS_SKIP, cmd)
 
     def _fs(self) -> int:
         cmd = self._need(2)[1:2]
@@ -262,9 +258,13 @@ class PaperModel:
             n = self._need(3)[2]
             self.cjk = (2 if n & 0x04 else 1, 2 if n & 0x08 else 1)
             return 3
-        if cmd in _FS_SKIP:
-            self._need(2 + _FS_SKIP[cmd])
-            return 2 + _FS_SKIP[cmd]
+        return self._skip(_FS_SKIP, cmd)
+
+    def _skip(self, lengths: dict[bytes, int], cmd: bytes) -> int:
+        """A command we do not draw: its known length, or just its two bytes (counted)."""
+        if cmd in lengths:
+            self._need(2 + lengths[cmd])
+            return 2 + lengths[cmd]
         self.unknown += 1
         return 2
 

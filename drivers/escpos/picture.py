@@ -7,7 +7,7 @@ from PIL import Image
 
 from hallkit.drivers.escpos.glyphs import draw_run
 from hallkit.drivers.escpos.layout import CELL, DOTS_80MM
-from hallkit.drivers.escpos.paper import QrCode, Row, Run, Ticket
+from hallkit.drivers.escpos.paper import QrCode, Row, Run, Ticket, add_char
 
 LINE_GAP = 6  # dots between printed lines (ESC 2: 30-dot lines for 24-dot text)
 TOP_MARGIN = 24
@@ -24,12 +24,7 @@ def _wrap(runs: list[Run], paper_dots: int) -> list[list[Run]]:
             if used + dots > paper_dots and used:
                 lines.append([])
                 used = 0
-            line = lines[-1]
-            if line and (line[-1].width, line[-1].height, line[-1].bold) == (run.width, run.height,
-                                                                             run.bold):
-                line[-1] = Run(line[-1].text + ch, run.width, run.height, run.bold)
-            else:
-                line.append(Run(ch, run.width, run.height, run.bold))
+            add_char(lines[-1], ch, run.width, run.height, run.bold)
             used += dots
     return lines
 

@@ -66,9 +66,7 @@ class SimHost:
             self.sims[name] = sim
             for dev_id, addr in devices.items():
                 self.device_line[dev_id] = (name, addr)
-            runfile = sim_runfile(self.cfg, name)
-            runfile.parent.mkdir(parents=True, exist_ok=True)
-            runfile.write_text(json.dumps({"path": sim.path, "pid": os.getpid()}))
+            self._announce(name, {"path": sim.path})
         for dev_id, name in simulated_printers(self.cfg).items():
             await self._start_printer(dev_id, name)
         await self.bus.connect()
@@ -94,9 +92,13 @@ class SimHost:
         sim = PrinterSim(dev_id, self.cfg.storage_path / "sim" / "printer" / dev_id, paper_dots=width)
         port = await sim.serve_tcp()
         self.printers[dev_id] = sim
+        self._announce(name, {"host": "127.0.0.1", "port": port})
+
+    def _announce(self, name: str, where: dict) -> None:
+        """Tell the daemons where ``sim://NAME`` listens (``lines.sim_endpoint`` reads it)."""
         runfile = sim_runfile(self.cfg, name)
         runfile.parent.mkdir(parents=True, exist_ok=True)
-        runfile.write_text(json.dumps({"host": "127.0.0.1", "port": port, "pid": os.getpid()}))
+        runfile.write_text(json.dumps({**where, "pid": os.getpid()}))
 
     async def _on_command(self, topic: str, payload: bytes) -> None:
         action = topic.rsplit("/", 1)[-1]

@@ -17,14 +17,21 @@ def sim_runfile(cfg: HallConfig, name: str) -> Path:
     return cfg.storage_path / "run" / "sim" / f"{name}.json"
 
 
+def sim_endpoint(cfg: HallConfig, name: str) -> dict | None:
+    """Where the running simulator of ``sim://NAME`` listens: {"path": pty} or {"host", "port"};
+    None until it is up."""
+    runfile = sim_runfile(cfg, name)
+    return json.loads(runfile.read_text()) if runfile.exists() else None
+
+
 def port_path(cfg: HallConfig, line_key: str) -> str | None:
     """The port a daemon opens for a line: the device path, or the pty a running simulator
     published for ``sim://NAME`` (None until the simulator is up)."""
     scheme, _, target = line_key.partition(":")
     if scheme == "serial":
         return target
-    runfile = sim_runfile(cfg, target)
-    return json.loads(runfile.read_text())["path"] if runfile.exists() else None
+    where = sim_endpoint(cfg, target)
+    return where["path"] if where else None
 
 
 def simulated_lines(cfg: HallConfig) -> dict[str, dict[str, int]]:

@@ -54,41 +54,36 @@ def run_host(args) -> int:
     return 0
 
 
-def _ask(cfg, action: str, data: dict):
+def _ask(args, action: str, data: dict) -> dict:
+    """The simulator host's answer; on no bus or a refusal, say why and exit."""
+    cfg = config_or_exit(args.config)
+
     async def ask():
         async with ops_bus(cfg) as bus:
             return await bus.request(Topics(cfg.hall.id, "sim").cmd(action), data, timeout=5)
-    return asyncio.run(ask())
+
+    try:
+        reply = asyncio.run(ask())
+    except (BusError, RuntimeError) as exc:
+        print(f"hallctl sim: {exc} (is the hall up?)", file=sys.stderr)
+        raise SystemExit(EX_UNAVAILABLE) from None
+    if reply.status != "ok":
+        print(f"hallctl sim: {reply.error.message}", file=sys.stderr)
+        raise SystemExit(1)
+    return reply.data
 
 
 def run_press(args) -> int:
-    cfg = config_or_exit(args.config)
-    try:
-        reply = _ask(cfg, "press", {"device": args.device, "key": args.key, "data": args.data})
-    except (BusError, RuntimeError) as exc:
-        print(f"hallctl sim: {exc} (is the hall up?)", file=sys.stderr)
-        return EX_UNAVAILABLE
-    if reply.status != "ok":
-        print(f"hallctl sim: {reply.error.message}", file=sys.stderr)
-        return 1
-    if not reply.data["sends"]:
+    d = _ask(args, "press", {"device": args.device, "key": args.key, "data": args.data})
+    if not d["sends"]:
         print(f"{args.device}: {args.key} got no echo: is the keypad daemon running?")
         return 1
-    print(f"{args.device} LED: {reply.data['led'].strip() or '(blank)'}")
+    print(f"{args.device} LED: {d['led'].strip() or '(blank)'}")
     return 0
 
 
 def run_printer(args) -> int:
-    cfg = config_or_exit(args.config)
-    try:
-        reply = _ask(cfg, "printer", {"device": args.device, "condition": args.condition})
-    except (BusError, RuntimeError) as exc:
-        print(f"hallctl sim: {exc} (is the hall up?)", file=sys.stderr)
-        return EX_UNAVAILABLE
-    if reply.status != "ok":
-        print(f"hallctl sim: {reply.error.message}", file=sys.stderr)
-        return 1
-    d = reply.data
+    d = _ask(args, "printer", {"device": args.device, "condition": args.condition})
     print(f"{args.device}: {d['condition']}, {d['printed']} printed, {d['lost']} lost while it could "
           f"not print; last ticket: {d['last'] or '-'}")
     return 0
@@ -125,12 +120,6 @@ def run_escpos(args) -> int:
 
 
 def run_show(args) -> int:
-    cfg = config_or_exit(args.config)
-    try:
-        reply = _ask(cfg, "show", {})
-    except (BusError, RuntimeError) as exc:
-        print(f"hallctl sim: {exc} (is the hall up?)", file=sys.stderr)
-        return EX_UNAVAILABLE
-    for device, led in reply.data.items():
+    for device, led in _ask(args, "show", {}).items():
         print(f"{device:<16} {led.strip() or '(blank)'}")
     return 0

@@ -15,7 +15,7 @@ import gc
 import logging
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import ClassVar
 
 from pydantic import BaseModel
@@ -36,6 +36,19 @@ log = logging.getLogger(__name__)
 HEARTBEAT_S = 30.0
 STOP_BUDGET_S = 4.0  # of the 5 s a stop may take
 QUIET_S = 0.002  # state publishing waits this long for the inbox to stay empty
+
+
+async def keep_running(what: str, run: Callable[[], Awaitable[None]], pause: float = 2.0) -> None:
+    """Run ``run()`` for good: a device loop that fails on something unforeseen is logged,
+    given ``pause`` seconds, and started again, so one bad device never stops a daemon."""
+    while True:
+        try:
+            await run()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s failed; restarting it", what)
+            await asyncio.sleep(pause)
 
 
 class Daemon:
@@ -81,6 +94,9 @@ class Daemon:
 
     def after_batch(self) -> None:
         """Called once after each batch of commands is committed and answered."""
+
+    def housekeeping(self) -> None:
+        """Called hourly (and at start): forget what the daemon no longer needs."""
 
     def publish_soon(self, publish, max_delay: float = 0.1) -> None:
         """Run ``publish`` at the next quiet moment (a couple of ms on, with no command
@@ -189,6 +205,7 @@ class Daemon:
             purged = self.commands.purge()
             if purged:
                 log.info("forgot %d request replies older than a day", purged)
+            self.housekeeping()
             await self.clock.sleep(3600)
 
     async def _watchdog(self) -> None:
