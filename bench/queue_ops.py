@@ -16,7 +16,9 @@
 5. the runtime's own floor: a command that does nothing (the hall daemon's ping)
    through the same bus, dispatcher, stored replies and group commit: 32 clients in
    a closed loop, and 100 clients at random at the call-next pace (50/s);
-6. the daemon's resident memory (VmRSS, and the peak VmHWM).
+6. the daemon's resident memory (VmRSS, and the peak VmHWM);
+7. for the 32-client issue run: the daemon's CPU time and the bytes it wrote to disk
+   (WAL, checkpoints) per ticket, beside the CPU time of the broker and the clients.
 Everything runs on this machine: mosquitto, the daemon (its own process) and the clients.
 """
 
@@ -156,6 +158,18 @@ async def call_load(port: int, windows: int, rounds: int, rate: float) -> dict:
     return {"open": (open_loop, open_s), "closed": (closed, closed_s)}
 
 
+def cpu_s(pid: int | str) -> float:
+    """User + system CPU seconds of a process (``"self"`` for this one)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def written_bytes(pid: int) -> int:
+    """Bytes the process caused to be written to disk so far."""
+    fields = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines())
+    return int(fields["write_bytes"])
+
+
 def rss_kb(pid: int) -> tuple[int, int]:
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
@@ -180,7 +194,11 @@ def main() -> None:
         try:
             time.sleep(1.5)
             one, one_s = asyncio.run(issue_closed_loop(broker.port, 1, 300))
+            pids = (daemon.pid, broker.proc.pid, "self")
+            cpu_before, wrote_before = [cpu_s(p) for p in pids], written_bytes(daemon.pid)
             many, many_s = asyncio.run(issue_closed_loop(broker.port, 32, args.issues // 32))
+            cpu_ms = [(cpu_s(p) - c) / len(many) * 1000 for p, c in zip(pids, cpu_before, strict=True)]
+            wrote = (written_bytes(daemon.pid) - wrote_before) / len(many)
             calls = asyncio.run(call_load(broker.port, args.windows, args.rounds, 50.0))
             kiosks, kiosks_s = asyncio.run(issue_open_loop(broker.port, 32, 20, 40.0))
             rss, hwm = rss_kb(daemon.pid)
@@ -211,6 +229,8 @@ def main() -> None:
         print(f"{name:<46}{rate:>9.0f}{pct(s, 50):>9.2f}{pct(s, 99):>9.2f}")
     print(f"32-client issue rate / raw commit rate = {len(many) / many_s / raw_rate:.2f} (goal ≥ 1.0); "
           f"no-op command rate / raw commit rate = {len(pings) / pings_s / raw_rate:.2f}")
+    print(f"per ticket in the 32-client run: daemon CPU {cpu_ms[0]:.3f} ms, broker {cpu_ms[1]:.3f} ms, "
+          f"clients {cpu_ms[2]:.3f} ms; daemon wrote {wrote / 1024:.1f} KiB to disk")
     print(f"daemon memory: RSS {rss / 1024:.1f} MB, peak {hwm / 1024:.1f} MB (goal < 60 MB)")
 
 

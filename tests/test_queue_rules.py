@@ -32,6 +32,15 @@ def test_numbers_per_service_per_day_never_reused(kit):
     assert kit.take("BDC").number == "A001"
 
 
+def test_ticket_ids_sort_in_issue_order_and_are_unique(kit):
+    ids = []
+    for service in ["BDC", "SB"] * 5:
+        ids.append(kit.take(service).ticket_id)
+        kit.clock.advance(timedelta(milliseconds=1))
+    same_instant = {kit.take().ticket_id for _ in range(20)}
+    assert sorted(ids) == ids and len(set(ids) | same_instant) == 30
+
+
 def test_day_start_decides_which_day_a_ticket_belongs_to(tmp_path):
     text = hall_text(tmp_path).replace('name_en = "Test Hall"',
                                        'name_en = "Test Hall"\nday_starts_at = "05:00"')

@@ -4,6 +4,7 @@ from datetime import datetime
 import pytest
 
 from hallkit.clock import ManualClock
+from hallkit.runtime.commands import RUNTIME_MIGRATIONS
 from hallkit.store import Migration, Store
 
 CLOCK = ManualClock(datetime(2026, 11, 23, 9, 0))
@@ -66,3 +67,18 @@ def test_migration_numbers_must_rise(tmp_path):
     store = Store(tmp_path / "q.sqlite", CLOCK)
     with pytest.raises(ValueError, match="must rise from 1"):
         store.migrate("queue", [V2, V1])
+
+
+def test_stored_replies_survive_rekeying_requests_by_id(tmp_path):
+    path = tmp_path / "q.sqlite"
+    store = Store(path, CLOCK)
+    store.migrate("runtime", RUNTIME_MIGRATIONS[:1])
+    with store.db.atomic():
+        store.conn.execute("INSERT INTO _requests VALUES ('kiosk-1', 'r1', 'issue', '{\"v\":1}', 5.0)")
+    store.close()
+    store = Store(path, CLOCK)
+    store.migrate("runtime", RUNTIME_MIGRATIONS)
+    row = store.conn.execute("SELECT reply, action FROM _requests WHERE id = 'r1' AND client = 'kiosk-1'")
+    assert row.fetchone() == ('{"v":1}', "issue")
+    key = store.conn.execute("SELECT name FROM pragma_index_info('sqlite_autoindex__requests_1')")
+    assert [r[0] for r in key] == ["id", "client"]

@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import time
-import uuid
 
 from hallkit.bus.client import BusTimeout
 from hallkit.contract.envelope import Availability
@@ -127,7 +126,7 @@ class KeypadDaemon(Daemon):
         for data in (cmd.data, *cmd.alternatives):
             try:
                 reply = await self.bus.request(Topics(self.cfg.hall.id, "queue").cmd(cmd.action),
-                                               data, request_id=uuid.uuid4().hex, timeout=3.0)
+                                               data, timeout=3.0)
             except BusTimeout:
                 show(Show("E-BUS", beep=2))
                 return

@@ -42,6 +42,7 @@ class EngineBase:
         self.windows = {w.number: w for w in cfg.windows}
         self.clerks = {c.id: c for c in cfg.clerks}
         self._service_times: dict[str, float] = {}  # cache; end() drops a service's entry
+        self._morning_counts: dict[tuple[str, str], int] = {}  # (day, service): tickets before noon
         self.windows_of = {code: [n for n, w in self.windows.items() if code in w.services]
                            for code in self.services}
         for number in self.windows:

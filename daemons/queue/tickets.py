@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime
 
 from hallkit.contract import queue as q
 from hallkit.daemons.queue.base import Effects, EngineBase
 from hallkit.daemons.queue.day import at_time
+from hallkit.ids import ordered_id
 from hallkit.privacy import mask_id, mask_phone
 from hallkit.runtime.commands import CommandError
 from hallkit.runtime.hours import is_open
@@ -65,7 +65,7 @@ class TicketOps(EngineBase):
         seq = issued_today + 1
         self.conn.execute("INSERT OR REPLACE INTO counters VALUES (?, ?, ?)", (day, svc.code, seq))
         number = f"{svc.prefix}{seq:0{svc.number_digits}d}"
-        ticket_id = secrets.token_hex(8)
+        ticket_id = ordered_id(now, 4)
         key = self._line_key(day, now)
         id_masked = req.id_number and mask_id(req.id_number)
         phone_masked = req.phone and mask_phone(req.phone)
@@ -118,13 +118,23 @@ class TicketOps(EngineBase):
         limit = rules.quota_am if morning else rules.quota_pm
         if not limit:
             return
-        count = self.conn.execute(
-            "SELECT COUNT(*) FROM tickets WHERE day = ? AND origin_service = ? AND taken_at "
-            + ("< ?" if morning else ">= ?"), (day, svc.code, noon)).fetchone()[0]
+        # In the morning every ticket of the day so far is a morning ticket.
+        count = issued if morning else issued - self._morning_count(day, svc.code, noon)
         if count >= limit:
             half = ("上午", "this morning") if morning else ("下午", "this afternoon")
             raise CommandError("sold_out", f"{half[0]}{svc.name_zh}号已取完 / {svc.name_en} tickets "
                                f"for {half[1]} are all taken", "data.service")
+
+    def _morning_count(self, day: str, service: str, noon: float) -> int:
+        """Tickets taken before noon: read once per afternoon (no index serves it, and
+        after noon it cannot change)."""
+        key = (day, service)
+        if key not in self._morning_counts:
+            self._morning_counts = {k: n for k, n in self._morning_counts.items() if k[0] == day}
+            self._morning_counts[key] = self.conn.execute(
+                "SELECT COUNT(*) FROM tickets WHERE day = ? AND origin_service = ? AND taken_at < ?",
+                (day, service, noon)).fetchone()[0]
+        return self._morning_counts[key]
 
     # -- appointments ---------------------------------------------------------------
     def add_appointment(self, req: q.AppointmentAdd, now: float, fx: Effects) -> q.Booked:

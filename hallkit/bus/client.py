@@ -18,7 +18,6 @@ import logging
 import select
 import socket
 import ssl
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from hallkit.clock import Clock, SystemClock
 from hallkit.contract.envelope import Reply, Request
 from hallkit.contract.topics import replies_for
+from hallkit.ids import ordered_id
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ class BusClient:
         ``request_id`` is safe: the owner answers it once and repeats the answer."""
         if isinstance(data, BaseModel):
             data = data.model_dump(mode="json", exclude_none=True)
-        rid = request_id or uuid.uuid4().hex
+        rid = request_id or ordered_id(self.clock.time())
         now = self.clock.time()
         request = Request(id=rid, client=self.client_id, ts=now, data=data or {},
                           expires=now + ttl if ttl else None)

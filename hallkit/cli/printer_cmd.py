@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import uuid
 
 from hallkit.bus.client import BusError
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
@@ -34,7 +33,7 @@ def run_test(args) -> int:
     async def ask():
         async with ops_bus(cfg) as bus:
             bus.subscribe(topics.event("+"), lambda t, body: events.append(json.loads(body)["data"]))
-            reply = await bus.request(topics.cmd("test"), data, request_id=uuid.uuid4().hex, timeout=5)
+            reply = await bus.request(topics.cmd("test"), data, timeout=5)
             if reply.status != "ok":
                 return reply, None
             loop = asyncio.get_running_loop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import uuid
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -123,9 +122,7 @@ def run(args) -> int:
         async with ops_bus(cfg) as bus:
             if data.get("kiosk"):  # listen before asking, or a quick printer's word is missed
                 bus.subscribe(Topics(cfg.hall.id, "printer").event("+"), on_print_event)
-            # One id for this command: a retry after a timeout cannot act twice.
-            reply = await bus.request(Topics(cfg.hall.id, "queue").cmd(args.action), data,
-                                      request_id=uuid.uuid4().hex, timeout=5)
+            reply = await bus.request(Topics(cfg.hall.id, "queue").cmd(args.action), data, timeout=5)
             if data.get("kiosk") and reply.status == "ok":
                 for _ in range(60):
                     if reply.data["ticket_id"] in printed:

@@ -43,7 +43,9 @@ class Availability(Payload):
 class Request(Payload):
     """Published (QoS 1, never retained) at ``…/cmd/<action>``."""
 
-    id: str = Field(min_length=1, max_length=64, description="request id; repeat it to retry safely")
+    id: str = Field(min_length=1, max_length=64, description=(
+        "request id; repeat it to retry safely. Any unique string; ids that sort by time (hallkit's "
+        "clients send epoch milliseconds in hex, then random hex) are the cheapest to store"))
     client: str = Field(pattern=CLIENT_ID, description="sender's client id: the reply goes to it")
     ts: float = Field(description="when the sender made the request, epoch seconds")
     expires: float | None = Field(None, description="do not act after this time (epoch seconds)")

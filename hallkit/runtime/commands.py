@@ -38,6 +38,17 @@ RUNTIME_MIGRATIONS = (
             reply TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (client, id));
         CREATE INDEX _requests_at ON _requests(at);
     """),
+    # Keyed id first: request ids sort by time (hallkit.ids), so a batch's rows land at
+    # the key's right-hand edge instead of in one page per client.
+    Migration(2, "request replies keyed by id, then client", """
+        CREATE TABLE _requests_by_id (
+            id TEXT NOT NULL, client TEXT NOT NULL, action TEXT NOT NULL,
+            reply TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (id, client));
+        INSERT INTO _requests_by_id SELECT id, client, action, reply, at FROM _requests ORDER BY at;
+        DROP TABLE _requests;
+        ALTER TABLE _requests_by_id RENAME TO _requests;
+        CREATE INDEX _requests_at ON _requests(at);
+    """),
 )
 
 
@@ -139,8 +150,8 @@ class Dispatcher:
             return reply_to, _reply_json(request.id, status, now, data, error), False
 
         stored = self.store.conn.execute(
-            "SELECT reply FROM _requests WHERE client = ? AND id = ?",
-            (request.client, request.id)).fetchone()
+            "SELECT reply FROM _requests WHERE id = ? AND client = ?",
+            (request.id, request.client)).fetchone()
         if stored:
             return [(reply_to, stored[0].encode(), False)]
         if request.expires is not None and request.expires < now:
@@ -188,7 +199,7 @@ class Dispatcher:
 
     def _remember(self, request: Request, action: str, reply: bytes, now: float) -> None:
         self.store.conn.execute("INSERT INTO _requests VALUES (?, ?, ?, ?, ?)",
-                                (request.client, request.id, action, reply.decode(), now))
+                                (request.id, request.client, action, reply.decode(), now))
 
     def _bad_envelope(self, topic, action, payload, exc) -> list[tuple[str, bytes, bool]]:
         """Answer a malformed request if it says who to answer; log one line either way."""
