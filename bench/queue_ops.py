@@ -231,6 +231,10 @@ def main() -> None:
           f"no-op command rate / raw commit rate = {len(pings) / pings_s / raw_rate:.2f}")
     print(f"per ticket in the 32-client run: daemon CPU {cpu_ms[0]:.3f} ms, broker {cpu_ms[1]:.3f} ms, "
           f"clients {cpu_ms[2]:.3f} ms; daemon wrote {wrote / 1024:.1f} KiB to disk")
+    # What the CPU allows at most: all cores busy on this work, or the daemon's one core full.
+    ceiling = 1000 * min((os.cpu_count() or 1) / sum(cpu_ms), 1 / cpu_ms[0])
+    print(f"CPU ceiling for that work here: {ceiling:.0f} tickets/s = {ceiling / raw_rate:.2f}× the raw "
+          "commit rate (cores ÷ CPU per ticket of all processes, or one core ÷ the daemon's)")
     print(f"daemon memory: RSS {rss / 1024:.1f} MB, peak {hwm / 1024:.1f} MB (goal < 60 MB)")
 
 
