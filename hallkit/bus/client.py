@@ -260,8 +260,8 @@ class BusClient:
         ``request_id`` is safe: the owner answers it once and repeats the answer."""
         if isinstance(data, BaseModel):
             data = data.model_dump(mode="json", exclude_none=True)
-        rid = request_id or ordered_id(self.clock.time())
         now = self.clock.time()
+        rid = request_id or ordered_id(now)
         request = Request(id=rid, client=self.client_id, ts=now, data=data or {},
                           expires=now + ttl if ttl else None)
         fut = asyncio.get_running_loop().create_future()
