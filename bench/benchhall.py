@@ -1,20 +1,39 @@
-"""What the benchmarks share: the benchmark hall's header (open around the clock, no
-authentication), percentiles, daemons as child processes, and a bare echo client that
-is the bus round-trip baseline."""
+"""What the benchmarks share: a scratch folder with mosquitto running, the benchmark
+hall's header (open around the clock, no authentication), percentiles, daemons as child
+processes, and a bare echo client that is the bus round-trip baseline."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.contract.envelope import Reply, Request
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ECHO_PING = "hall/bench/echo/main/cmd/ping"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def scratch_with_broker(prefix: str) -> Iterator[tuple[Path, Mosquitto]]:
+    """A scratch folder under var/ (the disk a hall's stores use), with mosquitto
+    running from it; both are gone afterwards."""
+    (ROOT / "var").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ROOT / "var", prefix=prefix) as tmp:
+        broker = Mosquitto(Path(tmp) / "broker")
+        broker.start()
+        try:
+            yield Path(tmp), broker
+        finally:
+            broker.stop()
 
 
 def hall_header(storage: Path, port: int, services: list[str], digits: int) -> str:

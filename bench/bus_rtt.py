@@ -17,15 +17,12 @@ import argparse
 import asyncio
 import socket
 import statistics
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import paho.mqtt.client as mqtt
-from benchhall import ECHO_PING, echo_client, pct
+from benchhall import ECHO_PING, echo_client, pct, scratch_with_broker
 
-from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
 
 
@@ -93,16 +90,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=2000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        broker = Mosquitto(Path(tmp))
-        broker.start()
-        try:
-            raw_paho(broker.port, 200, 2)  # warm up
-            one = raw_paho(broker.port, args.n, 1)
-            two = raw_paho(broker.port, args.n, 2)
-            ours = asyncio.run(helper(broker.port, args.n))
-        finally:
-            broker.stop()
+    with scratch_with_broker("bench-bus-") as (_, broker):
+        raw_paho(broker.port, 200, 2)  # warm up
+        one = raw_paho(broker.port, args.n, 1)
+        two = raw_paho(broker.port, args.n, 2)
+        ours = asyncio.run(helper(broker.port, args.n))
     print(f"bus round trip, n={args.n}, mosquitto on 127.0.0.1, asks at QoS 1, answers at QoS 0")
     print(f"{'leg':<34} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for name, s in (("raw paho, publish→receive (1 hop)", one),

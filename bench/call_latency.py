@@ -21,14 +21,20 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 import tty
 from pathlib import Path
 
-from benchhall import ECHO_PING, echo_client, hall_header, pct, start_daemons, stop_daemons
+from benchhall import (
+    ECHO_PING,
+    echo_client,
+    hall_header,
+    pct,
+    scratch_with_broker,
+    start_daemons,
+    stop_daemons,
+)
 
-from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.config.load import load_config
 from hallkit.drivers.ff68.codec import Frame, encode
@@ -36,7 +42,6 @@ from hallkit.drivers.ff68.sim import KeypadBusSim
 from hallkit.drivers.modbus_window.sim import DisplayLineSim
 from hallkit.drivers.sim.lines import sim_runfile
 
-ROOT = Path(__file__).resolve().parent.parent
 WINDOWS, LINES = 100, 4
 SERVICES = ["BDC", "SB", "YB", "HZ"]
 
@@ -166,11 +171,7 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=400)
     parser.add_argument("--rate", type=float, default=20.0, help="presses per second, all windows")
     args = parser.parse_args()
-    (ROOT / "var").mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=ROOT / "var", prefix="bench-call-") as tmp:
-        tmp = Path(tmp)
-        broker = Mosquitto(tmp / "broker")
-        broker.start()
+    with scratch_with_broker("bench-call-") as (tmp, broker):
         cfg_path = tmp / "hall.toml"
         cfg_path.write_text(hall_config(tmp / "store", broker.port))
         cfg = load_config(cfg_path)
@@ -180,7 +181,6 @@ def main() -> None:
                 measure(cfg, broker.port, args.presses, args.rate))
         finally:
             stop_daemons(procs)
-            broker.stop()
     floor50 = pct(floor_pty, 50) + pct(bus_rtt, 50)
     floor99 = pct(floor_pty, 99) + pct(bus_rtt, 99)
     print(f"key press → window display, {WINDOWS} windows on {LINES}+{LINES} simulated RS-485 lines, "

@@ -18,13 +18,19 @@ import argparse
 import asyncio
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchhall import ECHO_PING, echo_client, hall_header, pct, start_daemons, stop_daemons
+from benchhall import (
+    ECHO_PING,
+    echo_client,
+    hall_header,
+    pct,
+    scratch_with_broker,
+    start_daemons,
+    stop_daemons,
+)
 
-from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.config.load import load_config
 from hallkit.contract.queue import IssuedEvent
@@ -33,7 +39,6 @@ from hallkit.drivers.escpos.encode import Encoder
 from hallkit.drivers.escpos.layout import DOTS_80MM
 from hallkit.drivers.escpos.sim import PrinterSim
 
-ROOT = Path(__file__).resolve().parent.parent
 KIOSKS = 2
 SERVICES = ["BDC", "SB", "YB", "HZ"]
 
@@ -149,16 +154,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=500)
     parser.add_argument("--rate", type=float, default=10.0, help="tickets per second, all kiosks")
     args = parser.parse_args()
-    (ROOT / "var").mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=ROOT / "var", prefix="bench-print-") as tmp:
-        tmp = Path(tmp)
-        broker = Mosquitto(tmp / "broker")
-        broker.start()
-        try:
-            cfg, (latencies, replies, bus_rtt), printed = asyncio.run(
-                run_all(tmp, broker.port, args.tickets, args.rate))
-        finally:
-            broker.stop()
+    with scratch_with_broker("bench-print-") as (tmp, broker):
+        cfg, (latencies, replies, bus_rtt), printed = asyncio.run(
+            run_all(tmp, broker.port, args.tickets, args.rate))
     (fs_first, fs), (raster_first, raster) = render_cost(cfg, 500, "fs"), render_cost(cfg, 300, "raster")
     print(f"ticket request → last byte at the simulated printer: {len(latencies)} of {args.tickets} "
           f"tickets at {args.rate:g}/s over {KIOSKS} kiosks and TCP printers ({printed} printed)")

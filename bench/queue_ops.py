@@ -29,17 +29,12 @@ import asyncio
 import os
 import random
 import sqlite3
-import tempfile
 import time
 from pathlib import Path
 
-from benchhall import hall_header, pct, start_daemons, stop_daemons
+from benchhall import hall_header, pct, scratch_with_broker, start_daemons, stop_daemons
 
-from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusSettings
-
-ROOT = Path(__file__).resolve().parent.parent
-
 
 
 def raw_sqlite(path: Path, n: int) -> list[float]:
@@ -104,32 +99,21 @@ async def issue_closed_loop(port: int, clients: int, per_client: int, action: st
     return samples, await run_clients(port, names, kiosk)
 
 
-async def issue_open_loop(port: int, kiosks: int, per_kiosk: int, rate: float):
-    """Each kiosk takes tickets at random moments, ``rate`` per second over all of them."""
+async def open_loop(port: int, clients: int, rounds: int, rate: float, action: str = "issue",
+                    daemon: str = "queue"):
+    """Each client sends at random moments, ``rate`` per second over all of them: kiosks
+    taking tickets, or the no-op command (the floor under the open-loop call-next figures)."""
     rng = random.Random(5)
     samples: list[float] = []
 
-    async def kiosk(i: int, bus: BusClient):
-        for j in range(per_kiosk):
-            await asyncio.sleep(rng.expovariate(rate / kiosks))
-            await timed(bus, "issue", {"service": SERVICES[(i + j) % 4]}, samples)
-
-    names = [f"bench-kiosk-open-{i}" for i in range(kiosks)]
-    return samples, await run_clients(port, names, kiosk)
-
-
-async def ping_open_loop(port: int, clients: int, rounds: int, rate: float):
-    """The no-op command at random moments: the floor under the open-loop call-next figures."""
-    rng = random.Random(3)
-    samples: list[float] = []
-
-    async def pings(i: int, bus: BusClient):
-        for _ in range(rounds):
+    async def client(i: int, bus: BusClient):
+        for j in range(rounds):
             await asyncio.sleep(rng.expovariate(rate / clients))
-            await timed(bus, "ping", {}, samples, "hall")
+            data = {"service": SERVICES[(i + j) % 4]} if action == "issue" else {}
+            await timed(bus, action, data, samples, daemon)
 
-    names = [f"bench-ping-open-{i}" for i in range(clients)]
-    return samples, await run_clients(port, names, pings)
+    names = [f"bench-{action}-open-{i}" for i in range(clients)]
+    return samples, await run_clients(port, names, client)
 
 
 async def call_load(port: int, windows: int, rounds: int, rate: float) -> dict:
@@ -181,12 +165,8 @@ def main() -> None:
     parser.add_argument("--windows", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    (ROOT / "var").mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=ROOT / "var", prefix="bench-") as tmp:
-        tmp = Path(tmp)
+    with scratch_with_broker("bench-queue-") as (tmp, broker):
         raw = raw_sqlite(tmp / "raw.sqlite", 500)
-        broker = Mosquitto(tmp / "broker")
-        broker.start()
         cfg = tmp / "hall.toml"
         cfg.write_text(hall_config(tmp / "store", broker.port, args.windows))
         procs = start_daemons(cfg, ("queue", "hall"), tmp / "daemon.log")
@@ -200,15 +180,14 @@ def main() -> None:
             cpu_ms = [(cpu_s(p) - c) / len(many) * 1000 for p, c in zip(pids, cpu_before, strict=True)]
             wrote = (written_bytes(daemon.pid) - wrote_before) / len(many)
             calls = asyncio.run(call_load(broker.port, args.windows, args.rounds, 50.0))
-            kiosks, kiosks_s = asyncio.run(issue_open_loop(broker.port, 32, 20, 40.0))
+            kiosks, kiosks_s = asyncio.run(open_loop(broker.port, 32, 20, 40.0))
             rss, hwm = rss_kb(daemon.pid)
             pings, pings_s = asyncio.run(issue_closed_loop(broker.port, 32, args.issues // 32,
                                                            "ping", "hall"))
-            open_pings, open_pings_s = asyncio.run(ping_open_loop(broker.port, args.windows,
-                                                                  args.rounds, 50.0))
+            open_pings, open_pings_s = asyncio.run(open_loop(broker.port, args.windows, args.rounds,
+                                                             50.0, "ping", "hall"))
         finally:
             stop_daemons(procs)
-            broker.stop()
 
     raw_rate = len(raw) / sum(raw)
     print(f"queue daemon benchmark ({os.cpu_count()} cores, all on this machine)")

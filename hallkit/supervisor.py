@@ -25,6 +25,7 @@ from hallkit.bus.settings import broker_runfile
 from hallkit.cli.ops_bus import ops_bus
 from hallkit.config.model import HallConfig
 from hallkit.contract import DAEMONS
+from hallkit.contract.topics import Topics
 from hallkit.drivers.sim.lines import simulated_devices
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class Supervisor:
                 states[name] = body.get("state", "missing")
 
         async with ops_bus(self.cfg) as bus:
-            bus.subscribe(f"hall/{self.cfg.hall.id}/+/main/status", on_status)
+            bus.subscribe(Topics(self.cfg.hall.id, "+").status, on_status)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and any(s != "online" for s in states.values()):
                 self.poll()

@@ -27,9 +27,8 @@ class DisplayDaemon(Daemon):
         self.workers: dict[str, LineWorker] = {}
         self.states: dict[int, dict] = {}
         self.called: dict[int, tuple[str, float]] = {}  # window -> (number, calling until)
-        hall = cfg.hall.id
-        self.bus.subscribe(f"hall/{hall}/window/+/state", self._on_window_state)
-        self.bus.subscribe(f"hall/{hall}/queue/main/event/called", self._on_called)
+        self.bus.subscribe(Topics(cfg.hall.id, "window", "+").state, self._on_window_state)
+        self.bus.subscribe(Topics(cfg.hall.id, "queue").event("called"), self._on_called)
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self._keep(line)) for line in self.lines.values()]

@@ -38,9 +38,8 @@ class KeypadDaemon(Daemon):
         self._waiting: dict[str, int] = {}
         self._answer_timers: dict[str, asyncio.TimerHandle] = {}  # keypads showing an answer
         self._sending: set[asyncio.Task] = set()
-        hall = cfg.hall.id
-        self.bus.subscribe(f"hall/{hall}/window/+/state", self._on_window_state)
-        self.bus.subscribe(f"hall/{hall}/queue/main/state", self._on_queue_state)
+        self.bus.subscribe(Topics(cfg.hall.id, "window", "+").state, self._on_window_state)
+        self.bus.subscribe(Topics(cfg.hall.id, "queue").state, self._on_queue_state)
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self._keep_open(line)) for line in self.lines.values()]

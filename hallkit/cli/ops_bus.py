@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import sys
 import uuid
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
-from hallkit.bus.client import BusClient
+from hallkit.bus.client import BusClient, BusError
 from hallkit.bus.settings import OPS_USER, bus_settings
+from hallkit.cli.common import EX_UNAVAILABLE
 from hallkit.clock import SystemClock
 from hallkit.config.model import HallConfig
 
@@ -22,3 +27,16 @@ async def ops_bus(cfg: HallConfig, timeout: float = 5.0):
         yield bus
     finally:
         await bus.close()
+
+
+T = TypeVar("T")
+
+
+def run_or_exit(prog: str, work: Coroutine[Any, Any, T], hint: str = "") -> T:
+    """Run ``work`` (which talks over ``ops_bus``); when the bus cannot be reached, say so
+    on stderr, e.g. ``hallctl queue: no MQTT broker answered…``, and exit 69."""
+    try:
+        return asyncio.run(work)
+    except (BusError, RuntimeError) as exc:
+        print(f"{prog}: {exc}{hint}", file=sys.stderr)
+        raise SystemExit(EX_UNAVAILABLE) from None

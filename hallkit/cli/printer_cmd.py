@@ -6,9 +6,8 @@ import asyncio
 import json
 import sys
 
-from hallkit.bus.client import BusError
-from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
-from hallkit.cli.ops_bus import ops_bus
+from hallkit.cli.common import add_config_arg, config_or_exit
+from hallkit.cli.ops_bus import ops_bus, run_or_exit
 from hallkit.contract.topics import Topics
 
 WAIT_S = 10.0
@@ -45,11 +44,7 @@ def run_test(args) -> int:
                 await asyncio.sleep(0.05)
             return reply, None
 
-    try:
-        reply, event = asyncio.run(ask())
-    except (BusError, RuntimeError) as exc:
-        print(f"hallctl printer: {exc} (is the printer daemon running?)", file=sys.stderr)
-        return EX_UNAVAILABLE
+    reply, event = run_or_exit("hallctl printer", ask(), " (is the printer daemon running?)")
     if reply.status != "ok":
         print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
         return 1

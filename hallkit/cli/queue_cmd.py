@@ -8,9 +8,8 @@ import sys
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from hallkit.bus.client import BusError
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
-from hallkit.cli.ops_bus import ops_bus
+from hallkit.cli.ops_bus import ops_bus, run_or_exit
 from hallkit.contract.topics import Topics
 
 EX_REFUSED = 1
@@ -130,11 +129,7 @@ def run(args) -> int:
                     await asyncio.sleep(0.05)
             return reply
 
-    try:
-        reply = asyncio.run(ask())
-    except (BusError, RuntimeError) as exc:
-        print(f"hallctl queue: {exc}", file=sys.stderr)
-        return EX_UNAVAILABLE
+    reply = run_or_exit("hallctl queue", ask())
     if reply.status != "ok":
         print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
         return EX_REFUSED
@@ -191,20 +186,16 @@ def run_show(args) -> int:
         async with ops_bus(cfg) as bus:
             def keep(topic, payload):
                 got[topic] = json.loads(payload)
-            bus.subscribe(f"hall/{cfg.hall.id}/queue/main/state", keep)
-            bus.subscribe(f"hall/{cfg.hall.id}/window/+/state", keep)
+            bus.subscribe(Topics(cfg.hall.id, "queue").state, keep)
+            bus.subscribe(Topics(cfg.hall.id, "window", "+").state, keep)
             for _ in range(40):
                 await asyncio.sleep(0.05)
                 if len(got) > len(cfg.windows):
                     break
         return got
 
-    try:
-        got = asyncio.run(collect())
-    except (BusError, RuntimeError) as exc:
-        print(f"hallctl queue: {exc}", file=sys.stderr)
-        return EX_UNAVAILABLE
-    queue = got.get(f"hall/{cfg.hall.id}/queue/main/state")
+    got = run_or_exit("hallctl queue", collect())
+    queue = got.get(Topics(cfg.hall.id, "queue").state)
     if not queue:
         print("hallctl queue: no queue state on the bus (is the queue daemon running?)", file=sys.stderr)
         return EX_UNAVAILABLE
@@ -216,7 +207,7 @@ def run_show(args) -> int:
               f"{s['windows_open']:>9}  {_minutes(s.get('est_wait_s'))}")
     print(f"\n{'WINDOW':<8}{'STATE':<9}{'CLERK':<8}{'TICKET':<8}{'WAITING':>8}  HELD")
     for w in cfg.windows:
-        st = got.get(f"hall/{cfg.hall.id}/window/{w.number}/state", {})
+        st = got.get(Topics(cfg.hall.id, "window", str(w.number)).state, {})
         ticket = (st.get("ticket") or {}).get("number", "")
         waiting = queue.get("waiting_by_window", {}).get(str(w.number), 0)
         print(f"{w.number:<8}{st.get('state', '?'):<9}{st.get('clerk') or '':<8}{ticket:<8}"

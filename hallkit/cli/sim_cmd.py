@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from hallkit.bus.client import BusError
 from hallkit.bus.settings import bus_settings
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
-from hallkit.cli.ops_bus import ops_bus
+from hallkit.cli.ops_bus import ops_bus, run_or_exit
 from hallkit.contract.topics import Topics
 from hallkit.runtime.logs import setup_logging
 
@@ -62,11 +61,7 @@ def _ask(args, action: str, data: dict) -> dict:
         async with ops_bus(cfg) as bus:
             return await bus.request(Topics(cfg.hall.id, "sim").cmd(action), data, timeout=5)
 
-    try:
-        reply = asyncio.run(ask())
-    except (BusError, RuntimeError) as exc:
-        print(f"hallctl sim: {exc} (is the hall up?)", file=sys.stderr)
-        raise SystemExit(EX_UNAVAILABLE) from None
+    reply = run_or_exit("hallctl sim", ask(), " (is the hall up?)")
     if reply.status != "ok":
         print(f"hallctl sim: {reply.error.message}", file=sys.stderr)
         raise SystemExit(1)

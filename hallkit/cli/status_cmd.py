@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import time
 
-from hallkit.bus.client import BusError
-from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
-from hallkit.cli.ops_bus import ops_bus
+from hallkit.cli.common import add_config_arg, config_or_exit
+from hallkit.cli.ops_bus import ops_bus, run_or_exit
 from hallkit.contract import DAEMONS
 from hallkit.contract.topics import split
 
@@ -74,11 +72,7 @@ def table(cfg, rows: dict) -> list[tuple[str, str, str, str, str]]:
 
 def run(args) -> int:
     cfg = config_or_exit(args.config)
-    try:
-        rows = asyncio.run(collect(cfg))
-    except (BusError, RuntimeError) as exc:
-        print(f"hallctl status: {exc}", file=sys.stderr)
-        return EX_UNAVAILABLE
+    rows = run_or_exit("hallctl status", collect(cfg))
     lines = table(cfg, rows)
     if args.json:
         print(json.dumps([dict(zip(("kind", "id", "state", "seen", "detail"), r, strict=True))

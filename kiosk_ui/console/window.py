@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from hallkit.contract.topics import Topics
 from hallkit.kiosk_ui.bus_bridge import BusBridge
 
 STATE_TEXT = {"closed": "未登录 Not logged in", "idle": "空闲 Idle", "serving": "办理中 Serving",
@@ -52,14 +53,14 @@ class ConsoleWindow(QMainWindow):
         super().__init__()
         self.bridge, self.info = bridge, info
         self.state: dict = {}
+        self.queue = Topics(info.hall, "queue")
         self.setWindowTitle(f"hallkit 窗口终端 · {info.label_zh} / {info.label_en}")
         self.resize(900, 560)
         self._build()
-        base = f"hall/{info.hall}"
         bridge.message.connect(self._on_message)
         bridge.replied.connect(self._on_reply)
-        bridge.subscribe(f"{base}/window/{info.number}/state")
-        bridge.subscribe(f"{base}/queue/main/state")
+        bridge.subscribe(Topics(info.hall, "window", str(info.number)).state)
+        bridge.subscribe(self.queue.state)
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._show_elapsed)
         self._tick.start(1000)
@@ -125,21 +126,18 @@ class ConsoleWindow(QMainWindow):
         self.statusBar().showMessage("连接中… Connecting…")
 
     # -- actions ----------------------------------------------------------------------------
-    def _cmd(self, action: str) -> str:
-        return f"hall/{self.info.hall}/queue/main/cmd/{action}"
-
     def _act(self, action: str) -> None:
         data: dict = {"window": self.info.number}
         if action == "transfer":
             key, value = self.transfer_to.currentData()
             data[key] = value
-        self.bridge.request(self._cmd(action), data)
+        self.bridge.request(self.queue.cmd(action), data)
 
     def _login(self) -> None:
         if self.state.get("state", "closed") != "closed":
-            self.bridge.request(self._cmd("logout"), {"window": self.info.number})
+            self.bridge.request(self.queue.cmd("logout"), {"window": self.info.number})
         elif self.clerk.text().strip():
-            self.bridge.request(self._cmd("login"), {"window": self.info.number,
+            self.bridge.request(self.queue.cmd("login"), {"window": self.info.number,
                                                      "clerk": self.clerk.text().strip()})
         else:
             self._status("请输入工号 / type your clerk number", error=True)
@@ -150,7 +148,7 @@ class ConsoleWindow(QMainWindow):
             body = json.loads(payload)
         except ValueError:
             return
-        if topic.endswith("/queue/main/state"):
+        if topic == self.queue.state:
             n = body.get("waiting_by_window", {}).get(str(self.info.number), 0)
             self.waiting.setText(f"等候 Waiting: {n}")
             self._refresh_next()
@@ -175,7 +173,7 @@ class ConsoleWindow(QMainWindow):
             self._status(reply.error.message, error=True)
 
     def _refresh_next(self) -> None:
-        self.bridge.request(self._cmd("window-next"), {"window": self.info.number, "limit": 8})
+        self.bridge.request(self.queue.cmd("window-next"), {"window": self.info.number, "limit": 8})
 
     # -- display ---------------------------------------------------------------------------
     def _show_state(self) -> None:
