@@ -18,7 +18,11 @@
    a closed loop, and 100 clients at random at the call-next pace (50/s);
 6. the daemon's resident memory (VmRSS, and the peak VmHWM);
 7. for the 32-client issue run: the daemon's CPU time and the bytes it wrote to disk
-   (WAL, checkpoints) per ticket, beside the CPU time of the broker and the clients.
+   (WAL, checkpoints) per ticket, beside the CPU time of the broker and the clients;
+8. the queue engine and dispatcher alone, in this process with no bus: issue requests
+   in batches of 32, one transaction and one commit per batch as the daemon runs them.
+   Its CPU time per ticket is what the daemon's own work costs before any MQTT, so one
+   core ÷ that is the most tickets/s the daemon could reach here with a free bus.
 Everything runs on this machine: mosquitto, the daemon (its own process) and the clients.
 """
 
@@ -35,6 +39,12 @@ from pathlib import Path
 from benchhall import hall_header, pct, scratch_with_broker, start_daemons, stop_daemons
 
 from hallkit.bus.client import BusClient, BusSettings
+from hallkit.clock import SystemClock
+from hallkit.config.load import load_config
+from hallkit.contract.envelope import Request
+from hallkit.daemons.queue import DAEMON as QueueDaemon
+from hallkit.ids import ordered_id
+from hallkit.runtime.commands import Dispatcher
 
 
 def raw_sqlite(path: Path, n: int) -> list[float]:
@@ -142,6 +152,42 @@ async def call_load(port: int, windows: int, rounds: int, rate: float) -> dict:
     return {"open": (open_loop, open_s), "closed": (closed, closed_s)}
 
 
+class ReplyCounter:
+    """Stands in for the bus under the dispatcher: counts the ``ok`` replies it is given."""
+
+    def __init__(self) -> None:
+        self.ok = 0
+
+    def publish(self, topic: str, payload: bytes, *, retain: bool, qos: int) -> None:
+        self.ok += "/reply/" in topic and b'"status":"ok"' in payload
+
+    def flush(self) -> None:
+        pass
+
+
+def engine_alone(tmp: Path, windows: int, n: int, batch: int = 32) -> float:
+    """CPU seconds per ticket of ``n`` issue requests run through the queue daemon's own
+    dispatcher and engine in this process, ``batch`` per transaction, with no bus."""
+    cfg_path = tmp / "alone.toml"
+    cfg_path.write_text(hall_config(tmp / "alone", 1, windows))
+    cfg = load_config(cfg_path)
+    daemon = QueueDaemon(cfg, clock=SystemClock(cfg.hall.timezone), bus_settings=BusSettings())
+    replies = ReplyCounter()
+    dispatcher = Dispatcher("queue", daemon.topics, daemon.commands.handlers, daemon.store,
+                            replies, daemon.clock)
+    topic, now = daemon.topics.cmd("issue"), time.time()
+    requests = [(topic, Request(id=ordered_id(now), client=f"alone-{i % batch}", ts=now,
+                                data={"service": SERVICES[i % 8]}).model_dump_json().encode())
+                for i in range(n)]
+    t0 = time.process_time()
+    for i in range(0, n, batch):
+        dispatcher.run_batch(requests[i:i + batch])
+    cpu = time.process_time() - t0
+    daemon.store.close()
+    assert replies.ok == n, f"{replies.ok} of {n} issue requests answered ok"
+    return cpu / n
+
+
 def cpu_s(pid: int | str) -> float:
     """User + system CPU seconds of a process (``"self"`` for this one)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -167,6 +213,7 @@ def main() -> None:
     args = parser.parse_args()
     with scratch_with_broker("bench-queue-") as (tmp, broker):
         raw = raw_sqlite(tmp / "raw.sqlite", 500)
+        alone_ms = engine_alone(tmp, args.windows, args.issues) * 1000
         cfg = tmp / "hall.toml"
         cfg.write_text(hall_config(tmp / "store", broker.port, args.windows))
         procs = start_daemons(cfg, ("queue", "hall"), tmp / "daemon.log")
@@ -214,6 +261,9 @@ def main() -> None:
     ceiling = 1000 * min((os.cpu_count() or 1) / sum(cpu_ms), 1 / cpu_ms[0])
     print(f"CPU ceiling for that work here: {ceiling:.0f} tickets/s = {ceiling / raw_rate:.2f}× the raw "
           "commit rate (cores ÷ CPU per ticket of all processes, or one core ÷ the daemon's)")
+    print(f"queue engine + dispatcher alone (no bus, batches of 32): CPU {alone_ms:.3f} ms per ticket, "
+          f"so at most {1000 / alone_ms:.0f} tickets/s on one core = {1000 / alone_ms / raw_rate:.2f}× "
+          "the raw commit rate before any MQTT work")
     print(f"daemon memory: RSS {rss / 1024:.1f} MB, peak {hwm / 1024:.1f} MB (goal < 60 MB)")
 
 
