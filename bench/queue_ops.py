@@ -169,8 +169,9 @@ def engine_alone(tmp: Path, windows: int, n: int, batch: int = 32) -> float:
     """CPU seconds per ticket of ``n`` issue requests run through the queue daemon's own
     dispatcher and engine in this process, ``batch`` per transaction, with no bus."""
     cfg_path = tmp / "alone.toml"
-    cfg_path.write_text(hall_config(tmp / "alone", 1, windows))
+    cfg_path.write_text(hall_config(tmp / "alone", 1, windows))  # its own store; port unused
     cfg = load_config(cfg_path)
+    # Built for its handlers and store; its bus client is never connected.
     daemon = QueueDaemon(cfg, clock=SystemClock(cfg.hall.timezone), bus_settings=BusSettings())
     replies = ReplyCounter()
     dispatcher = Dispatcher("queue", daemon.topics, daemon.commands.handlers, daemon.store,
