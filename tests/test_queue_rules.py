@@ -114,6 +114,26 @@ def test_priority_goes_first_but_normal_tickets_are_not_starved(kit):
     assert order == [p[0], n[0], n[1], n[2], p[1], n[3], n[4], n[5], p[2], n[6]]
 
 
+def test_next_list_is_the_order_call_next_takes(kit):
+    """The clerk console's list follows the lane rule (1 priority : 3 normal), tickets sent
+    to the window first, and the longest wait across the window's services."""
+    sent = kit.take(priority_class="elderly").number
+    kit.call(1)
+    kit.ok("transfer", 1, q.Transfer(window=1, to_window=2))
+    n = [kit.take().number for _ in range(4)]
+    kit.clock.advance(5)
+    b = kit.take("SB").number
+    p = [kit.take(priority_class="elderly").number for _ in range(2)]
+
+    def listed():
+        return [t.number for t in kit.engine.window_next(2, 10, kit.clock.time()).tickets]
+
+    expected = [sent, n[0], n[1], n[2], b, p[0], n[3], p[1]]
+    assert listed() == expected
+    assert [kit.call(2) for _ in range(8)] == expected
+    assert listed() == []
+
+
 def test_ratio_zero_means_priority_always_first(tmp_path):
     k = Kit(tmp_path, hall_text(tmp_path, "\n[services.rules]\npriority_ratio = 0"))
     k.login(1, "1001")

@@ -113,9 +113,12 @@ class QueueMachine(RuleBasedStateMachine):
     def call_next(self, window):
         before = self.rows("SELECT id, service, lane, queue_key, target_window FROM tickets"
                            " WHERE state = 'waiting'")
+        listed = self.send("window-next", {"window": window, "limit": 1})["data"]["tickets"]
         reply = self.send("call-next", {"window": window})
         if reply["status"] != "ok":
             return
+        assert [t["number"] for t in listed] == [reply["data"]["number"]], \
+            "the clerk's next-list did not show the ticket call-next took"
         called = next(r for r in before if r[0] == self.rows(
             "SELECT id FROM tickets WHERE ticket_id = ?", (reply["data"]["ticket_id"],))[0][0])
         targeted = [r for r in before if r[4] == window]

@@ -59,18 +59,14 @@ class WindowOps(EngineBase):
         row = self._open_window(number)
         w = self.windows[number]
         day = self.day(now)
-        counters = dict(self.conn.execute("SELECT service, normal_since_priority FROM lanes"))
-        ratios = {s: self.services[s].rules.priority_ratio for s in w.services}
+        counters, ratios = self._lane_counters(w.services)
         head = selection.pick_next(self.conn, day, number, w.services, w.call_order, counters, ratios)
         if head is None:
             raise CommandError("no_ticket", f"无人等候 / nobody is waiting for window {number}")
         ended = self._finish_current(row, now, fx)
-        if head.lane < 2:
-            self.conn.execute("UPDATE lanes SET normal_since_priority = 0 WHERE service = ?",
-                              (head.service,))
-        else:
-            self.conn.execute("UPDATE lanes SET normal_since_priority = normal_since_priority + 1"
-                              " WHERE service = ?", (head.service,))
+        self.conn.execute("UPDATE lanes SET normal_since_priority = ? WHERE service = ?",
+                          (selection.since_priority_after(head, counters.get(head.service, 0)),
+                           head.service))
         ticket = self.one("SELECT * FROM tickets WHERE id = ?", (head.id,))
         return self._serve(self.window_row(number), ticket, now, fx, ended)
 
@@ -246,13 +242,22 @@ class WindowOps(EngineBase):
         rows = self.all(
             f"SELECT * FROM tickets WHERE day = ? AND state = 'waiting' AND ((service IN ({marks})"
             " AND target_window IS NULL) OR target_window = ?)", (day, *w.services, number))
-        rows.sort(key=lambda r: (r["target_window"] is None, r["lane"] == 2, r["queue_key"], r["id"]))
-        if w.call_order == "service_order":
-            rows.sort(key=lambda r: (r["target_window"] is None,
-                                     w.services.index(r["service"]) if r["service"] in w.services else -1))
+        by_id = {r["id"]: r for r in rows}
+        heads = [selection.Head(r["id"], r["service"], r["lane"], r["queue_key"]) for r in rows]
+        counters, ratios = self._lane_counters(w.services)
+        order = selection.upcoming(
+            [h for h in heads if by_id[h.id]["target_window"] == number],
+            [h for h in heads if by_id[h.id]["target_window"] is None],
+            w.services, w.call_order, counters, ratios, limit)
         return q.WindowQueue(window=number, waiting=len(rows), tickets=[
             q.NextTicket(number=r["number"], service=r["service"], waited_s=round(now - r["taken_at"], 1),
-                         priority=r["lane"] < 2, appointment=r["lane"] == 0) for r in rows[:limit]])
+                         priority=r["lane"] < 2, appointment=r["lane"] == 0)
+            for r in (by_id[h.id] for h in order)])
+
+    def _lane_counters(self, services: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+        """Per service: normal tickets called since its last priority one, and its ratio."""
+        counters = dict(self.conn.execute("SELECT service, normal_since_priority FROM lanes"))
+        return counters, {s: self.services[s].rules.priority_ratio for s in services}
 
 
 def mode(row: sqlite3.Row) -> str:
