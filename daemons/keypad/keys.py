@@ -78,7 +78,7 @@ class KeypadSession:
         if handler is None:  # e.g. a rating result: not the keypad session's business
             return []
         steps = handler(data)
-        if key not in ("transfer",):
+        if key != "transfer":  # transfer waits for the digits typed next
             self.typed, self.transfer_mode = "", False
         return steps
 

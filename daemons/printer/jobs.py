@@ -29,7 +29,6 @@ MIGRATIONS = (
         CREATE INDEX jobs_open ON jobs (printer, id) WHERE state IN ('waiting', 'sending');
     """),
 )
-OPEN = ("waiting", "sending")
 
 
 @dataclass(frozen=True)
@@ -79,9 +78,6 @@ class Jobs:
 
     def by_key(self, key: str) -> Job:
         return _job(self._row("SELECT * FROM jobs WHERE key = ?", (key,)))
-
-    def get(self, job_id: int) -> Job:
-        return _job(self._row("SELECT * FROM jobs WHERE id = ?", (job_id,)))
 
     def open_jobs(self, printer: str) -> list[Job]:
         return [_job(r) for r in self._rows(

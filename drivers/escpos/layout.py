@@ -62,7 +62,3 @@ def fit(text: str, paper_dots: int, sizes: tuple[int, ...] = (2, 1)) -> int:
         if text_dots(text, size) <= paper_dots:
             return size
     return sizes[-1]
-
-
-def is_ascii(text: str) -> bool:
-    return text.isascii()

@@ -15,7 +15,6 @@ PRINTABLE = frozenset({"ok", "paper_near_end"})
 
 PRINTER_STATUS = b"\x10\x04\x01"  # bit 3: offline
 OFFLINE_CAUSE = b"\x10\x04\x02"  # bit 2: cover open, 3: feed button, 5: paper end stop, 6: error
-ERROR_CAUSE = b"\x10\x04\x03"  # bit 3: cutter error, 5: unrecoverable
 PAPER_SENSOR = b"\x10\x04\x04"  # 0x0C: near end, 0x60: paper end
 REQUESTS = (PRINTER_STATUS, OFFLINE_CAUSE, PAPER_SENSOR)  # what a poll asks, in this order
 
