@@ -4,13 +4,15 @@ processes, and a bare echo client that is the bus round-trip baseline."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import random
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 from hallkit.broker.mosquitto import Mosquitto
@@ -89,3 +91,27 @@ def echo_client(port: int) -> BusClient:
 
     echo.subscribe(ECHO_PING, answer)
     return echo
+
+
+async def arrivals_beside_floor(rate: float, count: int, seed: int,
+                                start: Callable[[int], Awaitable[None]],
+                                floor: Callable[[], Awaitable[None]]) -> None:
+    """Run ``start(i)`` for i in 0..count-1 at random moments (``rate`` per second, each on
+    its own task) while ``floor()``, one baseline sample, runs at the same pace beside them:
+    work and floor measured under the same load. Returns when all of it is done."""
+    rng, floor_rng = random.Random(seed), random.Random(seed + 1)
+    stop = asyncio.Event()
+
+    async def floor_samples() -> None:
+        while not stop.is_set():
+            await asyncio.sleep(floor_rng.expovariate(rate))
+            await floor()
+
+    floor_task = asyncio.create_task(floor_samples())
+    tasks = []
+    for i in range(count):
+        await asyncio.sleep(rng.expovariate(rate))
+        tasks.append(asyncio.create_task(start(i)))
+    await asyncio.gather(*tasks)
+    stop.set()
+    await floor_task

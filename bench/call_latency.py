@@ -27,6 +27,7 @@ from pathlib import Path
 
 from benchhall import (
     ECHO_PING,
+    arrivals_beside_floor,
     echo_client,
     hall_header,
     pct,
@@ -116,7 +117,7 @@ async def measure(cfg, port: int, presses: int, rate: float) -> tuple[list[float
     bus_rtt: list[float] = []
     pty_rtt: list[float] = []
     await asyncio.sleep(1)
-    rng = random.Random(11)
+    window_rng = random.Random(11)  # which window presses
     latencies: list[float] = []
     to_event: list[float] = []  # press → the queue's called event (keypad daemon, bus, queue)
     last_press: dict[int, float] = {}
@@ -139,24 +140,14 @@ async def measure(cfg, port: int, presses: int, rate: float) -> tuple[list[float
             except TimeoutError:
                 print(f"window {window}: the display did not change within 5 s", file=sys.stderr)
 
-    async def floor_samples(stop: asyncio.Event) -> None:
-        frng = random.Random(13)
-        while not stop.is_set():
-            await asyncio.sleep(frng.expovariate(rate))
-            pty_rtt.extend(pty_floor(1))
-            t0 = time.perf_counter()
-            await bus.request(ECHO_PING, {})
-            bus_rtt.append(time.perf_counter() - t0)
+    async def floor_sample() -> None:
+        pty_rtt.extend(pty_floor(1))
+        t0 = time.perf_counter()
+        await bus.request(ECHO_PING, {})
+        bus_rtt.append(time.perf_counter() - t0)
 
-    stop = asyncio.Event()
-    floor_task = asyncio.create_task(floor_samples(stop))
-    tasks = []
-    for _ in range(presses):
-        await asyncio.sleep(rng.expovariate(rate))
-        tasks.append(asyncio.create_task(one_press(rng.randint(1, WINDOWS))))
-    await asyncio.gather(*tasks)
-    stop.set()
-    await floor_task
+    await arrivals_beside_floor(rate, presses, 13, lambda i: one_press(window_rng.randint(1, WINDOWS)),
+                                floor_sample)
     await bus.close()
     await echo.close()
     for sim in keypads.values():

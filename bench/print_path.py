@@ -23,6 +23,7 @@ from pathlib import Path
 
 from benchhall import (
     ECHO_PING,
+    arrivals_beside_floor,
     echo_client,
     hall_header,
     pct,
@@ -95,7 +96,6 @@ async def measure(port: int, sims: list[PrinterSim], tickets: int, rate: float):
     latencies: list[float] = []
     replies: list[float] = []
     bus_rtt: list[float] = []
-    rng = random.Random(17)
 
     async def take(i: int) -> None:
         kiosk = kiosks[i % KIOSKS]
@@ -112,23 +112,12 @@ async def measure(port: int, sims: list[PrinterSim], tickets: int, rate: float):
         except TimeoutError:
             print(f"{number}: not at the printer within 5 s", file=sys.stderr)
 
-    async def floor(stop: asyncio.Event) -> None:
-        frng = random.Random(19)
-        while not stop.is_set():
-            await asyncio.sleep(frng.expovariate(rate))
-            t0 = time.monotonic()
-            await echo.request(ECHO_PING, {})
-            bus_rtt.append(time.monotonic() - t0)
+    async def floor_sample() -> None:
+        t0 = time.monotonic()
+        await echo.request(ECHO_PING, {})
+        bus_rtt.append(time.monotonic() - t0)
 
-    stop = asyncio.Event()
-    floor_task = asyncio.create_task(floor(stop))
-    tasks = []
-    for i in range(tickets):
-        await asyncio.sleep(rng.expovariate(rate))
-        tasks.append(asyncio.create_task(take(i)))
-    await asyncio.gather(*tasks)
-    stop.set()
-    await floor_task
+    await arrivals_beside_floor(rate, tickets, 17, take, floor_sample)
     for client in (*kiosks, echo):
         await client.close()
     return latencies, replies, bus_rtt
