@@ -69,4 +69,5 @@ def test_console_logs_in_calls_and_ends(hall, qtbot, tmp_path):
 
 def _shot(window, tmp_path, name: str) -> None:
     path = (Path(SHOTS) if SHOTS else tmp_path) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(path))
