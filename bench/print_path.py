@@ -34,8 +34,8 @@ from benchhall import (
 
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.config.load import load_config
-from hallkit.contract.queue import IssuedEvent
 from hallkit.daemons.printer.ticket import ticket_blocks
+from hallkit.daemons.queue.contract import IssuedEvent
 from hallkit.drivers.escpos.encode import Encoder
 from hallkit.drivers.escpos.layout import DOTS_80MM
 from hallkit.drivers.escpos.sim import PrinterSim

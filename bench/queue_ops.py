@@ -42,7 +42,7 @@ from hallkit.bus.client import BusClient, BusSettings
 from hallkit.clock import SystemClock
 from hallkit.config.load import load_config
 from hallkit.contract.envelope import Request
-from hallkit.daemons.queue import DAEMON as QueueDaemon
+from hallkit.daemons.queue.daemon import QueueDaemon
 from hallkit.ids import ordered_id
 from hallkit.runtime.commands import Dispatcher
 

@@ -24,9 +24,9 @@ from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.settings import broker_runfile
 from hallkit.cli.ops_bus import ops_bus
 from hallkit.config.model import HallConfig
-from hallkit.contract import DAEMONS
 from hallkit.contract.topics import Topics
 from hallkit.drivers.sim.lines import simulated_devices
+from hallkit.plugins import daemons
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class Supervisor:
         hallctl = [sys.executable, "-m", "hallkit.cli.main"]
         config = ["--config", str(self.config_path)]
         commands = [("sim", [*hallctl, "sim", "run", *config])] if simulated_devices(self.cfg) else []
-        commands += [(name, [*hallctl, "run", name, *config]) for name in DAEMONS]
+        commands += [(name, [*hallctl, "run", name, *config]) for name in daemons()]
         for name, argv in commands:
             child = Child(name, argv, self.storage / "logs" / f"{name}.log")
             child.start()

@@ -144,3 +144,21 @@ def harness(daemon_cls, cfg, clock=None):
             await client.close()
 
     return ctx()
+
+
+PLUGINS = ROOT / "tests" / "plugins"  # a vendor's family package, with its entry point
+
+
+@pytest.fixture
+def toy_family():
+    """The toy lock board family, registered in this process the way its entry point would."""
+    from hallkit.plugins import register_family
+    from hallkit.plugins.registry import unregister
+
+    sys.path.insert(0, str(PLUGINS))
+    import toyboard
+
+    register_family(toyboard.FAMILY)
+    yield toyboard.FAMILY
+    unregister(toyboard.FAMILY.name)
+    sys.path.remove(str(PLUGINS))

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from hallkit.clock import ManualClock
 from hallkit.config.load import check_text
-from hallkit.contract import queue as q
+from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.engine import Effects, QueueEngine
 from hallkit.daemons.queue.schema import MIGRATIONS
 from hallkit.runtime.commands import CommandError

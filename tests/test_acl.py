@@ -16,12 +16,10 @@ from hallkit.config.load import load_config
 from conftest import small_hall
 
 EXTRA = '''
-[devices.lb-1]
-kind = "locker_board"
-family = "8a80"
-link = "sim://locker-line"
-address = 1
-locks = 12
+[devices.lcd-1]
+kind = "window_display"
+family = "mqtt-lcd"
+link = "mqtt"
 
 [devices.board-1]
 kind = "hall_board"
@@ -51,7 +49,7 @@ def test_every_client_gets_a_user_with_only_its_topics(tmp_path, write_config):
     cfg = load_config(write_config(small_hall(tmp_path / "var", auth=True, extra=EXTRA)))
     users = {a.user: a for a in accounts(cfg)}
     assert set(users) == {OPS_USER, "daemon-hall", "daemon-queue", "daemon-keypad",
-                          "daemon-display", "daemon-printer", "kiosk-1", "board-1"}
+                          "daemon-display", "daemon-printer", "kiosk-1", "board-1", "lcd-1"}
     kiosk = dict((t, a) for a, t in users["kiosk-1"].rules)
     assert kiosk["hall/t1/kiosk/kiosk-1/#"] == "readwrite"
     assert kiosk["hall/t1/hall/main/cmd/ping"] == "write"
@@ -59,6 +57,10 @@ def test_every_client_gets_a_user_with_only_its_topics(tmp_path, write_config):
     assert "hall/t1/queue/main/cmd/call-next" not in kiosk
     assert "hall/t1/hall/main/cmd/notice-add" not in kiosk
     assert not any("locker" in t for t in kiosk)
+    lcd = dict((t, a) for a, t in users["lcd-1"].rules)  # an MQTT screen: its own topics only
+    assert lcd["hall/t1/window_display/lcd-1/#"] == "readwrite"
+    assert {t for t in lcd if "/cmd/" in t} == {"hall/t1/hall/main/cmd/ping",
+                                                 "hall/t1/queue/main/cmd/ticket"}
 
 
 def test_credentials_are_private_and_stable(secured):

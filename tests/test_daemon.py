@@ -8,7 +8,7 @@ import logging
 import sqlite3
 
 from hallkit.contract.envelope import Reply
-from hallkit.daemons.hall import DAEMON as HallDaemon
+from hallkit.daemons.hall.daemon import HallDaemon
 
 from conftest import harness
 

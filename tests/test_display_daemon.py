@@ -11,8 +11,8 @@ from queue_kit import MONDAY_9
 from hallkit.bus.settings import bus_settings
 from hallkit.clock import ManualClock
 from hallkit.config.load import load_config
-from hallkit.daemons.display import DAEMON as DisplayDaemon
-from hallkit.daemons.queue import DAEMON as QueueDaemon
+from hallkit.daemons.display.daemon import DisplayDaemon
+from hallkit.daemons.queue.daemon import QueueDaemon
 from hallkit.drivers.modbus_window.sim import DisplayLineSim
 
 from conftest import harness, small_hall
@@ -100,12 +100,17 @@ options = { welcome = "您好，请取号" }
             daemon = DisplayDaemon(cfg, clock=clock, bus_settings=bus_settings(cfg, None))
             task = asyncio.create_task(daemon.run())
             await q.request("login", {"window": 2, "clerk": "1002"})
+
+            async def seen(mode):  # the daemon may start after the login: wait for what it shows
+                deadline = time.monotonic() + 5
+                while not any(s["mode"] == mode for s in screens):
+                    assert time.monotonic() < deadline, screens
+                    await asyncio.sleep(0.02)
+
+            await seen("idle")
             await q.request("issue", {"service": "SB"})
             await q.request("call-next", {"window": 2})
-            deadline = time.monotonic() + 5
-            while not any(s["mode"] == "calling" for s in screens):
-                assert time.monotonic() < deadline, screens
-                await asyncio.sleep(0.02)
+            await seen("calling")
             daemon.request_stop()
             await asyncio.wait_for(task, 5)
             return screens

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from hallkit.config.load import load_config
-from hallkit.contract.queue import IssuedEvent
 from hallkit.daemons.printer.ticket import ticket_blocks, wait_text
+from hallkit.daemons.queue.contract import IssuedEvent
 from hallkit.drivers.escpos.encode import Encoder
 from hallkit.drivers.escpos.layout import DOTS_58MM, DOTS_80MM, Text
 from hallkit.drivers.escpos.paper import PaperModel

@@ -9,7 +9,8 @@ import errno
 import pytest
 from evdev import InputEvent, ecodes
 
-from hallkit.drivers.hid.keys import check_keymap, key_for
+from hallkit.drivers.hid.keys import key_for
+from hallkit.drivers.hid.options import check_keymap
 from hallkit.drivers.hid.reader import DeviceReader
 
 
@@ -100,8 +101,8 @@ def test_a_usb_pad_logs_in_and_calls_through_the_keypad_daemon(tmp_path, broker,
     from hallkit.bus.settings import bus_settings
     from hallkit.clock import ManualClock
     from hallkit.config.load import load_config
-    from hallkit.daemons.keypad import DAEMON as KeypadDaemon
-    from hallkit.daemons.queue import DAEMON as QueueDaemon
+    from hallkit.daemons.keypad.daemon import KeypadDaemon
+    from hallkit.daemons.queue.daemon import QueueDaemon
 
     from conftest import harness, small_hall
 

@@ -10,8 +10,8 @@ from queue_kit import MONDAY_9
 from hallkit.bus.settings import bus_settings
 from hallkit.clock import ManualClock
 from hallkit.config.load import load_config
-from hallkit.daemons.keypad import DAEMON as KeypadDaemon
-from hallkit.daemons.queue import DAEMON as QueueDaemon
+from hallkit.daemons.keypad.daemon import KeypadDaemon
+from hallkit.daemons.queue.daemon import QueueDaemon
 from hallkit.drivers.ff68.sim import KeypadBusSim
 
 from conftest import harness, small_hall

@@ -15,9 +15,9 @@ from queue_kit import MONDAY_9
 from hallkit.bus.settings import bus_settings
 from hallkit.clock import ManualClock
 from hallkit.config.load import load_config
-from hallkit.daemons.printer import DAEMON as PrinterDaemon
 from hallkit.daemons.printer import worker
-from hallkit.daemons.queue import DAEMON as QueueDaemon
+from hallkit.daemons.printer.daemon import PrinterDaemon
+from hallkit.daemons.queue.daemon import QueueDaemon
 from hallkit.drivers.escpos.sim import PrinterSim
 
 from conftest import harness, small_hall

@@ -8,7 +8,7 @@ import json
 from queue_kit import MONDAY_9
 
 from hallkit.clock import ManualClock
-from hallkit.daemons.queue import DAEMON as QueueDaemon
+from hallkit.daemons.queue.daemon import QueueDaemon
 
 from conftest import harness
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from queue_kit import MONDAY_9, Kit, hall_text
 
-from hallkit.contract import queue as q
+from hallkit.daemons.queue import contract as q
 
 ID_A = "11010519491231002X"
 ID_B = "440524188001010014"

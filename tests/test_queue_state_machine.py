@@ -18,7 +18,7 @@ from queue_kit import hall_text
 from hallkit.bus.client import BusSettings, encode
 from hallkit.clock import ManualClock
 from hallkit.config.load import check_text
-from hallkit.daemons.queue import DAEMON as QueueDaemon
+from hallkit.daemons.queue.daemon import QueueDaemon
 
 WINDOWS = (1, 2, 3)
 SERVICES = ("BDC", "SB", "GJJ")

@@ -2,7 +2,7 @@
 
 import configparser
 
-from hallkit.contract import DAEMONS
+from hallkit.plugins import daemons
 
 from conftest import ROOT
 
@@ -20,5 +20,5 @@ def test_template_unit_runs_any_daemon_as_notify_service():
 
 def test_every_daemon_name_is_a_valid_instance():
     from hallkit.cli.main import build_parser
-    for name in DAEMONS:  # what `hallkit@NAME` will run
+    for name in daemons():  # what `hallkit@NAME` will run
         assert build_parser().parse_args(["run", name]).name == name

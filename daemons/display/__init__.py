@@ -1,5 +1,13 @@
 """The display daemon: window displays follow the queue."""
 
-from hallkit.daemons.display.daemon import DisplayDaemon as DAEMON
+from hallkit.daemons.display.contract import CONTRACT
+from hallkit.plugins.daemon import DaemonSpec
 
-__all__ = ["DAEMON"]
+DAEMON = DaemonSpec(
+    name="display",
+    summary=__doc__,
+    implementation="hallkit.daemons.display.daemon:DisplayDaemon",
+    contract=CONTRACT,
+    order=40,
+    owns=("window_display",),
+)

@@ -7,13 +7,13 @@ import asyncio
 import json
 import logging
 
-from hallkit.contract.envelope import Availability
 from hallkit.contract.topics import Topics
-from hallkit.daemons.display.lines import Display, Line, displays_of
+from hallkit.daemons.display.lines import Display, displays_of
 from hallkit.daemons.display.screens import screen_for
 from hallkit.daemons.display.worker import LineWorker
 from hallkit.drivers.modbus_window.codec import Screen
 from hallkit.runtime.daemon import Daemon, keep_running
+from hallkit.runtime.device_lines import DeviceLine
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +40,15 @@ class DisplayDaemon(Daemon):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _keep(self, line: Line) -> None:
-        while (path := line.path(self.cfg)) is None:
-            for d in line.displays.values():
-                self._availability(d.device_id, False, "simulator not running")
-            await asyncio.sleep(1.0)
+    async def _keep(self, line: DeviceLine[Display]) -> None:
+        path = await line.wait_for_port(self.cfg, lambda: [
+            self._availability(d.device_id, False, "simulator not running")
+            for d in line.members.values()])
 
         async def run_worker() -> None:  # a fresh worker each time: no state from a failed one
             worker = LineWorker(line, path, self._availability)
             self.workers[line.key] = worker
-            for d in line.displays.values():
+            for d in line.members.values():
                 self._refresh_display(d)
             await worker.run()
 
@@ -79,7 +78,7 @@ class DisplayDaemon(Daemon):
         self._refresh(window)
 
     def _displays_of(self, window: int) -> list[Display]:
-        return [d for line in self.lines.values() for d in line.displays.values()
+        return [d for line in self.lines.values() for d in line.members.values()
                 if d.window == window] + [d for d in self.lcds if d.window == window]
 
     def _refresh(self, window: int) -> None:
@@ -99,7 +98,7 @@ class DisplayDaemon(Daemon):
             return
         for line in self.lines.values():
             worker = self.workers.get(line.key)
-            if worker and line.displays.get(display.address) is display:
+            if worker and line.members.get(display.address) is display:
                 worker.show(display.address, screen)
 
     def _publish_lcd(self, display: Display, screen: Screen) -> None:
@@ -109,6 +108,4 @@ class DisplayDaemon(Daemon):
                                       "blink_s": screen.blink_s, "brightness": screen.brightness})
 
     def _availability(self, device_id: str, up: bool, reason: str | None) -> None:
-        topic = Topics(self.cfg.hall.id, "window_display", device_id).availability
-        self.publish_retained(topic, Availability(state="online" if up else "offline",
-                                                  ts=self.clock.time(), reason=reason))
+        self.publish_availability("window_display", device_id, up, reason)

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from pymodbus.client import AsyncModbusSerialClient
 from pymodbus.exceptions import ModbusException
 
-from hallkit.daemons.display.lines import Line
+from hallkit.daemons.display.lines import Display
 from hallkit.drivers.modbus_window.codec import HEALTH_REGISTERS, Screen
+from hallkit.runtime.device_lines import DeviceLine
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ HEALTH_FAILS = 3
 
 
 class LineWorker:
-    def __init__(self, line: Line, path: str,
+    def __init__(self, line: DeviceLine[Display], path: str,
                  on_availability: Callable[[str, bool, str | None], None]) -> None:
         self.line = line
         self.on_availability = on_availability
@@ -87,7 +88,7 @@ class LineWorker:
             await asyncio.sleep(HEALTH_EVERY_S)
 
     async def _health_round(self) -> None:
-        for addr in list(self.line.displays):
+        for addr in list(self.line.members):
             try:
                 async with self._lock:
                     reply = await self.client.read_input_registers(
@@ -112,8 +113,8 @@ class LineWorker:
     def _set_online(self, addr: int, up: bool, reason: str | None) -> None:
         if self.online.get(addr) != up:
             (log.info if up else log.error)("display %s on %s is %s%s",
-                                            self.line.displays[addr].device_id, self.line.key,
+                                            self.line.members[addr].device_id, self.line.key,
                                             "online" if up else "offline",
                                             f" ({reason})" if reason else "")
         self.online[addr] = up
-        self.on_availability(self.line.displays[addr].device_id, up, reason)
+        self.on_availability(self.line.members[addr].device_id, up, reason)

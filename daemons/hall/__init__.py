@@ -1,5 +1,13 @@
 """The hall daemon: publishes the hall's directory and owns its notices."""
 
-from hallkit.daemons.hall.daemon import HallDaemon as DAEMON
+from hallkit.daemons.hall.contract import CONTRACT
+from hallkit.plugins.daemon import DaemonSpec
 
-__all__ = ["DAEMON"]
+DAEMON = DaemonSpec(
+    name="hall",
+    summary=__doc__,
+    implementation="hallkit.daemons.hall.daemon:HallDaemon",
+    contract=CONTRACT,
+    order=10,
+    owns=(),
+)

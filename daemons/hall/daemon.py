@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from hallkit.contract import hall as msg
+from hallkit.daemons.hall import contract as msg
 from hallkit.runtime.commands import CommandContext, CommandError, handles
 from hallkit.runtime.daemon import Daemon
 from hallkit.runtime.hours import is_open

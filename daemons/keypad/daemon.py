@@ -8,16 +8,16 @@ import logging
 import time
 
 from hallkit.bus.client import BusTimeout
-from hallkit.contract.envelope import Availability
 from hallkit.contract.topics import Topics
 from hallkit.daemons.keypad.keys import Command, Show, StartRating, led_for
-from hallkit.daemons.keypad.lines import HidPad, Line, Pad, hid_pads, keypad_lines
+from hallkit.daemons.keypad.lines import HidPad, Pad, hid_pads, keypad_lines, line_keymap
 from hallkit.drivers.ff68.codec import KeyPress
 from hallkit.drivers.ff68.driver import KeypadLine
 from hallkit.drivers.hid.keys import key_for
 from hallkit.drivers.hid.reader import DeviceReader
 from hallkit.drivers.transport.serial_line import SerialLine
 from hallkit.runtime.daemon import Daemon
+from hallkit.runtime.device_lines import DeviceLine
 
 log = logging.getLogger(__name__)
 
@@ -58,33 +58,30 @@ class KeypadDaemon(Daemon):
             port.close()
 
     # -- lines -------------------------------------------------------------------------
-    async def _keep_open(self, line: Line) -> None:
+    async def _keep_open(self, line: DeviceLine[Pad]) -> None:
         """Open the line's port once it can be found (a simulator may start later)."""
-        while (path := line.path(self.cfg)) is None:
-            self._availability(line, False, "simulator not running")
-            await asyncio.sleep(1.0)
+        path = await line.wait_for_port(
+            self.cfg, lambda: self._availability(line, False, "simulator not running"))
         # Resend timing is the hardware's real time, not the hall's business clock.
         driver = KeypadLine(lambda data: port.write(data), lambda press: self._key(line, press),
-                            now=time.monotonic, keymap=line.keymap)
+                            now=time.monotonic, keymap=line_keymap(self.cfg, line))
         port = SerialLine(path, baud=line.baud, fmt=line.fmt, on_bytes=driver.feed,
                           on_state=lambda up, why: self._line_state(line, up, why))
         self.drivers[line.key], self.ports[line.key] = driver, port
         await port.open()
 
-    def _line_state(self, line: Line, up: bool, why: str) -> None:
+    def _line_state(self, line: DeviceLine[Pad], up: bool, why: str) -> None:
         self._availability(line, up, None if up else why)
         if up:
-            for pad in line.pads.values():
+            for pad in line.members.values():
                 self._show_idle(line, pad)
 
-    def _availability(self, line: Line, up: bool, reason: str | None) -> None:
-        for pad in line.pads.values():
+    def _availability(self, line: DeviceLine[Pad], up: bool, reason: str | None) -> None:
+        for pad in line.members.values():
             self._pad_availability(pad.device_id, up, reason)
 
     def _pad_availability(self, device_id: str, up: bool, reason: str | None) -> None:
-        topic = Topics(self.cfg.hall.id, "keypad", device_id).availability
-        self.publish_retained(topic, Availability(state="online" if up else "offline",
-                                                  ts=self.clock.time(), reason=None if up else reason))
+        self.publish_availability("keypad", device_id, up, reason)
 
     def _hid_key(self, pad: HidPad, event) -> None:
         """A USB pad has no LED: its answers are logged; the clerk sees the window display."""
@@ -97,8 +94,8 @@ class KeypadDaemon(Daemon):
                     "%s: %s", pad.device_id, show.text)))
 
     # -- keys ----------------------------------------------------------------------------
-    def _key(self, line: Line, press: KeyPress) -> None:
-        pad = line.pads.get(press.addr)
+    def _key(self, line: DeviceLine[Pad], press: KeyPress) -> None:
+        pad = line.members.get(press.addr)
         if pad is None:
             log.warning("key from address %d, which no window's keypad has on %s", press.addr, line.key)
             return
@@ -134,7 +131,7 @@ class KeypadDaemon(Daemon):
         show(led_for(cmd.action, reply.status, reply.data, reply.error.code if reply.error else None))
 
     # -- the LED -------------------------------------------------------------------------
-    def _show(self, line: Line, pad: Pad, show: Show) -> None:
+    def _show(self, line: DeviceLine[Pad], pad: Pad, show: Show) -> None:
         driver = self.drivers.get(line.key)
         if driver is None:
             return
@@ -148,11 +145,11 @@ class KeypadDaemon(Daemon):
         self._answer_timers[pad.device_id] = asyncio.get_running_loop().call_later(
             ANSWER_S, self._answer_read, line, pad)
 
-    def _answer_read(self, line: Line, pad: Pad) -> None:
+    def _answer_read(self, line: DeviceLine[Pad], pad: Pad) -> None:
         self._answer_timers.pop(pad.device_id, None)
         self._show_idle(line, pad)
 
-    def _show_idle(self, line: Line, pad: Pad) -> None:
+    def _show_idle(self, line: DeviceLine[Pad], pad: Pad) -> None:
         """The window's ticket while serving, else how many wait for it."""
         driver = self.drivers.get(line.key)
         if driver is None or pad.session.typed:
@@ -187,6 +184,6 @@ class KeypadDaemon(Daemon):
 
     def _refresh(self, which) -> None:
         for line in self.lines.values():
-            for pad in line.pads.values():
+            for pad in line.members.values():
                 if which(pad):
                     self._show_idle(line, pad)

@@ -1,32 +1,21 @@
-"""Where each keypad line is: from the hall config to ports and sessions."""
+"""Where each keypad is: from the hall config to lines, USB pads and sessions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from hallkit.config.model import HallConfig
 from hallkit.daemons.keypad.keys import KeypadSession
-from hallkit.drivers.families import FAMILIES
-from hallkit.drivers.sim.lines import port_path
+from hallkit.runtime.device_lines import DeviceLine, group_by_line
 
 
 @dataclass
 class Pad:
+    """A keypad on an FF 68 line."""
+
     device_id: str
     addr: int
     session: KeypadSession
-
-
-@dataclass
-class Line:
-    key: str            # serial:/dev/… or sim://NAME
-    baud: int
-    fmt: str
-    keymap: dict[str, int] | None
-    pads: dict[int, Pad] = field(default_factory=dict)  # by address
-
-    def path(self, cfg: HallConfig) -> str | None:
-        return port_path(cfg, self.key)
 
 
 @dataclass
@@ -46,27 +35,25 @@ def _session(cfg: HallConfig, window) -> KeypadSession:
                          hall_services=[s.code for s in cfg.services])
 
 
+def _keypads(cfg: HallConfig, family: str) -> dict[str, object]:
+    """device id → window, for the keypads of ``family`` that a window has."""
+    window_of = {w.keypad: w for w in cfg.windows if w.keypad}
+    return {dev_id: window_of[dev_id] for dev_id, dev in cfg.devices_of("keypad").items()
+            if dev.family == family and dev_id in window_of}
+
+
 def hid_pads(cfg: HallConfig) -> list[HidPad]:
-    window_of = {w.keypad: w for w in cfg.windows if w.keypad}
-    return [HidPad(dev_id, dev.link.target, dev.options.get("keymap"), _session(cfg, window_of[dev_id]))
-            for dev_id, dev in cfg.devices.items()
-            if dev.kind == "keypad" and dev.family == "hid-keypad" and dev_id in window_of]
+    return [HidPad(dev_id, cfg.devices[dev_id].link.target, cfg.options(dev_id).keymap,
+                   _session(cfg, window)) for dev_id, window in _keypads(cfg, "hid-keypad").items()]
 
 
-def keypad_lines(cfg: HallConfig) -> dict[str, Line]:
+def keypad_lines(cfg: HallConfig) -> dict[str, DeviceLine[Pad]]:
     """FF 68 keypads of the hall grouped by line, each with the session of its window."""
-    from hallkit.drivers.ff68.options import parse_keymap
+    pads = {dev_id: Pad(dev_id, cfg.devices[dev_id].address, _session(cfg, window))
+            for dev_id, window in _keypads(cfg, "ff68").items()}
+    return group_by_line(cfg, pads, "ff68")
 
-    window_of = {w.keypad: w for w in cfg.windows if w.keypad}
-    lines: dict[str, Line] = {}
-    for dev_id, dev in cfg.devices.items():
-        if dev.kind != "keypad" or dev.family != "ff68" or dev_id not in window_of:
-            continue
-        fam = FAMILIES[dev.family]
-        baud, fmt = fam.serial.split(",")
-        key = dev.link.line_key
-        keymap = parse_keymap(dev.options["keymap"]) if "keymap" in dev.options else None
-        line = lines.setdefault(key, Line(key, dev.link.baud or int(baud), dev.link.format or fmt,
-                                          keymap))
-        line.pads[dev.address] = Pad(dev_id, dev.address, _session(cfg, window_of[dev_id]))
-    return lines
+
+def line_keymap(cfg: HallConfig, line: DeviceLine[Pad]) -> dict[str, int] | None:
+    """The key codes of a line's keypads: one keymap per line (the first one given)."""
+    return next((k for pad in line.members.values() if (k := cfg.options(pad.device_id).keymap)), None)

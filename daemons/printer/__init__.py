@@ -1,5 +1,13 @@
 """The printer daemon: a ticket on paper for every ticket taken at a kiosk."""
 
-from hallkit.daemons.printer.daemon import PrinterDaemon as DAEMON
+from hallkit.daemons.printer.contract import CONTRACT
+from hallkit.plugins.daemon import DaemonSpec
 
-__all__ = ["DAEMON"]
+DAEMON = DaemonSpec(
+    name="printer",
+    summary=__doc__,
+    implementation="hallkit.daemons.printer.daemon:PrinterDaemon",
+    contract=CONTRACT,
+    order=50,
+    owns=("printer",),
+)

@@ -15,33 +15,24 @@ import time
 
 from pydantic import ValidationError
 
-from hallkit.contract import printer as p
 from hallkit.contract.envelope import Availability
-from hallkit.contract.queue import IssuedEvent
 from hallkit.contract.topics import Topics
+from hallkit.daemons.printer import contract as p
 from hallkit.daemons.printer.jobs import MIGRATIONS, Job, Jobs
+from hallkit.daemons.printer.messages import CONDITION_WORDS, FAILED_MESSAGES
 from hallkit.daemons.printer.ticket import test_blocks, ticket_blocks
 from hallkit.daemons.printer.worker import PrinterWorker
+from hallkit.daemons.queue.contract import IssuedEvent
 from hallkit.drivers.escpos.connectors import link_for
 from hallkit.drivers.escpos.driver import EscposPrinter
-from hallkit.drivers.escpos.options import PAPER, printer_options
-from hallkit.drivers.escpos.status import MESSAGES, Status
-from hallkit.drivers.families import FAMILIES
+from hallkit.drivers.escpos.status import Status
 from hallkit.drivers.sim.lines import sim_endpoint
+from hallkit.plugins import family
 from hallkit.runtime.commands import CommandError, handles
 from hallkit.runtime.daemon import HEARTBEAT_S, Daemon, keep_running
 
 log = logging.getLogger(__name__)
 KEEP_DONE_S = 7 * 86400  # printed and expired jobs are kept a week for questions
-FAILED_MESSAGES = {  # what the kiosk tells the citizen; the ticket itself is valid either way
-    "not_printed": ("打印机{problem}，未能打印号票。您的号码 {number} 已有效，请记下号码或扫码获取。",
-                    "The printer is {problem_en}: no paper ticket. Your number {number} is valid; "
-                    "please note it or scan the code."),
-    "expired": ("号票未能及时打印，已取消打印。您的号码 {number} 仍然有效。",
-                "The ticket could not be printed in time and will not be printed. "
-                "Your number {number} is still valid."),
-    "printed": ("请取走号票", "Please take your ticket"),
-}
 
 
 class PrinterDaemon(Daemon):
@@ -51,15 +42,14 @@ class PrinterDaemon(Daemon):
     def __init__(self, cfg, *, usb_backend=None, **kw) -> None:
         super().__init__(cfg, **kw)
         self.jobs = Jobs(self.store)
-        self.options = {dev_id: printer_options(dev.options)
-                        for dev_id, dev in cfg.devices_of("printer").items()}
+        self.options = {dev_id: cfg.options(dev_id) for dev_id in cfg.devices_of("printer")}
         self.kiosks = {dev_id: dev.printer for dev_id, dev in cfg.devices_of("kiosk").items()
                        if dev.printer}
         self.workers: dict[str, PrinterWorker] = {}
         self.since: dict[str, tuple[str, float]] = {}  # condition, since when
         self._last_state: dict[str, tuple[Status, float]] = {}  # what went out, when (monotonic)
         for dev_id, dev in cfg.devices_of("printer").items():
-            baud = int(FAMILIES[dev.family].serial.split(",")[0])
+            baud, _ = family(dev.family).line_settings(dev.link)
             driver = EscposPrinter(
                 lambda link=dev.link, baud=baud: link_for(
                     link, baud=baud, usb_backend=usb_backend,
@@ -123,7 +113,7 @@ class PrinterDaemon(Daemon):
 
     def _render(self, job: Job, status: Status) -> bytes:
         opts = self.options[job.printer]
-        dots = PAPER[opts.paper_width]
+        dots = opts.paper_dots
         if job.is_test:
             blocks = test_blocks(self.cfg, job.printer, status.condition, self.clock.time(), dots,
                                  opts.qr_module)
@@ -145,7 +135,7 @@ class PrinterDaemon(Daemon):
     def _publish_printer(self, device_id: str, status: Status) -> None:
         self._last_state[device_id] = (status, time.monotonic())
         topics = Topics(self.cfg.hall.id, "printer", device_id)
-        zh, en = MESSAGES[status.condition]
+        zh, en = CONDITION_WORDS[status.condition]
         self.publish_retained(topics.state, p.PrinterState(
             printer=device_id, status=status.condition, detail=status.detail, message_zh=zh,
             message_en=en, since=self.since[device_id][1], jobs_waiting=self.jobs.waiting_count(device_id),
@@ -156,7 +146,7 @@ class PrinterDaemon(Daemon):
             reason=None if reachable else status.detail or "no reply"))
 
     def _on_job(self, job: Job, outcome: str, status: Status) -> None:
-        problem_zh, problem_en = MESSAGES[status.condition]
+        problem_zh, problem_en = CONDITION_WORDS[status.condition]
         zh, en = FAILED_MESSAGES[outcome]
         fields = {"problem": problem_zh, "problem_en": problem_en, "number": job.number or ""}
         event = p.JobEvent(job_id=job.id, printer=job.printer, kiosk=job.kiosk, ticket_id=job.ticket_id,

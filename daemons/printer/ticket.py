@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hallkit.config.model import HallConfig, QueueRules, Service
-from hallkit.contract.queue import IssuedEvent
+from hallkit.daemons.queue.contract import IssuedEvent
 from hallkit.drivers.escpos.layout import CELL, Block, Feed, Qr, Rule, Text, cells, fit
 
 PRIORITY_LABELS = {"elderly": ("老年人优先", "Priority: senior citizen"),

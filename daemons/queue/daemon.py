@@ -7,8 +7,8 @@ import os
 import secrets
 
 from hallkit.bus.settings import password_file
-from hallkit.contract import queue as q
 from hallkit.contract.topics import Topics
+from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.day import business_day, day_bounds
 from hallkit.daemons.queue.engine import Effects, QueueEngine
 from hallkit.daemons.queue.schema import MIGRATIONS

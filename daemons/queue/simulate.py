@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from hallkit.clock import ManualClock
 from hallkit.config.model import HallConfig
-from hallkit.contract import queue as q
+from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.engine import Effects, QueueEngine
 from hallkit.daemons.queue.schema import MIGRATIONS
 from hallkit.runtime.commands import CommandError

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hallkit.contract import queue as q
+from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.base import EngineBase
 from hallkit.daemons.queue.windows import mode
 

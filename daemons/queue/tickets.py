@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from hallkit.contract import queue as q
+from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.base import Effects, EngineBase
 from hallkit.daemons.queue.day import at_time
 from hallkit.ids import ordered_id

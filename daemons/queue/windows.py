@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from hallkit.contract import queue as q
+from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue import selection
 from hallkit.daemons.queue.base import Effects, EngineBase
 from hallkit.runtime.commands import CommandError

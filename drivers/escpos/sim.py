@@ -135,3 +135,39 @@ class PrinterSim:
                 with contextlib.suppress(OSError):
                     os.close(fd)
             self._master = self._slave = None
+
+
+class HostedPrinter:
+    """The simulator host's face of one simulated printer: TCP like port 9100, tickets drawn
+    under ``line.workdir``, condition set by ``hallctl sim printer DEVICE CONDITION``."""
+
+    def __init__(self, line) -> None:
+        (self.device,) = line.devices
+        self.sim = PrinterSim(self.device.id, line.workdir / "printer" / self.device.id,
+                              paper_dots=self.device.options.paper_dots)
+
+    async def start(self) -> dict:
+        return {"host": "127.0.0.1", "port": await self.sim.serve_tcp()}
+
+    async def close(self) -> None:
+        await self.sim.close()
+
+    def shows(self, device) -> str:
+        return self._report()["text"]
+
+    async def act(self, action: str, device, args) -> dict:
+        if args.get("condition"):
+            self.sim.set_condition(args["condition"])
+        return self._report()
+
+    def _report(self) -> dict:
+        sim = self.sim
+        last = str(sim.pictures[-1]) if sim.pictures else None
+        return {"ok": True, "text": f"[{sim.condition}] printed {len(sim.tickets)}, lost {sim.lost} "
+                f"while it could not print, last ticket {last or '-'}",
+                "detail": {"condition": sim.condition, "printed": len(sim.tickets), "lost": sim.lost,
+                           "last": last}}
+
+
+def hosted(line) -> HostedPrinter:
+    return HostedPrinter(line)

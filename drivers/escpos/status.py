@@ -18,15 +18,6 @@ OFFLINE_CAUSE = b"\x10\x04\x02"  # bit 2: cover open, 3: feed button, 5: paper e
 PAPER_SENSOR = b"\x10\x04\x04"  # 0x0C: near end, 0x60: paper end
 REQUESTS = (PRINTER_STATUS, OFFLINE_CAUSE, PAPER_SENSOR)  # what a poll asks, in this order
 
-MESSAGES = {  # for people: the console, hallctl status, the kiosk
-    "ok": ("正常", "ready"),
-    "paper_near_end": ("纸将用完", "paper near end"),
-    "paper_out": ("缺纸", "out of paper"),
-    "cover_open": ("纸仓盖未关", "cover open"),
-    "offline": ("打印机脱机", "printer offline"),
-    "unreachable": ("打印机无响应", "printer not answering"),
-}
-
 
 def is_status_byte(value: int) -> bool:
     return value & 0x93 == 0x12

@@ -1,8 +1,11 @@
-"""Hall-config options of the FF 68 families, checked by `hallctl config check`."""
+"""Hall-config options of the FF 68 keypad family, typed; `hallctl config check` validates them."""
 
 from __future__ import annotations
 
+from pydantic import Field, field_validator
+
 from hallkit.drivers.ff68.codec import check_keymap
+from hallkit.plugins.family import Options
 
 
 def parse_keymap(raw: object) -> dict[str, int]:
@@ -11,19 +14,29 @@ def parse_keymap(raw: object) -> dict[str, int]:
         raise ValueError("keymap is a table of key name = code, e.g. { call = 0x20 }")
     out = {}
     for name, code in raw.items():
+        if isinstance(code, bool) or not isinstance(code, int | str):
+            raise ValueError(f"key {name!r}: {code!r} is not a number like 0x20")
         try:
-            out[name] = code if isinstance(code, int) else int(str(code), 0)
+            out[name] = code if isinstance(code, int) else int(code, 0)
         except ValueError:
             raise ValueError(f"key {name!r}: {code!r} is not a number like 0x20") from None
     return out
 
 
-def check_options(options: dict) -> list[tuple[str, str]]:
-    """(option, problem) pairs; empty when the options are fine."""
-    if "keymap" not in options:
-        return []
-    try:
-        keymap = parse_keymap(options["keymap"])
-    except ValueError as exc:
-        return [("keymap", str(exc))]
-    return [("keymap", problem) for problem in check_keymap(keymap)]
+class KeypadOptions(Options):
+    keymap: dict[str, int] | None = Field(None, description=(
+        "key codes of keypads that differ from the protocol's defaults, e.g. { call = 0x20 }; "
+        "one keymap per line"))
+
+    @field_validator("keymap", mode="before")
+    @classmethod
+    def _parse(cls, raw: object) -> object:
+        return None if raw is None else parse_keymap(raw)
+
+    @field_validator("keymap")
+    @classmethod
+    def _check(cls, keymap: dict[str, int] | None) -> dict[str, int] | None:
+        problems = check_keymap(keymap) if keymap else []
+        if problems:
+            raise ValueError("; ".join(problems))
+        return keymap

@@ -112,3 +112,47 @@ class KeypadBusSim:
             if waiting == frame and not echo.done():
                 echo.set_result(None)
                 break
+
+
+LED_SETTLE_S = 2.0  # how long a press waits for the LED to answer
+
+
+class HostedKeypadLine:
+    """The simulator host's face of a keypad line: ``hallctl sim press keypad-3 call``."""
+
+    def __init__(self, line) -> None:
+        keymap = next((d.options.keymap for d in line.devices if d.options.keymap), None)
+        self.sim = KeypadBusSim(sorted(d.address for d in line.devices), keymap)
+
+    async def start(self) -> dict:
+        await self.sim.start()
+        return {"path": self.sim.path}
+
+    async def close(self) -> None:
+        self.sim.close()
+
+    def shows(self, device) -> str:
+        return self.sim.keypads[device.address].led
+
+    async def act(self, action: str, device, args) -> dict:
+        key, data = args["key"], args.get("data") or ""
+        if key not in self.sim.keymap:
+            raise ValueError(f"no key {key!r}; keys: {', '.join(self.sim.keymap)}")
+        try:
+            raw = bytes.fromhex(data)
+        except ValueError:
+            raise ValueError(f"--data {data!r} is not hex bytes such as 03") from None
+        pad = self.sim.keypads[device.address]
+        before = pad.led
+        sends = await self.sim.press(device.address, key, raw)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LED_SETTLE_S
+        while pad.led == before and loop.time() < deadline and sends:
+            await asyncio.sleep(0.02)
+        text = (f"{device.id} LED: {pad.led.strip() or '(blank)'}" if sends else
+                f"{device.id}: {key} got no echo: is the keypad daemon running?")
+        return {"ok": bool(sends), "text": text, "detail": {"sends": sends, "led": pad.led}}
+
+
+def hosted(line) -> HostedKeypadLine:
+    return HostedKeypadLine(line)

@@ -1,2 +1,14 @@
-"""USB HID devices through evdev: numeric pads used as clerk keypads (rating pads and
-barcode scanners follow the same pattern)."""
+"""USB HID numeric pads used as clerk keypads, through evdev (grabbed, reopened after unplug)."""
+
+from hallkit.drivers.hid.options import HidKeypadOptions
+from hallkit.plugins.family import Family
+
+FAMILY = Family(
+    name="hid-keypad",
+    kind="keypad",
+    links="evdev",
+    options=HidKeypadOptions,
+    summary="USB HID numeric pad used as call keypad",
+    codec="hallkit.drivers.hid.keys",
+    driver="hallkit.drivers.hid.reader:DeviceReader",
+)

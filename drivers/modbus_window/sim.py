@@ -96,3 +96,36 @@ class DisplayLineSim:
     def _pass(src: int, dst: int) -> None:
         with contextlib.suppress(BlockingIOError, OSError):
             os.write(dst, os.read(src, 4096))
+
+
+class HostedDisplayLine:
+    """The simulator host's face of a display line: `hallctl sim show`, and
+    ``hallctl sim display display-3 silent`` to unplug one display (``ok`` plugs it back)."""
+
+    def __init__(self, line) -> None:
+        self.sim = DisplayLineSim(sorted(d.address for d in line.devices), baud=line.baud)
+
+    async def start(self) -> dict:
+        await self.sim.start()
+        return {"path": self.sim.path}
+
+    async def close(self) -> None:
+        await self.sim.close()
+
+    def shows(self, device) -> str:
+        screen = self.sim.screen(device.address)
+        silent = " (silent)" if device.address in self.sim.silent else ""
+        return f"[{screen.mode}]{silent} {screen.line1} / {screen.line2}"
+
+    async def act(self, action: str, device, args) -> dict:
+        condition = args.get("condition")
+        if condition not in (None, "ok", "silent"):
+            raise ValueError(f"no display condition {condition!r}; use ok or silent")
+        if condition:
+            self.sim.silence(device.address, condition == "silent")
+        return {"ok": True, "text": f"{device.id}: {self.shows(device)}",
+                "detail": {"updates": self.sim.writes[device.address]}}
+
+
+def hosted(line) -> HostedDisplayLine:
+    return HostedDisplayLine(line)

@@ -1,12 +1,12 @@
-"""Runs the simulators a hall config needs and takes button presses over the bus.
+"""Runs the simulators a hall config needs and takes control commands over the bus.
 
-For every ``sim://NAME`` line whose family has a simulator, a pty is opened and
-its path written to ``STORAGE/run/sim/NAME.json``; daemons open that path like a
-serial port. Commands on ``hall/<hall>/sim/main/cmd/<action>`` (ops only):
-``press`` {device, key, data?} → {sends, led}; ``printer`` {device, condition} →
-{condition, printed, lost, last}; ``show`` → {device: what it shows}. Simulated
-printers listen on TCP (like port 9100) and draw their tickets as PNG files under
-``STORAGE/sim/printer/<device>/``.
+For every simulated ``sim://NAME`` (see ``lines.simulators``) the family's simulator is
+started; where it listens (a pty path, or a TCP port) is written to
+``STORAGE/run/sim/NAME.json``, and daemons open that like a serial port or a
+printer's address. Commands on ``hall/<hall>/sim/main/cmd/<action>`` (ops only):
+``show`` → what every simulated device shows; each family's control actions
+(``press``, ``printer``, …) with ``{"device": …, ARGS}``, carried out by the
+device's simulator.
 """
 
 from __future__ import annotations
@@ -22,33 +22,23 @@ from pydantic import ValidationError
 
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.config.model import HallConfig
+from hallkit.contract import command
 from hallkit.contract.envelope import ErrorBody, Reply, Request, Status
 from hallkit.contract.topics import Topics
-from hallkit.drivers.escpos.options import PAPER
-from hallkit.drivers.escpos.sim import PrinterSim
-from hallkit.drivers.ff68.codec import DEFAULT_KEYMAP
-from hallkit.drivers.ff68.sim import KeypadBusSim
-from hallkit.drivers.modbus_window.sim import DisplayLineSim
-from hallkit.drivers.sim.lines import sim_runfile, simulated_lines, simulated_printers
+from hallkit.drivers.sim.contract import SIM_COMPONENT, SIM_USER
+from hallkit.drivers.sim.lines import Simulated, sim_runfile, simulators
+from hallkit.plugins.family import SimDevice, SimLine, Simulator, load_attr
 
 log = logging.getLogger(__name__)
-LED_SETTLE_S = 2.0  # how long a press waits for the LED to answer
-SIMULATORS = {("keypad", "ff68"): KeypadBusSim, ("window_display", "modbus-window"): DisplayLineSim}
-
-
-def _simulator_for(cfg: HallConfig, devices: dict[str, int]):
-    dev = cfg.devices[next(iter(devices))]
-    return SIMULATORS[dev.kind, dev.family](sorted(devices.values()))
 
 
 class SimHost:
     def __init__(self, cfg: HallConfig, settings: BusSettings) -> None:
         self.cfg = cfg
-        self.topics = Topics(cfg.hall.id, "sim")
-        self.sims: dict[str, KeypadBusSim | DisplayLineSim] = {}
-        self.device_line: dict[str, tuple[str, int]] = {}
-        self.printers: dict[str, PrinterSim] = {}  # by device id
-        self.bus = BusClient(settings, f"sim-{os.getpid()}", hall=cfg.hall.id,
+        self.topics = Topics(cfg.hall.id, SIM_COMPONENT)
+        self.running: dict[str, tuple[Simulated, Simulator]] = {}  # by sim name
+        self.device_of: dict[str, tuple[str, SimDevice]] = {}  # device id → (sim name, device)
+        self.bus = BusClient(settings, SIM_USER, hall=cfg.hall.id,
                              will=(self.topics.status, self._status("offline")))
         self.bus.subscribe(self.topics.cmd("+"), self._on_command)
         self._stop = asyncio.Event()
@@ -56,43 +46,40 @@ class SimHost:
     def _status(self, state: str) -> Status:
         return Status(state=state, ts=time.time(), pid=os.getpid())
 
+    async def start(self) -> None:
+        for sim in simulators(self.cfg):
+            devices = tuple(SimDevice(d, getattr(self.cfg.devices[d], "address", None),
+                                      self.cfg.options(d)) for d in sim.devices)
+            link = self.cfg.devices[sim.devices[0]].link
+            baud, fmt = sim.family.line_settings(link)
+            line = SimLine(sim.name, devices, baud, fmt, self.cfg.storage_path / "sim")
+            simulator = load_attr(sim.family.simulator.factory)(line)
+            self._announce(sim.name, await simulator.start())
+            self.running[sim.name] = (sim, simulator)
+            for device in devices:
+                self.device_of[device.id] = (sim.name, device)
+        log.info("simulating %d device(s) on %d simulator(s): %s", len(self.device_of),
+                 len(self.running), ", ".join(self.running))
+
+    async def close(self) -> None:
+        for name, (_, simulator) in self.running.items():
+            sim_runfile(self.cfg, name).unlink(missing_ok=True)
+            await simulator.close()
+        self.running.clear()
+
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._stop.set)
-        for name, devices in simulated_lines(self.cfg).items():
-            sim = _simulator_for(self.cfg, devices)
-            await sim.start()
-            self.sims[name] = sim
-            for dev_id, addr in devices.items():
-                self.device_line[dev_id] = (name, addr)
-            self._announce(name, {"path": sim.path})
-        for dev_id, name in simulated_printers(self.cfg).items():
-            await self._start_printer(dev_id, name)
+        await self.start()
         await self.bus.connect()
         self.bus.publish(self.topics.status, self._status("online"), retain=True)
-        log.info("simulating %d line(s) and %d printer(s): %s", len(self.sims), len(self.printers),
-                 ", ".join([*self.sims, *self.printers]))
         try:
             await self._stop.wait()
         finally:
-            for name, sim in self.sims.items():
-                sim_runfile(self.cfg, name).unlink(missing_ok=True)
-                closed = sim.close()
-                if asyncio.iscoroutine(closed):
-                    await closed
-            for dev_id, printer in self.printers.items():
-                sim_runfile(self.cfg, self.cfg.devices[dev_id].link.target).unlink(missing_ok=True)
-                await printer.close()
+            await self.close()
             self.bus.publish(self.topics.status, self._status("offline"), retain=True)
             await self.bus.close()
-
-    async def _start_printer(self, dev_id: str, name: str) -> None:
-        width = PAPER.get(self.cfg.devices[dev_id].options.get("paper_width", 80))
-        sim = PrinterSim(dev_id, self.cfg.storage_path / "sim" / "printer" / dev_id, paper_dots=width)
-        port = await sim.serve_tcp()
-        self.printers[dev_id] = sim
-        self._announce(name, {"host": "127.0.0.1", "port": port})
 
     def _announce(self, name: str, where: dict) -> None:
         """Tell the daemons where ``sim://NAME`` listens (``lines.sim_endpoint`` reads it)."""
@@ -108,61 +95,36 @@ class SimHost:
             log.warning("bad simulator command on %s: %s", topic, exc.errors()[0]["msg"])
             return
         try:
-            data = await self._do(action, req.data)
+            data = await self.do(action, req.data)
             reply = Reply(id=req.id, status="ok", ts=time.time(), data=data)
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, ValidationError) as exc:
+            message = str(exc).strip("'\"") if not isinstance(exc, ValidationError) else \
+                f"{exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}"
             reply = Reply(id=req.id, status="error", ts=time.time(),
-                          error=ErrorBody(code="bad_request", message=str(exc).strip("'\"")))
+                          error=ErrorBody(code="bad_request", message=message))
         self.bus.publish(self.topics.reply(action, req.client), reply, qos=0)
 
-    async def _do(self, action: str, data: dict) -> dict:
+    async def do(self, action: str, data: dict) -> dict:
+        spec = command(SIM_COMPONENT, action)
+        if spec is None:
+            raise ValueError(f"the simulators have no action {action!r}")
+        args = spec.request.model_validate(data).model_dump()
         if action == "show":
-            return {dev: self._shows(dev) for dev in sorted([*self.device_line, *self.printers])}
-        if action == "printer":
-            return self._printer(data.get("device"), data.get("condition"))
-        if action != "press":
-            raise ValueError(f"the simulator has no action {action!r}")
-        device, key = data.get("device"), data.get("key")
-        if device not in self.device_line or not isinstance(self.sims[self.device_line[device][0]],
-                                                            KeypadBusSim):
-            keypads = [d for d, (line, _) in self.device_line.items()
-                       if isinstance(self.sims[line], KeypadBusSim)]
-            raise KeyError(f"no simulated keypad {device!r}; there are "
-                           f"{', '.join(sorted(keypads)) or 'none'}")
-        if key not in DEFAULT_KEYMAP:
-            raise ValueError(f"no key {key!r}; keys: {', '.join(DEFAULT_KEYMAP)}")
-        name, addr = self.device_line[device]
-        pad = self._pad(device)
-        before = pad.led
-        sends = await self.sims[name].press(addr, key, bytes.fromhex(data.get("data", "")))
-        deadline = time.monotonic() + LED_SETTLE_S
-        while pad.led == before and time.monotonic() < deadline and sends:
-            await asyncio.sleep(0.02)
-        return {"sends": sends, "led": pad.led}
+            return {"devices": {dev: self._simulator(dev).shows(device)
+                                for dev, (_, device) in sorted(self.device_of.items())}}
+        device_id = args.pop("device")
+        simulator = self._simulator(device_id, action)
+        answer = await simulator.act(action, self.device_of[device_id][1], args)
+        return spec.reply.model_validate(answer).model_dump()
 
-    def _printer(self, device, condition) -> dict:
-        if device not in self.printers:
-            raise KeyError(f"no simulated printer {device!r}; there are "
-                           f"{', '.join(sorted(self.printers)) or 'none'}")
-        sim = self.printers[device]
-        if condition is not None:
-            sim.set_condition(condition)
-        return {"condition": sim.condition, "printed": len(sim.tickets), "lost": sim.lost,
-                "last": str(sim.pictures[-1]) if sim.pictures else None}
+    def _simulator(self, device_id: str, action: str | None = None) -> Simulator:
+        able = sorted(d for d, (name, _) in self.device_of.items()
+                      if action is None or _offers(self.running[name][0], action))
+        if device_id not in able:
+            what = f"simulated device that takes {action!r}" if action else "simulated device"
+            raise KeyError(f"no {what} {device_id!r}; there are {', '.join(able) or 'none'}")
+        return self.running[self.device_of[device_id][0]][1]
 
-    def _pad(self, device: str):
-        name, addr = self.device_line[device]
-        return self.sims[name].keypads[addr]
 
-    def _shows(self, device: str) -> str:
-        """What a simulated device shows: a keypad's LED, a display's two lines, a printer's
-        condition and last ticket."""
-        if device in self.printers:
-            p = self._printer(device, None)
-            return f"[{p['condition']}] printed {p['printed']}, lost {p['lost']}, last {p['last']}"
-        name, addr = self.device_line[device]
-        sim = self.sims[name]
-        if isinstance(sim, KeypadBusSim):
-            return sim.keypads[addr].led
-        screen = sim.screen(addr)
-        return f"[{screen.mode}] {screen.line1} / {screen.line2}"
+def _offers(sim: Simulated, action: str) -> bool:
+    return any(a.name == action for a in sim.family.simulator.actions)

@@ -1,16 +1,23 @@
-"""Which lines of a hall are simulated, and where their ptys are: light, for the daemons,
-the supervisor and the ACL writer (the simulators themselves live in host.py)."""
+"""Which devices of a hall are simulated, and where their simulators listen: light, for the
+daemons, the supervisor and the ACL writer (the simulators run in host.py)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from hallkit.config.model import HallConfig
+from hallkit.plugins import Family, family
 
-SIM_USER = "sim"  # the simulator host's bus user
-SIMULATED = frozenset({("keypad", "ff68"), ("window_display", "modbus-window")})  # on shared lines
-SIMULATED_ALONE = frozenset({("printer", "escpos")})  # a simulator each (TCP, like port 9100)
+
+@dataclass(frozen=True)
+class Simulated:
+    """One simulator the host runs: a ``sim://NAME`` and the devices of one family on it."""
+
+    name: str
+    family: Family
+    devices: tuple[str, ...]
 
 
 def sim_runfile(cfg: HallConfig, name: str) -> Path:
@@ -34,22 +41,19 @@ def port_path(cfg: HallConfig, line_key: str) -> str | None:
     return where["path"] if where else None
 
 
-def simulated_lines(cfg: HallConfig) -> dict[str, dict[str, int]]:
-    """sim line name -> {device id: address} for the families simulated here."""
-    lines: dict[str, dict[str, int]] = {}
+def simulators(cfg: HallConfig) -> list[Simulated]:
+    """Every simulator the hall config needs: one per shared ``sim://`` line, one per device
+    of families simulated alone (a printer on TCP)."""
+    found: dict[str, tuple[Family, list[str]]] = {}
     for dev_id, dev in cfg.devices.items():
-        if (dev.kind, getattr(dev, "family", None)) in SIMULATED and dev.link.scheme == "sim":
-            lines.setdefault(dev.link.target, {})[dev_id] = dev.address
-    return lines
-
-
-def simulated_printers(cfg: HallConfig) -> dict[str, str]:
-    """device id -> sim name, for printers on ``sim://NAME``."""
-    return {dev_id: dev.link.target for dev_id, dev in cfg.devices.items()
-            if (dev.kind, getattr(dev, "family", None)) in SIMULATED_ALONE and dev.link.scheme == "sim"}
+        link = getattr(dev, "link", None)
+        fam = family(getattr(dev, "family", ""))
+        if link is None or link.scheme != "sim" or fam is None or fam.simulator is None:
+            continue
+        found.setdefault(link.target, (fam, []))[1].append(dev_id)
+    return [Simulated(name, fam, tuple(devices)) for name, (fam, devices) in found.items()]
 
 
 def simulated_devices(cfg: HallConfig) -> set[str]:
-    """Every device a simulator of this version stands in for; empty: no simulator host."""
-    return {dev for devices in simulated_lines(cfg).values() for dev in devices} | set(
-        simulated_printers(cfg))
+    """Every device a simulator stands in for; empty: no simulator host."""
+    return {dev for sim in simulators(cfg) for dev in sim.devices}

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from hallkit.bus.settings import OPS_USER, daemon_user, password_file
 from hallkit.config.model import HallConfig
-from hallkit.contract import CLIENT_ROLES, COMMANDS, DAEMONS, TOPIC_OWNERS
+from hallkit.contract import CLIENT_ROLES, commands
 from hallkit.contract.topics import DAEMON_ID
-from hallkit.drivers.families import FAMILIES
-from hallkit.drivers.sim.lines import SIM_USER, simulated_devices
+from hallkit.drivers.sim.contract import SIM_COMPONENT, SIM_USER
+from hallkit.drivers.sim.lines import simulated_devices
+from hallkit.plugins import daemons, family
 
 
 @dataclass(frozen=True)
@@ -32,23 +33,22 @@ class Account:
 
 def _commands_for(hall: str, role: str) -> list[tuple[str, str]]:
     return [("write", f"hall/{hall}/{c.component}/{DAEMON_ID}/cmd/{c.action}")
-            for c in COMMANDS if role in c.senders]
+            for c in commands() if role in c.senders]
 
 
 def accounts(cfg: HallConfig) -> list[Account]:
     h = cfg.hall.id
     out = [Account(OPS_USER, "ops", (("readwrite", f"hall/{h}/#"),))]
-    for name in DAEMONS:
+    for name, spec in daemons().items():
         rules = [("readwrite", f"hall/{h}/{name}/#"), ("read", f"hall/{h}/#")]
-        rules += [("readwrite", f"hall/{h}/{kind}/#")
-                  for kind, owner in TOPIC_OWNERS.items() if owner == name]
+        rules += [("readwrite", f"hall/{h}/{component}/#") for component in spec.owns]
         out.append(Account(daemon_user(name), "daemon", (*rules, *_commands_for(h, "daemon"))))
     if simulated_devices(cfg):  # the simulator host: its own subtree, commands from hallctl
-        out.append(Account(SIM_USER, "simulator", (("readwrite", f"hall/{h}/sim/#"),)))
+        out.append(Account(SIM_USER, "simulator", (("readwrite", f"hall/{h}/{SIM_COMPONENT}/#"),)))
     for dev_id, dev in sorted(cfg.devices.items()):
         role = CLIENT_ROLES.get(dev.kind)
-        family = FAMILIES.get(getattr(dev, "family", ""))
-        if role is None or (family is not None and "mqtt" not in family.links):
+        fam = family(getattr(dev, "family", ""))
+        if role is None or (fam is not None and not fam.is_bus_client):
             continue  # apps have no family; a wired device is a client only if it speaks MQTT
         rules = [("readwrite", f"hall/{h}/{dev.kind}/{dev_id}/#")]
         rules += [("read", f"hall/{h}/+/+/{what}")

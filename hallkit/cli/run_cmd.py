@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 
 from hallkit.bus.client import BusError
 from hallkit.bus.settings import bus_settings, daemon_user
 from hallkit.cli.common import EX_CONFIG, EX_UNAVAILABLE, add_config_arg, config_or_exit
 from hallkit.clock import SystemClock
-from hallkit.contract import DAEMONS
+from hallkit.plugins import daemon_spec, daemons
 from hallkit.runtime.logs import setup_logging
 
 log = logging.getLogger("hallkit.run")
@@ -18,7 +17,7 @@ log = logging.getLogger("hallkit.run")
 
 def register(sub) -> None:
     p = sub.add_parser("run", help="run one daemon in the foreground (systemd units call this)")
-    p.add_argument("name", choices=DAEMONS, help="which daemon")
+    p.add_argument("name", choices=list(daemons()), help="which daemon")
     add_config_arg(p)
     p.add_argument("--check-config", action="store_true",
                    help="only validate the config; exit 0 or 78")
@@ -32,7 +31,7 @@ def run(args) -> int:
     if args.check_config:
         print(f"{args.config}: OK for the {args.name} daemon")
         return 0
-    daemon_cls = importlib.import_module(f"hallkit.daemons.{args.name}").DAEMON
+    daemon_cls = daemon_spec(args.name).load()
     try:
         settings = bus_settings(cfg, daemon_user(args.name))
     except RuntimeError as exc:

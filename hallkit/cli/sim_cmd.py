@@ -9,27 +9,31 @@ from hallkit.bus.settings import bus_settings
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
 from hallkit.cli.ops_bus import ops_bus, run_or_exit
 from hallkit.contract.topics import Topics
+from hallkit.natural import natural
 from hallkit.runtime.logs import setup_logging
 
 
 def register(sub) -> None:
+    from hallkit.drivers.sim.contract import sim_actions
+
     sim = sub.add_parser("sim", help="simulated devices").add_subparsers(
         dest="sim_command", required=True, metavar="ACTION")
     p = sim.add_parser("run", help="run every simulator the hall config needs (hallctl up does)")
     add_config_arg(p)
     p.set_defaults(func=run_host)
-    p = sim.add_parser("press", help="press a key on a simulated keypad, e.g. keypad-3 call")
+    p = sim.add_parser("show", help="what every simulated device shows (keypad LEDs, displays, printers)")
     add_config_arg(p)
-    p.add_argument("device")
-    p.add_argument("key", help="0-9, call, recall, clear, confirm, login, pause, transfer, end, rate")
-    p.add_argument("--data", default="", help="the key's data byte in hex, e.g. 03 for confirm")
-    p.set_defaults(func=run_press)
-    p = sim.add_parser("printer", help="a simulated printer's condition, e.g. printer-kiosk-1 paper_out")
-    add_config_arg(p)
-    p.add_argument("device")
-    p.add_argument("condition", nargs="?", help="ok, paper_near_end, paper_out, cover_open, offline "
-                   "or silent (answers nothing); omit to just show it")
-    p.set_defaults(func=run_printer)
+    p.set_defaults(func=run_show)
+    for action in sim_actions().values():  # each family's simulator control actions
+        p = sim.add_parser(action.name, help=action.help)
+        add_config_arg(p)
+        p.add_argument("device", help=f"a simulated device's id, e.g. {action.example_device}")
+        for arg in action.args:
+            if arg.flag:
+                p.add_argument(f"--{arg.name}", default=arg.default, help=arg.help)
+            else:
+                p.add_argument(arg.name, nargs="?" if arg.optional else None, help=arg.help)
+        p.set_defaults(func=run_action, action=action)
     p = sim.add_parser("escpos", help="a stand-alone simulated ticket printer on TCP (like port 9100) "
                        "or a pty, for trying a printer link or another program against it")
     where = p.add_mutually_exclusive_group()
@@ -38,14 +42,11 @@ def register(sub) -> None:
     p.add_argument("--out", default="printed-tickets", help="where the ticket PNGs go")
     p.add_argument("--paper", type=int, choices=(80, 58), default=80, help="paper width, mm")
     p.set_defaults(func=run_escpos)
-    p = sim.add_parser("show", help="what every simulated keypad LED, window display and printer shows")
-    add_config_arg(p)
-    p.set_defaults(func=run_show)
 
 
 def run_host(args) -> int:
+    from hallkit.drivers.sim.contract import SIM_USER
     from hallkit.drivers.sim.host import SimHost
-    from hallkit.drivers.sim.lines import SIM_USER
 
     setup_logging("sim")
     cfg = config_or_exit(args.config)
@@ -68,20 +69,12 @@ def _ask(args, action: str, data: dict) -> dict:
     return reply.data
 
 
-def run_press(args) -> int:
-    d = _ask(args, "press", {"device": args.device, "key": args.key, "data": args.data})
-    if not d["sends"]:
-        print(f"{args.device}: {args.key} got no echo: is the keypad daemon running?")
-        return 1
-    print(f"{args.device} LED: {d['led'].strip() or '(blank)'}")
-    return 0
-
-
-def run_printer(args) -> int:
-    d = _ask(args, "printer", {"device": args.device, "condition": args.condition})
-    print(f"{args.device}: {d['condition']}, {d['printed']} printed, {d['lost']} lost while it could "
-          f"not print; last ticket: {d['last'] or '-'}")
-    return 0
+def run_action(args) -> int:
+    data = {"device": args.device, **{a.name: getattr(args, a.name) for a in args.action.args
+                                      if getattr(args, a.name) is not None}}
+    answer = _ask(args, args.action.name, data)
+    print(answer["text"])
+    return 0 if answer["ok"] else 1
 
 
 def run_escpos(args) -> int:
@@ -115,6 +108,6 @@ def run_escpos(args) -> int:
 
 
 def run_show(args) -> int:
-    for device, led in _ask(args, "show", {}).items():
-        print(f"{device:<16} {led.strip() or '(blank)'}")
+    for device, shows in natural(_ask(args, "show", {})["devices"].items()):
+        print(f"{device:<16} {shows.strip() or '(blank)'}")
     return 0

@@ -8,8 +8,11 @@ import time
 
 from hallkit.cli.common import add_config_arg, config_or_exit
 from hallkit.cli.ops_bus import ops_bus, run_or_exit
-from hallkit.contract import DAEMONS
-from hallkit.contract.topics import split
+from hallkit.contract.topics import DAEMON_ID, split
+from hallkit.drivers.sim.contract import SIM_COMPONENT
+from hallkit.drivers.sim.lines import simulated_devices
+from hallkit.natural import natural
+from hallkit.plugins import daemons
 
 
 def register(sub) -> None:
@@ -45,28 +48,36 @@ async def collect(cfg, quiet: float = 0.3, limit: float = 3.0) -> dict[tuple[str
     return rows
 
 
-def _age(ts: float | None) -> str:
-    if ts is None:
+def _age(ts: float | None) -> float | None:
+    return None if ts is None else round(max(0.0, time.time() - ts), 1)
+
+
+def _ago(seconds: float | None) -> str:
+    if seconds is None:
         return "-"
-    seconds = max(0, time.time() - ts)
     return f"{seconds:.0f}s" if seconds < 120 else f"{seconds / 60:.0f}m" if seconds < 7200 \
         else f"{seconds / 3600:.0f}h"
 
 
-def table(cfg, rows: dict) -> list[tuple[str, str, str, str, str]]:
+def table(cfg, rows: dict) -> list[dict]:
+    """Every daemon (also one that never came up), the simulator host when the hall has
+    simulated devices, and every configured device, in natural order; a device nothing has
+    reported on is ``unknown``."""
     out = []
-    for name in DAEMONS:  # every daemon, also one that never came up
-        info = rows.get((name, "main"), {}).get("status", {})
-        out.append(("daemon", name, info.get("state", "missing"), _age(info.get("ts")),
-                    f"pid {info['pid']}" if "pid" in info else ""))
-    for (component, ident), info in sorted(rows.items()):
-        if (component in DAEMONS and ident == "main") or not ({"status", "availability"} & set(info)):
-            continue  # daemons are listed above; entities with only a state (windows) are not devices
+    components = [*daemons(), *([SIM_COMPONENT] if simulated_devices(cfg) else [])]
+    for name in components:
+        info = rows.get((name, DAEMON_ID), {}).get("status", {})
+        out.append({"kind": "daemon" if name != SIM_COMPONENT else "simulators", "id": name,
+                    "family": "", "state": info.get("state", "missing"), "age_s": _age(info.get("ts")),
+                    "detail": f"pid {info['pid']}" if "pid" in info else ""})
+    for dev_id, dev in natural(cfg.devices.items()):
+        info = rows.get((dev.kind, dev_id), {})
         avail = info.get("availability") or info.get("status") or {}
         state = info.get("state", {})
         detail = state.get("status") or state.get("mode") or avail.get("reason") or ""
-        out.append((component, ident, avail.get("state", "unknown"), _age(avail.get("ts")),
-                    str(detail)))
+        out.append({"kind": dev.kind, "id": dev_id, "family": getattr(dev, "family", "") or "",
+                    "state": avail.get("state", "unknown"), "age_s": _age(avail.get("ts")),
+                    "detail": str(detail)})
     return out
 
 
@@ -75,11 +86,11 @@ def run(args) -> int:
     rows = run_or_exit("hallctl status", collect(cfg))
     lines = table(cfg, rows)
     if args.json:
-        print(json.dumps([dict(zip(("kind", "id", "state", "seen", "detail"), r, strict=True))
-                          for r in lines], ensure_ascii=False, indent=1))
+        print(json.dumps(lines, ensure_ascii=False, indent=1))
         return 0
     print(f"{cfg.hall.name_zh} ({cfg.hall.id})")
-    print(f"{'KIND':<15} {'ID':<22} {'STATE':<9} {'SEEN':>5}  DETAIL")
-    for kind, ident, state, seen, detail in lines:
-        print(f"{kind:<15} {ident:<22} {state:<9} {seen:>5}  {detail}")
-    return 0 if all(r[2] == "online" for r in lines if r[0] == "daemon") else 1
+    print(f"{'KIND':<15} {'ID':<22} {'FAMILY':<14} {'STATE':<9} {'SEEN':>5}  DETAIL")
+    for r in lines:
+        print(f"{r['kind']:<15} {r['id']:<22} {r['family']:<14} {r['state']:<9} {_ago(r['age_s']):>5}  "
+              f"{r['detail']}")
+    return 0 if all(r["state"] == "online" for r in lines if r["kind"] == "daemon") else 1

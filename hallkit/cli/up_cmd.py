@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections import Counter
 from pathlib import Path
 
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
 from hallkit.contract.topics import Topics
-from hallkit.drivers.sim.lines import simulated_devices, simulated_printers
+from hallkit.drivers.sim.lines import simulators
 from hallkit.runtime.logs import setup_logging
 from hallkit.supervisor import Supervisor
 
@@ -64,20 +65,14 @@ def _table(sup: Supervisor, states: dict[str, str]) -> str:
         what = "simulators" if child.name == "sim" else f"daemon {child.name}"
         rows.append((what, str(child.pid), states.get(child.name, "?"),
                      f"{Topics(cfg.hall.id, child.name).base}/#  log {child.log_path}"))
-    covered = simulated_devices(cfg)
-    printers = simulated_printers(cfg)
-    waiting = sorted({d.family for dev_id, d in cfg.devices.items() if dev_id not in covered
-                      and getattr(d, "link", None) and d.link.scheme == "sim"})
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     text = "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}"
                      for r in rows)
-    if covered - set(printers):
-        text += (f"\nsimulated keypads and displays: {len(covered - set(printers))} (`hallctl sim "
-                 "press keypad-3 call`, `hallctl sim show`)")
-    if printers:
-        where = cfg.storage_path / "sim" / "printer"
-        text += (f"\nsimulated printers: {len(printers)}, tickets drawn as PNG in {where}/ "
-                 "(`hallctl sim printer printer-kiosk-1 paper_out`)")
-    if waiting:
-        text += f"\nno simulator in this version yet for: {', '.join(waiting)}"
+    sims = simulators(cfg)
+    if sims:
+        counts = Counter(sim.family.name for sim in sims for _ in sim.devices)
+        actions = sorted({a.name for sim in sims for a in sim.family.simulator.actions})
+        text += (f"\nsimulated devices: {', '.join(f'{n} {name}' for name, n in sorted(counts.items()))}"
+                 f"; `hallctl sim show` shows them, `hallctl sim {'|'.join(actions)} DEVICE …` works "
+                 f"them; printed tickets are drawn as PNG in {cfg.storage_path / 'sim' / 'printer'}/")
     return text

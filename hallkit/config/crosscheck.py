@@ -6,12 +6,13 @@ from collections import defaultdict
 
 from hallkit.config.issues import ConfigIssue, closest
 from hallkit.config.model import WIRED_KINDS, HallConfig
-from hallkit.drivers.families import FAMILIES, families_for
+from hallkit.config.options import option_issues
+from hallkit.plugins import families, families_for, family
 
 
 def cross_check(cfg: HallConfig) -> list[ConfigIssue]:
     issues: list[ConfigIssue] = []
-    for check in (_services, _clerks, _windows, _devices, _shared_lines, _lockers, _bus,
+    for check in (_services, _clerks, _windows, _devices, _shared_lines, _simulated, _lockers, _bus,
                   _display_texts, _ticket_texts):
         issues.extend(check(cfg))
     return issues
@@ -79,12 +80,9 @@ def _devices(cfg: HallConfig):
     for dev_id, dev in cfg.devices.items():
         if dev.kind not in WIRED_KINDS:
             continue
-        fam = FAMILIES.get(dev.family)
+        fam = family(dev.family)
         if fam is None or fam.kind != dev.kind:
-            known = families_for(dev.kind)
-            yield ConfigIssue(("devices", dev_id, "family"),
-                              f"unknown {dev.kind} family {dev.family!r}; known: {', '.join(known)}",
-                              closest(dev.family, known))
+            yield _unknown_family(dev_id, dev)
             continue
         if dev.link.scheme not in fam.links:
             yield ConfigIssue(("devices", dev_id, "link"),
@@ -98,32 +96,33 @@ def _devices(cfg: HallConfig):
             elif not low <= dev.address <= high:
                 yield ConfigIssue(("devices", dev_id, "address"),
                                   f"address {dev.address} is outside {low}…{high} for {fam.name}")
-        for option in dev.options:
-            if option not in fam.options:
-                known = ", ".join(sorted(fam.options)) or "none"
-                yield ConfigIssue(("devices", dev_id, "options", option),
-                                  f"{fam.name} has no option {option!r} (options: {known})",
-                                  closest(option, fam.options))
-        if fam.check_options:
-            for option, problem in fam.check_options(dict(dev.options)):
-                yield ConfigIssue(("devices", dev_id, "options", option), problem)
-        if fam.lock_counts and dev.locks not in fam.lock_counts:
-            yield ConfigIssue(("devices", dev_id, "locks"),
-                              f"{fam.name} boards have {' or '.join(map(str, fam.lock_counts))} locks")
+        yield from option_issues(("devices", dev_id, "options"), fam, dev.options)
+
+
+def _unknown_family(dev_id: str, dev) -> ConfigIssue:
+    known = families_for(dev.kind)
+    if not known:
+        everything = ", ".join(f"{f.name} ({f.kind})" for f in sorted(families().values(),
+                                                                       key=lambda f: f.name))
+        return ConfigIssue(("devices", dev_id, "family"),
+                           f"no {dev.kind} family is installed yet, so nothing can drive "
+                           f"{dev.family!r}; the families that exist are {everything}")
+    return ConfigIssue(("devices", dev_id, "family"),
+                       f"unknown {dev.kind} family {dev.family!r}; known: {', '.join(known)}",
+                       closest(dev.family, known))
 
 
 def _shared_lines(cfg: HallConfig):
     """Devices on one line speak one protocol at one setting, each kind at its own address."""
     lines: dict[str, list[tuple[str, str, str, str, int | None]]] = defaultdict(list)
     for dev_id, dev in cfg.devices.items():
-        fam = FAMILIES.get(getattr(dev, "family", ""))
+        fam = family(getattr(dev, "family", ""))
         if fam is None or fam.kind != dev.kind or dev.link.scheme not in ("serial", "sim"):
             continue
         if fam.address is None and dev.link.scheme == "sim":
-            continue  # a simulated network or MQTT device: no shared line
-        baud, fmt = fam.serial.split(",")
-        settings = f"{dev.link.baud or baud},{dev.link.format or fmt}"
-        lines[dev.link.line_key].append((dev_id, fam.protocol, settings, dev.kind, dev.address))
+            continue  # a simulated network device: no shared line
+        baud, fmt = fam.line_settings(dev.link)
+        lines[dev.link.line_key].append((dev_id, fam.protocol, f"{baud},{fmt}", dev.kind, dev.address))
     for line, devs in lines.items():
         first_id, first_protocol, first_settings, _, _ = devs[0]
         seen: dict[tuple[str, int], str] = {}
@@ -143,6 +142,27 @@ def _shared_lines(cfg: HallConfig):
                                   f"address {address} on {line} is already {seen[kind, address]!r}")
             else:
                 seen[kind, address] = dev_id
+
+
+def _simulated(cfg: HallConfig):
+    """A ``sim://NAME`` is one simulator: one family, and one device unless that family's
+    simulator holds a whole line of addressed devices."""
+    first: dict[str, tuple[str, str]] = {}  # sim name -> (device id, family)
+    for dev_id, dev in cfg.devices.items():
+        fam = family(getattr(dev, "family", ""))
+        if fam is None or fam.simulator is None or dev.link.scheme != "sim":
+            continue
+        if dev.link.target not in first:
+            first[dev.link.target] = (dev_id, fam.name)
+            continue
+        other, other_family = first[dev.link.target]
+        if other_family != fam.name:
+            yield ConfigIssue(("devices", dev_id, "link"), f"sim://{dev.link.target} already "
+                              f"simulates {other!r} ({other_family}); give this {fam.name} device "
+                              "a simulator name of its own")
+        elif not fam.simulator.shared_line:
+            yield ConfigIssue(("devices", dev_id, "link"), f"sim://{dev.link.target} is {other!r}'s "
+                              f"simulator; each {fam.name} device needs a name of its own")
 
 
 def _lockers(cfg: HallConfig):
@@ -191,9 +211,6 @@ def _display_texts(cfg: HallConfig):
         return
     texts = [(("services", i, "name_zh"), s.name_zh) for i, s in enumerate(cfg.services)]
     texts += [(("windows", i, "name_zh"), w.name_zh) for i, w in enumerate(cfg.windows) if w.name_zh]
-    texts += [(("devices", dev_id, "options", "welcome"), str(d.options["welcome"]))
-              for dev_id, d in cfg.devices.items()
-              if d.kind == "window_display" and "welcome" in getattr(d, "options", {})]
     for loc, text in texts:
         bad = [ch for ch in text if not _gb2312(ch)]
         if bad:

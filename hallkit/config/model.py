@@ -294,6 +294,14 @@ class HallConfig(Strict):
     def devices_of(self, kind: str) -> dict[str, BaseModel]:
         return {k: d for k, d in self.devices.items() if d.kind == kind}
 
+    def options(self, dev_id: str) -> BaseModel:
+        """A wired device's options, typed by its family's model (config check validated them)."""
+        from hallkit.config.options import typed_options
+        from hallkit.plugins import family
+
+        dev = self.devices[dev_id]
+        return typed_options(family(dev.family), dev.options)
+
     @property
     def storage_path(self) -> Path:
         base = self._source.parent if self._source else Path.cwd()

@@ -6,8 +6,10 @@ import json
 
 from pydantic import BaseModel
 
-from hallkit.contract import COMMANDS, DAEMONS, EVENTS, EXAMPLES, STATES
+from hallkit.contract import contracts
 from hallkit.contract.envelope import Availability, ErrorBody, Event, Reply, Request, Status
+from hallkit.drivers.sim.contract import SIM_COMPONENT
+from hallkit.plugins import daemons
 
 INTRO = """\
 # hallkit bus contract
@@ -102,8 +104,8 @@ EXAMPLE_CLIENTS = {"kiosk": "kiosk-1", "console": "console-3", "ops": "hallctl-4
                    "daemon": "daemon-keypad"}
 
 
-def _example(cmd) -> str:
-    data = EXAMPLES.get((cmd.component, cmd.action))
+def _example(cmd, examples: dict) -> str:
+    data = examples.get((cmd.component, cmd.action))
     if data is None:
         return ""
     client = next((EXAMPLE_CLIENTS[r] for r in cmd.senders if r in EXAMPLE_CLIENTS), "kiosk-1")
@@ -119,15 +121,22 @@ def render() -> str:
                          ("request (`cmd/<action>`)", Request), ("reply", Reply),
                          ("error (inside a reply)", ErrorBody), ("event", Event)):
         out.append(f"### {title}\n\n{_doc(model)}\n\n{fields(model)}")
-    for daemon in DAEMONS:
-        out.append(f"## {daemon} daemon (`hall/<hall>/{daemon}/main/…`)\n")
-        for state in (s for s in STATES if s.component == daemon):
+    specs = daemons()
+    for component, contract in contracts().items():
+        if component == SIM_COMPONENT:
+            out.append(f"## simulator host (`hall/<hall>/{component}/main/…`)\n\nRun by `hallctl up` for "
+                       "the devices on `sim://` links; its actions come from the installed families' "
+                       "simulators and are what `hallctl sim` sends.\n")
+        else:
+            summary = " ".join(specs[component].summary.split())
+            out.append(f"## {component} daemon (`hall/<hall>/{component}/main/…`)\n\n{summary}\n")
+        for state in contract.states:
             where = f"`{state.topic}`" if state.topic else "state"
             out.append(f"### {where} (retained)\n\n{state.summary}\n\n{fields(state.payload)}")
-        for ev in (e for e in EVENTS if e.component == daemon):
+        for ev in contract.events:
             out.append(f"### event/{ev.name}\n\n{ev.summary}\n\n`data`:\n\n{fields(ev.payload)}")
-        for cmd in (c for c in COMMANDS if c.component == daemon):
+        for cmd in contract.commands:
             out.append(f"### cmd/{cmd.action}\n\n{cmd.summary} Who may send it: "
-                       f"{', '.join(cmd.senders)}.\n\n{_example(cmd)}Request `data`:\n\n"
+                       f"{', '.join(cmd.senders)}.\n\n{_example(cmd, contract.examples)}Request `data`:\n\n"
                        f"{fields(cmd.request)}\nReply `data`:\n\n{fields(cmd.reply)}")
     return "\n".join(out).rstrip() + "\n"

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from hallkit.bus.client import BusClient, encode
 from hallkit.clock import Clock
-from hallkit.contract import Command, command
+from hallkit.contract import Command, contracts
 from hallkit.contract.envelope import ErrorBody, Request
 from hallkit.contract.topics import Topics, split
 from hallkit.store import Migration, Store
@@ -97,6 +97,8 @@ class Dispatcher:
         self.bus = bus
         self.clock = clock
         self.after_batch = after_batch  # e.g. publish the state the batch changed, once
+        contract = contracts().get(component)
+        self.specs = {c.action: c for c in contract.commands} if contract else {}
         self.inbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
         self._busy_since: float | None = None  # when the batch in hand was started
 
@@ -157,7 +159,7 @@ class Dispatcher:
         if request.expires is not None and request.expires < now:
             return [answer("error", error=ErrorBody(
                 code="expired", message="request arrived after it expired; nothing was done"))]
-        spec = command(self.component, action)
+        spec = self.specs.get(action)
         handler = self.handlers.get(action)
         if spec is None or handler is None:
             log.warning("unknown action %r from %s", action, request.client)

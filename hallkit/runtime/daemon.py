@@ -25,7 +25,7 @@ from hallkit.bus.client import BusClient, BusSettings
 from hallkit.bus.settings import daemon_user
 from hallkit.clock import Clock
 from hallkit.config.model import HallConfig
-from hallkit.contract.envelope import Status
+from hallkit.contract.envelope import Availability, Status
 from hallkit.contract.topics import Topics
 from hallkit.runtime.commands import RUNTIME_MIGRATIONS, Dispatcher
 from hallkit.runtime.sdnotify import Notifier
@@ -129,6 +129,11 @@ class Daemon:
         """Retained state goes out at QoS 0: every reconnect republishes all of it, so a
         snapshot lost with a dropped connection is replaced at once."""
         self.bus.publish(topic, state, retain=True, qos=0)
+
+    def publish_availability(self, kind: str, device_id: str, up: bool, reason: str | None = None) -> None:
+        """A device's retained availability, from the daemon driving it."""
+        self.publish_retained(Topics(self.cfg.hall.id, kind, device_id).availability, Availability(
+            state="online" if up else "offline", ts=self.clock.time(), reason=None if up else reason))
 
     def request_stop(self) -> None:
         self._stop.set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from hallkit.contract.envelope import Payload
+from hallkit.contract.spec import EVERYONE, Command, Contract, StateTopic
 
 
 class _Model(BaseModel):
@@ -73,3 +74,22 @@ class NoticeRemove(_Model):
 
 class NoticeRemoved(_Model):
     removed: bool
+
+
+COMMANDS = (
+    Command("hall", "ping", Ping, Pong, EVERYONE,
+            "Answer at once; health checks and the bus benchmark use it."),
+    Command("hall", "notice-add", NoticeAdd, NoticeAdded, ("ops", "daemon"),
+            "Add a notice to the hall board (公告)."),
+    Command("hall", "notice-remove", NoticeRemove, NoticeRemoved, ("ops", "daemon"),
+            "Take a notice down."),
+)
+STATES = (StateTopic("hall", HallState, "The hall's services, windows and notices, for UIs."),)
+EXAMPLES = {
+    ("hall", "ping"): {},
+    ("hall", "notice-add"): {"text_zh": "今日下午14:00-15:00系统升级，暂停办理不动产登记",
+                             "text_en": "Real estate registration paused 14:00-15:00 today",
+                             "until": 1795413600.0},
+    ("hall", "notice-remove"): {"notice_id": 3},
+}
+CONTRACT = Contract(COMMANDS, STATES, (), EXAMPLES)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from hallkit.config.model import PriorityClass
 from hallkit.contract.envelope import Payload
+from hallkit.contract.spec import CLERK, EVERYONE, Command, Contract, EventTopic, StateTopic
 
 TicketState = Literal["waiting", "called", "held", "done", "no_show", "cancelled", "expired"]
 WindowMode = Literal["closed", "idle", "serving", "paused"]
@@ -274,3 +275,84 @@ class TicketEvent(_Model):
     service: str
     window: int | None = None
     detail: str | None = None
+
+
+# -- what the queue daemon says on the bus ------------------------------------------------------
+def _cmd(action, request, reply, senders, summary, readonly=False) -> Command:
+    return Command("queue", action, request, reply, senders, summary, readonly)
+
+
+COMMANDS = (
+    _cmd("issue", Issue, TicketIssued, ("kiosk", "console", "ops"),
+         "Take a ticket. Refusals: `closed`, `sold_out`, `duplicate` (one open ticket per ID "
+         "number, service and day), `unknown_service`."),
+    _cmd("check-in", CheckIn, TicketIssued, ("kiosk", "console", "ops"),
+         "Check in with an appointment code within its window (default 30 min before to 15 min "
+         "after the slot); the ticket goes to the priority lane. Refusals: `not_found`, "
+         "`too_early`, `too_late`, `duplicate`."),
+    _cmd("appointment-add", AppointmentAdd, Booked, ("ops", "daemon"),
+         "Register an appointment (from the booking platform)."),
+    _cmd("call-next", WindowRef, Called, CLERK,
+         "Call the next ticket for the window; ends the ticket it was serving. Refusals: "
+         "`no_ticket` (nobody waiting), `not_logged_in`, `paused`."),
+    _cmd("call-number", CallNumber, Called, CLERK,
+         "Call a given waiting or passed (过号) ticket of a service the window serves."),
+    _cmd("recall", WindowRef, Called, CLERK,
+         "Call the current ticket again (`recall_limit` after max_recalls)."),
+    _cmd("no-show", WindowRef, NoShowDone, CLERK,
+         "过号: the citizen did not come; dropped or requeued by the service's rule."),
+    _cmd("transfer", Transfer, Transferred, CLERK,
+         "Send the current ticket to another service or window; it keeps its take time."),
+    _cmd("hold", WindowRef, TicketAtWindow, CLERK,
+         "挂起: park the current ticket at this window (citizen fetching a paper)."),
+    _cmd("resume", Resume, Called, CLERK, "Serve a held ticket again."),
+    _cmd("end", WindowRef, Ended, CLERK, "Service done; starts the rating."),
+    _cmd("pause", Pause, WindowStatus, CLERK,
+         "Pause or resume the window (toggles when `paused` is omitted)."),
+    _cmd("login", Login, WindowStatus, CLERK, "Clerk login; logs the clerk out of any other window."),
+    _cmd("logout", WindowRef, WindowStatus, CLERK, "Clerk logout; the window closes."),
+    _cmd("cancel", TicketRef, Cancelled, ("kiosk", "console", "ops"),
+         "Cancel a waiting or held ticket."),
+    _cmd("ticket", TicketRef, TicketStatus, EVERYONE,
+         "A ticket's status (for its QR code and the kiosk).", readonly=True),
+    _cmd("window-next", WindowNext, WindowQueue, ("console", "ops", "daemon"),
+         "The next tickets a window would call, for the clerk console.", readonly=True),
+)
+
+STATES = (
+    StateTopic("queue", QueueState, "Waiting counts, quota left and estimated wait per service."),
+    StateTopic("queue", WindowState, "What a window is doing: closed, idle, serving (which "
+               "ticket), paused; its held tickets and how many it could call.",
+               "hall/<hall>/window/<number>/state"),
+)
+
+EVENTS = (
+    EventTopic("queue", "issued", IssuedEvent, "A ticket was taken (the printer prints it)."),
+    EventTopic("queue", "called", CalledEvent,
+               "A ticket is called to a window: displays, the hall board and voice react to it."),
+    EventTopic("queue", "ended", EndedEvent, "Service ended at a window (rating starts)."),
+    EventTopic("queue", "no-show", TicketEvent, "过号: `detail` is requeued or dropped."),
+    EventTopic("queue", "transferred", TicketEvent, "`detail` names the new service or window."),
+)
+
+EXAMPLES = {("queue", action): data for action, data in (
+    ("issue", {"service": "BDC", "kiosk": "kiosk-1", "priority_class": "elderly"}),
+    ("check-in", {"code": "YY20261123A17", "kiosk": "kiosk-2"}),
+    ("appointment-add", {"code": "YY20261123A17", "service": "SB", "start": 1795395600.0}),
+    ("call-next", {"window": 3}),
+    ("call-number", {"window": 3, "number": "A012"}),
+    ("recall", {"window": 3}),
+    ("no-show", {"window": 3}),
+    ("transfer", {"window": 3, "to_service": "ZX"}),
+    ("hold", {"window": 3}),
+    ("resume", {"window": 3, "number": "A012"}),
+    ("end", {"window": 3}),
+    ("pause", {"window": 3, "paused": True}),
+    ("login", {"window": 3, "clerk": "1001"}),
+    ("logout", {"window": 3}),
+    ("cancel", {"ticket_id": "9f3c2a7d41b0e865"}),
+    ("ticket", {"number": "A012"}),
+    ("window-next", {"window": 3, "limit": 5}),
+)}
+
+CONTRACT = Contract(COMMANDS, STATES, EVENTS, EXAMPLES)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hallkit.contract.envelope import Payload
+from hallkit.contract.spec import Command, Contract, EventTopic, StateTopic
 
 Condition = Literal["ok", "paper_near_end", "paper_out", "cover_open", "offline", "unreachable"]
 
@@ -62,3 +63,24 @@ class JobEvent(_Model):
     message_en: str
     retry_until: float | None = Field(None, description="not_printed: still printed if the printer "
                                                         "recovers before this time")
+
+
+COMMANDS = (
+    Command("printer", "test", TestPrint, JobQueued, ("ops", "console"),
+            "Print a test page on a printer (or a kiosk's printer); the `printed` or `failed` "
+            "event tells how it went. Refusals: `unknown_printer`, `unknown_kiosk`, `no_printer`."),
+)
+STATES = (
+    StateTopic("printer", PrinterState, "A ticket printer's condition (ok, paper_near_end, "
+               "paper_out, cover_open, offline, unreachable) and jobs waiting; its availability is "
+               "offline while it does not answer.", "hall/<hall>/printer/<device-id>/state"),
+)
+EVENTS = (
+    EventTopic("printer", "printed", JobEvent, "A ticket (or test page) came out of the printer."),
+    EventTopic("printer", "failed", JobEvent,
+               "A job could not be printed (`not_printed`: the kiosk shows the number instead; it is "
+               "still printed if the printer recovers before `retry_until`), or was dropped "
+               "(`expired`). Published the moment the printer is found unable."),
+)
+EXAMPLES = {("printer", "test"): {"kiosk": "kiosk-1"}}
+CONTRACT = Contract(COMMANDS, STATES, EVENTS, EXAMPLES)

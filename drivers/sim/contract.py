@@ -1,0 +1,69 @@
+"""The simulator host's part of the bus contract, built from the families' simulator actions:
+``hallctl sim ACTION DEVICE …`` is ``cmd/ACTION`` on ``hall/<hall>/sim/main``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from hallkit.contract.spec import Command, Contract
+from hallkit.plugins import SimAction, families
+
+SIM_COMPONENT = "sim"
+SIM_USER = "sim"  # the simulator host's bus user
+DEVICE_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Show(_Model):
+    """No arguments: every simulated device."""
+
+
+class Shown(_Model):
+    devices: dict[str, str] = Field(description="device id → what it shows now, in one line")
+
+
+class Done(_Model):
+    ok: bool = Field(description="false: the device did not react as a real one would (e.g. no echo)")
+    text: str = Field(description="what happened, for a person")
+    detail: dict[str, Any] = Field(default_factory=dict, description="the simulator's own figures")
+
+
+def request_model(action: SimAction) -> type[BaseModel]:
+    fields: dict[str, Any] = {"device": (str, Field(pattern=DEVICE_ID, description="device id"))}
+    for arg in action.args:
+        default = arg.default if arg.optional or arg.flag else ...
+        fields[arg.name] = (str | None if default is None else str,
+                            Field(default, max_length=64, description=arg.help))
+    return create_model(f"Sim_{action.name}", __base__=_Model, __doc__=action.help, **fields)
+
+
+def sim_actions() -> dict[str, SimAction]:
+    """Every control action the installed families' simulators offer, by name. Two families
+    may offer the same action (both lock boards have `door`) if they take the same arguments."""
+    out: dict[str, SimAction] = {}
+    for fam in families().values():
+        for action in fam.simulator.actions if fam.simulator else ():
+            if action.name == "show":
+                raise ValueError(f"family {fam.name}: 'show' is the simulator host's own action")
+            known = out.setdefault(action.name, action)
+            if known.args != action.args:
+                raise ValueError(f"family {fam.name}: simulator action {action.name!r} takes other "
+                                 "arguments than another family's action of that name")
+    return out
+
+
+def sim_contract() -> Contract:
+    commands = [Command(SIM_COMPONENT, "show", Show, Shown, ("ops",),
+                        "What every simulated device shows now.", readonly=True)]
+    examples: dict[tuple[str, str], dict] = {(SIM_COMPONENT, "show"): {}}
+    for action in sim_actions().values():
+        commands.append(Command(SIM_COMPONENT, action.name, request_model(action), Done, ("ops",),
+                                f"Simulators: {action.help}", readonly=True))
+        examples[SIM_COMPONENT, action.name] = {"device": action.example_device, **{
+            a.name: a.example for a in action.args if a.example is not None}}
+    return Contract(commands=tuple(commands), examples=examples)

@@ -1,0 +1,50 @@
+"""What device daemons share about their lines: which devices sit on which serial line (or
+simulated one), at which setting, and waiting for a line's port to appear."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from hallkit.config.model import HallConfig
+from hallkit.drivers.sim.lines import port_path
+from hallkit.plugins import family
+
+T = TypeVar("T")
+
+
+@dataclass
+class DeviceLine(Generic[T]):
+    """One RS-485 line (``serial:/dev/…``) or simulated line (``sim:NAME``) and what is on it."""
+
+    key: str
+    baud: int
+    fmt: str
+    members: dict[int, T] = field(default_factory=dict)  # by address
+
+    def path(self, cfg: HallConfig) -> str | None:
+        return port_path(cfg, self.key)
+
+    async def wait_for_port(self, cfg: HallConfig, missing: Callable[[], None],
+                            every: float = 1.0) -> str:
+        """The port to open; until a simulator has published it, ``missing()`` each round."""
+        while (path := self.path(cfg)) is None:
+            missing()
+            await asyncio.sleep(every)
+        return path
+
+
+def group_by_line(cfg: HallConfig, devices: dict[str, T], family_name: str) -> dict[str, DeviceLine[T]]:
+    """``devices`` (device id → what the daemon keeps for it) of one family, by line."""
+    fam = family(family_name)
+    lines: dict[str, DeviceLine[T]] = {}
+    for dev_id, member in devices.items():
+        dev = cfg.devices[dev_id]
+        if dev.family != family_name:
+            continue
+        baud, fmt = fam.line_settings(dev.link)
+        line = lines.setdefault(dev.link.line_key, DeviceLine(dev.link.line_key, baud, fmt))
+        line.members[dev.address] = member
+    return lines
