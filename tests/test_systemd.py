@@ -22,3 +22,9 @@ def test_every_daemon_name_is_a_valid_instance():
     from hallkit.cli.main import build_parser
     for name in daemons():  # what `hallkit@NAME` will run
         assert build_parser().parse_args(["run", name]).name == name
+
+
+def test_the_units_to_enable_are_the_installed_daemons(capsys):
+    from hallkit.cli.main import main
+    assert main(["daemons", "--units"]) == 0
+    assert capsys.readouterr().out.split() == [f"hallkit@{name}.service" for name in daemons()]

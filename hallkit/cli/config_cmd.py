@@ -62,14 +62,14 @@ def summary(cfg: HallConfig) -> str:
                      f"windows {','.join(windows) or 'NONE'}")
     lines.append(f"Windows ({len(cfg.windows)}): " + "  ".join(
         f"{w.number}:{'+'.join(w.services)}" for w in cfg.windows))
-    kinds = Counter(d.kind for d in cfg.devices.values())
     lines.append(f"Devices ({len(cfg.devices)}):")
-    for kind, count in sorted(kinds.items()):
-        links = sorted({str(getattr(d, 'link', '')) for d in cfg.devices.values()
-                        if d.kind == kind and getattr(d, "address", None) is not None}
-                       | {f"{getattr(d, 'family', 'app')}" for d in cfg.devices.values()
-                          if d.kind == kind and getattr(d, "address", None) is None})
-        lines.append(f"    {kind:<15} {count:>3}  {', '.join(links)}")
+    groups: dict[tuple[str, str], list] = defaultdict(list)  # (kind, family or app) -> devices
+    for d in cfg.devices.values():
+        groups[d.kind, getattr(d, "family", "app")].append(d)
+    for (kind, fam), devices in sorted(groups.items()):
+        lines_used = sorted({str(d.link) for d in devices if getattr(d, "address", None) is not None})
+        where = f"  on {', '.join(lines_used)}" if lines_used else ""
+        lines.append(f"    {kind:<15} {len(devices):>3}  {fam}{where}")
     for locker in cfg.lockers:
         sizes = Counter()
         for g in locker.compartments:

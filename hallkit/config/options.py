@@ -34,6 +34,8 @@ def _issue(loc: Loc, fam: Family, err: dict) -> ConfigIssue:
                            closest(err.get("input"), choices))
     if kind.endswith("_type"):
         return ConfigIssue(where, f"{err.get('input')!r} is not valid: {message}{_what(fam, err)}")
+    if kind == "value_error":  # the family's own sentence says what is wrong and why
+        return ConfigIssue(where, message)
     return ConfigIssue(where, message + _what(fam, err))
 
 

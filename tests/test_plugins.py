@@ -1,0 +1,110 @@
+"""A family shipped as its own package, declared through the hallkit.families entry point,
+is picked up by config check, the simulator host, `hallctl sim` and `hallctl status`
+with no edit to hallkit (tests/plugins/ holds it, as a vendor's pip package would)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+
+import pytest
+
+from conftest import PLUGINS, hallctl_argv, small_hall
+
+TOY = '''
+[devices.toy-1]
+kind = "locker_board"
+family = "toy-board"
+link = "sim://toy-line"
+address = 1
+locks = 16
+options = { open_ms = 250 }
+
+[devices.toy-2]
+kind = "locker_board"
+family = "toy-board"
+link = "sim://toy-line"
+address = 2
+locks = 16
+'''
+
+
+@pytest.fixture
+def vendor_env(child_env):
+    """The environment of a hall box where the vendor's package is installed."""
+    return {**child_env, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(PLUGINS), child_env.get("PYTHONPATH")]))}
+
+
+def hallctl(env, *args, timeout=30):
+    return subprocess.run(hallctl_argv(*args), capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def test_without_the_package_the_family_is_refused(tmp_path, write_config, child_env):
+    path = write_config(small_hall(tmp_path / "var", extra=TOY))
+    proc = hallctl(child_env, "config", "check", str(path))
+    assert proc.returncode == 78
+    assert "no locker_board family is installed yet, so nothing can drive 'toy-board'" in proc.stdout
+
+
+def test_config_check_validates_the_vendor_family_and_its_options(tmp_path, write_config, vendor_env):
+    ok = write_config(small_hall(tmp_path / "var", extra=TOY))
+    proc = hallctl(vendor_env, "config", "check", str(ok))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "locker_board" in proc.stdout and "toy-board" in proc.stdout
+    bad = write_config(small_hall(tmp_path / "var", extra=TOY.replace("open_ms = 250", "open_ms = 5")),
+                       "bad.toml")
+    proc = hallctl(vendor_env, "config", "check", str(bad))
+    line = bad.read_text().splitlines().index("options = { open_ms = 5 }") + 1
+    assert proc.returncode == 78
+    assert f"{bad}:{line}: devices.toy-1.options.open_ms: Input should be greater than or equal " \
+           "to 50 (how long a lock is powered to open)" in proc.stdout
+
+
+@pytest.mark.slow
+def test_simulator_host_sim_cli_and_status_run_the_vendor_family(tmp_path, write_config, broker,
+                                                                   vendor_env):
+    path = write_config(small_hall(tmp_path / "var", port=broker.port, extra=TOY))
+    host = subprocess.Popen(hallctl_argv("sim", "run", "-c", str(path)), env=vendor_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        runfile = tmp_path / "var" / "run" / "sim" / "toy-line.json"
+        deadline = time.monotonic() + 15
+        while not runfile.exists():
+            assert host.poll() is None and time.monotonic() < deadline, host.stdout.read()
+            time.sleep(0.05)
+        pty = json.loads(runfile.read_text())["path"]
+        port = os.open(pty, os.O_RDONLY | os.O_NONBLOCK)  # the line a board driver would open
+
+        proc = hallctl(vendor_env, "sim", "poke", "toy-2", "3", "-c", str(path))
+        assert (proc.returncode, proc.stdout.strip()) == (0, "toy-2: lock 3 open (300 ms)"), proc.stderr
+        time.sleep(0.2)
+        assert os.read(port, 100) == b"OPEN 2 3\r\n"  # the simulator spoke on its pty
+        os.close(port)
+
+        proc = hallctl(vendor_env, "sim", "poke", "toy-1", "x", "-c", str(path))
+        assert proc.returncode == 1 and "lock 'x' is not a number" in proc.stderr
+
+        shows = hallctl(vendor_env, "sim", "show", "-c", str(path)).stdout.splitlines()
+        assert [line.split()[0] for line in shows] == ["toy-1", "toy-2"]
+        assert "open: [3]" in shows[1]
+
+        status = json.loads(hallctl(vendor_env, "status", "--json", "-c", str(path)).stdout)
+        rows = {r["id"]: r for r in status}
+        assert rows["sim"]["state"] == "online"
+        assert rows["toy-1"]["family"] == "toy-board" and rows["toy-1"]["kind"] == "locker_board"
+        assert rows["toy-1"]["state"] == "unknown"  # no daemon drives lock boards yet: said as such
+    finally:
+        host.terminate()
+        host.wait(10)
+    assert not runfile.exists()
+
+
+def test_the_registry_call_is_what_the_entry_point_does(toy_family):
+    from hallkit.drivers.sim.contract import sim_actions
+    from hallkit.plugins import families_for
+
+    assert families_for("locker_board") == ["toy-board"]
+    assert "poke" in sim_actions()
