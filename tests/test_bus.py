@@ -173,3 +173,33 @@ def test_topic_matcher_agrees_with_paho(pattern):
     for topic in ("a", "a/b", "a/b/c", "a/c", "b/b/c", "a/b/c/d", "hall/x/q/m/reply/i/x",
                   "hall/x/q/m/reply/i/y", "", "a/", "/a", "a//c"):
         assert topic_matcher(pattern)(topic) == mqtt.topic_matches_sub(pattern, topic), topic
+
+
+def test_a_typed_subscription_drops_what_fails_its_model_and_logs_it_once(broker, run, caplog):
+    from hallkit.contract.envelope import EventOf, event_json
+    from hallkit.daemons.queue.contract import TicketEvent
+
+    got: list = []
+
+    async def scenario():
+        listener = BusClient(settings(broker), "listener", hall="t")
+        sender = BusClient(settings(broker), "sender", hall="t")
+        listener.on("hall/t/queue/main/event/no-show", EventOf[TicketEvent], lambda t, e: got.append(e))
+        await listener.connect()
+        await sender.connect()
+        for junk in (b"not json", b'{"v":1,"ts":1}', b'{"v":1,"ts":1,"data":{"number":5}}') * 100:
+            sender.publish("hall/t/queue/main/event/no-show", junk)
+        good = TicketEvent(ticket_id="t1", number="A001", service="BDC", window=3, detail="requeued")
+        sender.publish("hall/t/queue/main/event/no-show", event_json(good, 10.0))  # the sentinel
+        for _ in range(200):
+            if got:
+                break
+            await asyncio.sleep(0.01)
+        await sender.close()
+        await listener.close()
+
+    with caplog.at_level("WARNING"):
+        run(scenario())
+    assert [(e.ts, e.data.number, e.data.window) for e in got] == [(10.0, "A001", 3)]
+    dropped = [r for r in caplog.records if "do not fit their model" in r.getMessage()]
+    assert len(dropped) == 1  # 300 junk payloads, one line

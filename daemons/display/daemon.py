@@ -4,14 +4,16 @@ paused, closed, or the welcome text. Modbus RTU LED lines and MQTT LCD screens."
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 
+from hallkit.contract.envelope import EventOf
 from hallkit.contract.topics import Topics
 from hallkit.daemons.display.lines import Display, displays_of
 from hallkit.daemons.display.screens import screen_for
 from hallkit.daemons.display.worker import LineWorker
+from hallkit.daemons.queue.contract import CalledEvent, WindowState
 from hallkit.drivers.modbus_window.codec import Screen
+from hallkit.drivers.mqtt_lcd.codec import LcdScreen
 from hallkit.runtime.daemon import Daemon, keep_running
 from hallkit.runtime.device_lines import DeviceLine
 
@@ -27,8 +29,8 @@ class DisplayDaemon(Daemon):
         self.workers: dict[str, LineWorker] = {}
         self.states: dict[int, dict] = {}
         self.called: dict[int, tuple[str, float]] = {}  # window -> (number, calling until)
-        self.bus.subscribe(Topics(cfg.hall.id, "window", "+").state, self._on_window_state)
-        self.bus.subscribe(Topics(cfg.hall.id, "queue").event("called"), self._on_called)
+        self.bus.on(Topics(cfg.hall.id, "window", "+").state, WindowState, self._on_window_state)
+        self.bus.on(Topics(cfg.hall.id, "queue").event("called"), EventOf[CalledEvent], self._on_called)
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self._keep(line)) for line in self.lines.values()]
@@ -55,13 +57,8 @@ class DisplayDaemon(Daemon):
         await keep_running(f"display line {line.key}", run_worker)
 
     # -- queue -> screens ----------------------------------------------------------------
-    def _on_called(self, topic: str, payload: bytes) -> None:
-        try:
-            data = json.loads(payload)["data"]
-            window, number = int(data["window"]), str(data["number"])
-        except (ValueError, KeyError, TypeError):
-            log.warning("unreadable called event on %s", topic)
-            return
+    def _on_called(self, topic: str, event: EventOf[CalledEvent]) -> None:
+        window, number = event.data.window, event.data.number
         loop = asyncio.get_running_loop()
         for display in self._displays_of(window):
             until = loop.time() + display.blink_s
@@ -69,13 +66,9 @@ class DisplayDaemon(Daemon):
             loop.call_at(until, self._refresh, window)
         self._refresh(window)
 
-    def _on_window_state(self, topic: str, payload: bytes) -> None:
-        try:
-            window = int(topic.split("/")[3])
-            self.states[window] = json.loads(payload)
-        except (ValueError, IndexError):
-            return
-        self._refresh(window)
+    def _on_window_state(self, topic: str, state: WindowState) -> None:
+        self.states[state.window] = state.model_dump(mode="json")
+        self._refresh(state.window)
 
     def _displays_of(self, window: int) -> list[Display]:
         return [d for line in self.lines.values() for d in line.members.values()
@@ -103,9 +96,9 @@ class DisplayDaemon(Daemon):
 
     def _publish_lcd(self, display: Display, screen: Screen) -> None:
         topic = Topics(self.cfg.hall.id, "window_display", display.device_id).state
-        self.publish_retained(topic, {"v": 1, "window": display.window, "mode": screen.mode,
-                                      "line1": screen.line1, "line2": screen.line2,
-                                      "blink_s": screen.blink_s, "brightness": screen.brightness})
+        self.publish_retained(topic, LcdScreen(window=display.window, mode=screen.mode,
+                                               line1=screen.line1, line2=screen.line2,
+                                               blink_s=screen.blink_s, brightness=screen.brightness))
 
     def _availability(self, device_id: str, up: bool, reason: str | None) -> None:
         self.publish_availability("window_display", device_id, up, reason)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 
@@ -11,6 +10,7 @@ from hallkit.bus.client import BusTimeout
 from hallkit.contract.topics import Topics
 from hallkit.daemons.keypad.keys import Command, Show, StartRating, led_for
 from hallkit.daemons.keypad.lines import HidPad, Pad, hid_pads, keypad_lines, line_keymap
+from hallkit.daemons.queue.contract import QueueState, WindowState
 from hallkit.drivers.ff68.codec import KeyPress
 from hallkit.drivers.ff68.driver import KeypadLine
 from hallkit.drivers.hid.keys import key_for
@@ -38,8 +38,8 @@ class KeypadDaemon(Daemon):
         self._waiting: dict[str, int] = {}
         self._answer_timers: dict[str, asyncio.TimerHandle] = {}  # keypads showing an answer
         self._sending: set[asyncio.Task] = set()
-        self.bus.subscribe(Topics(cfg.hall.id, "window", "+").state, self._on_window_state)
-        self.bus.subscribe(Topics(cfg.hall.id, "queue").state, self._on_queue_state)
+        self.bus.on(Topics(cfg.hall.id, "window", "+").state, WindowState, self._on_window_state)
+        self.bus.on(Topics(cfg.hall.id, "queue").state, QueueState, self._on_queue_state)
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(self._keep_open(line)) for line in self.lines.values()]
@@ -159,23 +159,17 @@ class KeypadDaemon(Daemon):
         text = ticket or str(self._waiting.get(str(pad.session.window), 0))
         driver.show(pad.addr, text[-6:])
 
-    def _on_window_state(self, topic: str, payload: bytes) -> None:
-        try:
-            state = json.loads(payload)
-            number = int(topic.split("/")[3])
-        except (ValueError, IndexError):
-            return
-        changed = self._window_state.get(number, {}).get("ticket") != state.get("ticket")
-        self._window_state[number] = state
+    def _on_window_state(self, topic: str, state: WindowState) -> None:
+        number = state.window
+        ticket = state.ticket.model_dump(mode="json") if state.ticket else None
+        changed = self._window_state.get(number, {}).get("ticket") != ticket
+        self._window_state[number] = {"state": state.state, "ticket": ticket}
         if changed:
             self._refresh(lambda pad: pad.session.window == number
                           and pad.device_id not in self._answer_timers)
 
-    def _on_queue_state(self, topic: str, payload: bytes) -> None:
-        try:
-            waiting = json.loads(payload).get("waiting_by_window", {})
-        except ValueError:
-            return
+    def _on_queue_state(self, topic: str, state: QueueState) -> None:
+        waiting = {str(w): n for w, n in state.waiting_by_window.items()}
         changed = {w for w, n in waiting.items() if self._waiting.get(w) != n}
         self._waiting = waiting
         if changed:

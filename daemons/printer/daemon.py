@@ -9,13 +9,10 @@ restart loses none; a redelivered event is recognised by its ticket id) and from
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 
-from pydantic import ValidationError
-
-from hallkit.contract.envelope import Availability
+from hallkit.contract.envelope import EventOf, event_json
 from hallkit.contract.topics import Topics
 from hallkit.daemons.printer import contract as p
 from hallkit.daemons.printer.jobs import MIGRATIONS, Job, Jobs
@@ -58,7 +55,7 @@ class PrinterDaemon(Daemon):
             self.workers[dev_id] = PrinterWorker(dev_id, driver, self.jobs, self.clock,
                                                  render=self._render, on_status=self._on_status,
                                                  on_job=self._on_job)
-        self.bus.subscribe(Topics(cfg.hall.id, "queue").event("issued"), self._on_issued)
+        self.bus.on(Topics(cfg.hall.id, "queue").event("issued"), EventOf[IssuedEvent], self._on_issued)
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> None:
@@ -73,12 +70,8 @@ class PrinterDaemon(Daemon):
             worker.close()
 
     # -- jobs in ------------------------------------------------------------------------------
-    def _on_issued(self, topic: str, payload: bytes) -> None:
-        try:
-            ticket = IssuedEvent.model_validate(json.loads(payload)["data"])
-        except (ValueError, KeyError, TypeError, ValidationError) as exc:
-            log.warning("unreadable issued event on %s: %s", topic, str(exc).splitlines()[0])
-            return
+    def _on_issued(self, topic: str, event: EventOf[IssuedEvent]) -> None:
+        ticket = event.data
         if ticket.kiosk is None:
             return  # taken at a console or by hallctl: nothing to print
         printer = self.kiosks.get(ticket.kiosk)
@@ -140,10 +133,8 @@ class PrinterDaemon(Daemon):
             printer=device_id, status=status.condition, detail=status.detail, message_zh=zh,
             message_en=en, since=self.since[device_id][1], jobs_waiting=self.jobs.waiting_count(device_id),
             kiosks=sorted(k for k, v in self.kiosks.items() if v == device_id)))
-        reachable = status.condition != "unreachable"
-        self.publish_retained(topics.availability, Availability(
-            state="online" if reachable else "offline", ts=self.clock.time(),
-            reason=None if reachable else status.detail or "no reply"))
+        self.publish_availability("printer", device_id, status.condition != "unreachable",
+                                  status.detail or "no reply")
 
     def _on_job(self, job: Job, outcome: str, status: Status) -> None:
         problem_zh, problem_en = CONDITION_WORDS[status.condition]
@@ -154,8 +145,7 @@ class PrinterDaemon(Daemon):
                            message_zh=zh.format(**fields), message_en=en.format(**fields),
                            retry_until=job.expires_at if outcome == "not_printed" else None)
         name = "printed" if outcome == "printed" else "failed"
-        self.bus.publish(self.topics.event(name), {"v": 1, "ts": self.clock.time(),
-                                                   "data": event.model_dump(mode="json")})
+        self.bus.publish(self.topics.event(name), event_json(event, self.clock.time()))
         self._publish_printer(job.printer, self.workers[job.printer].status)
         log.info("job %d (%s) on %s: %s", job.id, job.number or "test", job.printer, outcome)
 

@@ -18,10 +18,11 @@ import logging
 import select
 import socket
 import ssl
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import paho.mqtt.client as mqtt
 from pydantic import BaseModel, ValidationError
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 READ_BURST = 512  # packets read per wake-up at most, so one busy socket cannot hog the loop
 
 Handler = Callable[[str, bytes], Awaitable[None] | None]
+M = TypeVar("M", bound=BaseModel)
 
 
 class BusError(Exception):
@@ -85,6 +87,28 @@ def topic_matcher(pattern: str) -> Callable[[str], bool]:
         return all(p == "+" or p == level for p, level in zip(parts, levels, strict=False))
 
     return matches
+
+
+class _DropLog:
+    """Rate-limited logging of payloads that failed their model on one subscription."""
+
+    EVERY_S = 60.0
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.count = 0
+        self.logged_at: float | None = None
+
+    def note(self, topic: str, exc: ValidationError) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if self.logged_at is not None and now - self.logged_at < self.EVERY_S:
+            return
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(payload)"
+        log.warning("dropped %d payload(s) on %s that do not fit their model; latest on %s: %s: %s",
+                    self.count, self.pattern, topic, where, err["msg"])
+        self.count, self.logged_at = 0, now
 
 
 class BusClient:
@@ -252,6 +276,22 @@ class BusClient:
         self._matchers.append((topic_matcher(pattern), handler))
         if self.connected.is_set():
             self._mqtt.subscribe(pattern, qos)
+
+    def on(self, pattern: str, model: type[M], handler: Callable[[str, M], Any], qos: int = 1) -> None:
+        """Subscribe with a payload model: ``handler(topic, payload)`` gets the validated model.
+        A payload that fails its model is dropped, and logged once a minute per pattern with
+        how many were dropped, so a flood of junk cannot fill the log."""
+        dropped = _DropLog(pattern)
+
+        def typed(topic: str, payload: bytes):
+            try:
+                value = model.model_validate_json(payload)
+            except ValidationError as exc:
+                dropped.note(topic, exc)
+                return None
+            return handler(topic, value)
+
+        self.subscribe(pattern, typed, qos)
 
     async def request(self, topic: str, data: BaseModel | dict | None = None, *,
                       timeout: float = 5.0, request_id: str | None = None,

@@ -7,9 +7,11 @@ id, and a repeated id gets the stored answer, never a second effect.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T", bound=BaseModel)
 
 CLIENT_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
@@ -75,3 +77,15 @@ class Event(Payload):
 
     ts: float
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+class EventOf(Payload, Generic[T]):
+    """An event as a receiver reads it: the envelope with its data typed by the event's model."""
+
+    ts: float
+    data: T
+
+
+def event_json(data: BaseModel, ts: float) -> bytes:
+    """The one way events are built: the envelope around an already valid data model."""
+    return f'{{"v":1,"ts":{ts!r},"data":{data.model_dump_json()}}}'.encode()

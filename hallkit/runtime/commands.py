@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from hallkit.bus.client import BusClient, encode
 from hallkit.clock import Clock
 from hallkit.contract import Command, contracts
-from hallkit.contract.envelope import ErrorBody, Request
+from hallkit.contract.envelope import ErrorBody, Request, event_json
 from hallkit.contract.topics import Topics, split
 from hallkit.store import Migration, Store
 
@@ -82,8 +82,7 @@ class CommandContext:
 
     def event(self, topic: str, data: BaseModel) -> None:
         """An event envelope around ``data``, published after the commit."""
-        self.outbox.append((topic, f'{{"v":1,"ts":{self.now!r},"data":'
-                                   f'{data.model_dump_json()}}}'.encode(), False))
+        self.outbox.append((topic, event_json(data, self.now), False))
 
 
 class Dispatcher:
