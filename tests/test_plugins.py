@@ -108,3 +108,29 @@ def test_the_registry_call_is_what_the_entry_point_does(toy_family):
 
     assert families_for("locker_board") == ["toy-board"]
     assert "poke" in sim_actions()
+
+
+def test_a_clashing_vendor_action_is_left_out_not_fatal(toy_family, caplog):
+    import dataclasses
+
+    from hallkit.cli.main import build_parser
+    from hallkit.drivers.sim.contract import sim_actions
+    from hallkit.plugins import SimAction, register_family
+    from hallkit.plugins.registry import unregister
+
+    clash = dataclasses.replace(toy_family, name="toy-clash", simulator=dataclasses.replace(
+        toy_family.simulator, actions=(SimAction("run", "clashes with hallctl sim run"),
+                                       SimAction("poke", "other arguments than toy-board's poke"))))
+    register_family(clash)
+    try:
+        with caplog.at_level("ERROR"):
+            actions = sim_actions()
+            build_parser()  # hallctl still starts
+        assert "run" not in actions and actions["poke"] is toy_family.simulator.actions[0]
+        said = {r.getMessage() for r in caplog.records if "toy-clash" in r.getMessage()}
+        assert said == {"family toy-clash: simulator action 'run' clashes with hallctl sim's own "
+                        "subcommand; left out",
+                        "family toy-clash: simulator action 'poke' takes other arguments than another "
+                        "family's action of that name; left out"}
+    finally:
+        unregister("toy-clash")

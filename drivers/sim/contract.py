@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from hallkit.config.model import DEVICE_ID
 from hallkit.contract.spec import Command, Contract
 from hallkit.plugins import SimAction, families
 
+log = logging.getLogger(__name__)
 SIM_COMPONENT = "sim"
 SIM_USER = "sim"  # the simulator host's bus user
-DEVICE_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$"
 
 
 class _Model(BaseModel):
@@ -34,7 +36,7 @@ class Done(_Model):
 
 
 def request_model(action: SimAction) -> type[BaseModel]:
-    fields: dict[str, Any] = {"device": (str, Field(pattern=DEVICE_ID, description="device id"))}
+    fields: dict[str, Any] = {"device": (DEVICE_ID, Field(description="device id"))}
     for arg in action.args:
         default = arg.default if arg.optional or arg.flag else ...
         fields[arg.name] = (str | None if default is None else str,
@@ -42,18 +44,27 @@ def request_model(action: SimAction) -> type[BaseModel]:
     return create_model(f"Sim_{action.name}", __base__=_Model, __doc__=action.help, **fields)
 
 
+RESERVED = frozenset({"run", "show", "escpos"})  # hallctl sim's own subcommands
+
+
 def sim_actions() -> dict[str, SimAction]:
     """Every control action the installed families' simulators offer, by name. Two families
-    may offer the same action (both lock boards have `door`) if they take the same arguments."""
+    may offer the same action if they take the same arguments; an action that clashes with
+    another or with hallctl's own is left out and logged, never fatal."""
     out: dict[str, SimAction] = {}
     for fam in families().values():
         for action in fam.simulator.actions if fam.simulator else ():
-            if action.name == "show":
-                raise ValueError(f"family {fam.name}: 'show' is the simulator host's own action")
-            known = out.setdefault(action.name, action)
-            if known.args != action.args:
-                raise ValueError(f"family {fam.name}: simulator action {action.name!r} takes other "
-                                 "arguments than another family's action of that name")
+            known = out.get(action.name)
+            shape = [(a.name, a.flag, a.optional) for a in action.args]
+            problem = (
+                "clashes with hallctl sim's own subcommand" if action.name in RESERVED else
+                "names an argument 'device'" if "device" in [a.name for a in action.args] else
+                "takes other arguments than another family's action of that name"
+                if known and [(a.name, a.flag, a.optional) for a in known.args] != shape else None)
+            if problem:
+                log.error("family %s: simulator action %r %s; left out", fam.name, action.name, problem)
+            elif known is None:
+                out[action.name] = action
     return out
 
 

@@ -97,11 +97,18 @@ class SimHost:
         try:
             data = await self.do(action, req.data)
             reply = Reply(id=req.id, status="ok", ts=time.time(), data=data)
-        except (KeyError, ValueError, ValidationError) as exc:
-            message = str(exc).strip("'\"") if not isinstance(exc, ValidationError) else \
-                f"{exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}"
+        except ValidationError as exc:  # the request did not fit the action's arguments
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "(data)"
             reply = Reply(id=req.id, status="error", ts=time.time(),
-                          error=ErrorBody(code="bad_request", message=message))
+                          error=ErrorBody(code="bad_request", message=f"{where}: {err['msg']}"))
+        except (KeyError, ValueError) as exc:  # the simulator's own sentence
+            reply = Reply(id=req.id, status="error", ts=time.time(),
+                          error=ErrorBody(code="bad_request", message=str(exc).strip("'\"")))
+        except Exception:  # a simulator's bug: answered, logged, and the host goes on
+            log.exception("simulator action %s failed", action)
+            reply = Reply(id=req.id, status="error", ts=time.time(), error=ErrorBody(
+                code="internal", message=f"the simulator failed on {action!r}; see the sim log"))
         self.bus.publish(self.topics.reply(action, req.client), reply, qos=0)
 
     async def do(self, action: str, data: dict) -> dict:
@@ -115,7 +122,10 @@ class SimHost:
         device_id = args.pop("device")
         simulator = self._simulator(device_id, action)
         answer = await simulator.act(action, self.device_of[device_id][1], args)
-        return spec.reply.model_validate(answer).model_dump()
+        try:
+            return spec.reply.model_validate(answer).model_dump()
+        except ValidationError:
+            raise RuntimeError(f"the simulator answered {answer!r}, not {{ok, text, detail}}") from None
 
     def _simulator(self, device_id: str, action: str | None = None) -> Simulator:
         able = sorted(d for d, (name, _) in self.device_of.items()

@@ -48,7 +48,8 @@ def simulators(cfg: HallConfig) -> list[Simulated]:
     for dev_id, dev in cfg.devices.items():
         link = getattr(dev, "link", None)
         fam = family(getattr(dev, "family", ""))
-        if link is None or link.scheme != "sim" or fam is None or fam.simulator is None:
+        if (link is None or link.scheme != "sim" or fam is None or fam.kind != dev.kind
+                or fam.simulator is None):
             continue
         found.setdefault(link.target, (fam, []))[1].append(dev_id)
     return [Simulated(name, fam, tuple(devices)) for name, (fam, devices) in found.items()]

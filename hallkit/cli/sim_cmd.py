@@ -33,7 +33,7 @@ def register(sub) -> None:
                 p.add_argument(f"--{arg.name}", default=arg.default, help=arg.help)
             else:
                 p.add_argument(arg.name, nargs="?" if arg.optional else None, help=arg.help)
-        p.set_defaults(func=run_action, action=action)
+        p.set_defaults(func=run_action, sim_action=action)
     p = sim.add_parser("escpos", help="a stand-alone simulated ticket printer on TCP (like port 9100) "
                        "or a pty, for trying a printer link or another program against it")
     where = p.add_mutually_exclusive_group()
@@ -70,9 +70,9 @@ def _ask(args, action: str, data: dict) -> dict:
 
 
 def run_action(args) -> int:
-    data = {"device": args.device, **{a.name: getattr(args, a.name) for a in args.action.args
+    data = {"device": args.device, **{a.name: getattr(args, a.name) for a in args.sim_action.args
                                       if getattr(args, a.name) is not None}}
-    answer = _ask(args, args.action.name, data)
+    answer = _ask(args, args.sim_action.name, data)
     print(answer["text"])
     return 0 if answer["ok"] else 1
 

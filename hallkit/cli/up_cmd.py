@@ -74,5 +74,5 @@ def _table(sup: Supervisor, states: dict[str, str]) -> str:
         actions = sorted({a.name for sim in sims for a in sim.family.simulator.actions})
         text += (f"\nsimulated devices: {', '.join(f'{n} {name}' for name, n in sorted(counts.items()))}"
                  f"; `hallctl sim show` shows them, `hallctl sim {'|'.join(actions)} DEVICE …` works "
-                 f"them; printed tickets are drawn as PNG in {cfg.storage_path / 'sim' / 'printer'}/")
+                 f"them; simulators keep what they draw (tickets as PNG) under {cfg.storage_path / 'sim'}/")
     return text

@@ -150,7 +150,7 @@ def _simulated(cfg: HallConfig):
     first: dict[str, tuple[str, str]] = {}  # sim name -> (device id, family)
     for dev_id, dev in cfg.devices.items():
         fam = family(getattr(dev, "family", ""))
-        if fam is None or fam.simulator is None or dev.link.scheme != "sim":
+        if fam is None or fam.kind != dev.kind or fam.simulator is None or dev.link.scheme != "sim":
             continue
         if dev.link.target not in first:
             first[dev.link.target] = (dev_id, fam.name)

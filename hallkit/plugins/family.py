@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-LINK_SCHEMES = ("serial", "usb", "tcp", "file", "evdev", "mqtt", "sim")
-DEVICE_KINDS = ("printer", "keypad", "window_display", "rating", "locker_board", "scanner")
+from hallkit.config.links import SCHEMES as LINK_SCHEMES
+from hallkit.config.model import WIRED_KINDS as DEVICE_KINDS
 
 
 class Options(BaseModel):

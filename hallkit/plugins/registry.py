@@ -19,10 +19,6 @@ _registered_families: dict[str, Family] = {}
 _registered_daemons: dict[str, DaemonSpec] = {}
 
 
-class PluginError(Exception):
-    """An installed plug-in that cannot be used; says which and why."""
-
-
 def _load(group: str, kind: type) -> dict[str, object]:
     found: dict[str, object] = {}
     for ep in entry_points(group=group):
@@ -36,7 +32,10 @@ def _load(group: str, kind: type) -> dict[str, object]:
                       kind.__name__, ep.name)
             continue
         if ep.name in found:
-            raise PluginError(f"two {group} plug-ins are named {ep.name!r}: uninstall one")
+            log.error("two %s plug-ins are named %r; using %s, ignoring %s: uninstall one",
+                      group, ep.name, found[ep.name].__module__ if hasattr(found[ep.name], "__module__")
+                      else "the first", ep.value)
+            continue
         found[ep.name] = obj
     return found
 
