@@ -42,3 +42,12 @@ def test_every_family_and_daemon_folder_has_an_entry_point():
     daemon_folders = {f"hallkit.daemons.{p.parent.name}" for p in (ROOT / "daemons").glob("*/__init__.py")}
     assert family_folders and family_folders <= families
     assert daemon_folders == daemons
+
+
+def test_what_each_family_declares_can_be_loaded():
+    from hallkit.plugins import families
+    from hallkit.plugins.family import load_attr
+
+    for fam in families().values():
+        for path in (fam.codec, fam.driver, *([fam.simulator.factory] if fam.simulator else [])):
+            assert load_attr(path) is not None, (fam.name, path)

@@ -27,7 +27,7 @@ class DisplayDaemon(Daemon):
         super().__init__(cfg, **kw)
         self.lines, self.lcds = displays_of(cfg)
         self.workers: dict[str, LineWorker] = {}
-        self.states: dict[int, dict] = {}
+        self.states: dict[int, WindowState] = {}
         self.called: dict[int, tuple[str, float]] = {}  # window -> (number, calling until)
         self.bus.on(Topics(cfg.hall.id, "window", "+").state, WindowState, self._on_window_state)
         self.bus.on(Topics(cfg.hall.id, "queue").event("called"), EventOf[CalledEvent], self._on_called)
@@ -67,7 +67,7 @@ class DisplayDaemon(Daemon):
         self._refresh(window)
 
     def _on_window_state(self, topic: str, state: WindowState) -> None:
-        self.states[state.window] = state.model_dump(mode="json")
+        self.states[state.window] = state
         self._refresh(state.window)
 
     def _displays_of(self, window: int) -> list[Display]:
@@ -80,11 +80,13 @@ class DisplayDaemon(Daemon):
 
     def _refresh_display(self, display: Display) -> None:
         state = self.states.get(display.window)
+        mode = state.state if state else "closed"
+        ticket = state.ticket.number if state and state.ticket else None
         number, until = self.called.get(display.window, ("", 0.0))
         calling = bool(number) and asyncio.get_running_loop().time() < until
         if calling:  # the event is ahead of the retained state: show the called number now
-            state = {"state": "serving", "ticket": {"number": number}}
-        screen = screen_for(state, display.label, calling=calling, blink_s=display.blink_s,
+            mode, ticket = "serving", number
+        screen = screen_for(mode, ticket, display.label, calling=calling, blink_s=display.blink_s,
                             brightness=display.brightness, welcome=display.welcome)
         if display.address is None:
             self._publish_lcd(display, screen)

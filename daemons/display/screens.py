@@ -7,11 +7,9 @@ from hallkit.drivers.modbus_window.codec import Screen
 WELCOME = "欢迎光临"
 
 
-def screen_for(state: dict | None, label: str, *, calling: bool, blink_s: int = 10,
+def screen_for(mode: str, ticket: str | None, label: str, *, calling: bool, blink_s: int = 10,
                brightness: int = 8, welcome: str = WELCOME) -> Screen:
-    """``state`` is the window's retained state (hall/<hall>/window/<n>/state)."""
-    mode = (state or {}).get("state", "closed")
-    ticket = ((state or {}).get("ticket") or {}).get("number")
+    """``mode`` and ``ticket`` (its number) as the window's retained state says them."""
     common = {"blink_s": blink_s, "brightness": brightness}
     if mode == "serving" and ticket:
         if calling:

@@ -34,7 +34,7 @@ class KeypadDaemon(Daemon):
         self.hid = hid_pads(cfg)
         self.drivers: dict[str, KeypadLine] = {}
         self.ports: dict[str, SerialLine] = {}
-        self._window_state: dict[int, dict] = {}
+        self._window_state: dict[int, WindowState] = {}
         self._waiting: dict[str, int] = {}
         self._answer_timers: dict[str, asyncio.TimerHandle] = {}  # keypads showing an answer
         self._sending: set[asyncio.Task] = set()
@@ -154,22 +154,22 @@ class KeypadDaemon(Daemon):
         driver = self.drivers.get(line.key)
         if driver is None or pad.session.typed:
             return
-        state = self._window_state.get(pad.session.window, {})
-        ticket = (state.get("ticket") or {}).get("number")
+        state = self._window_state.get(pad.session.window)
+        ticket = state.ticket.number if state and state.ticket else None
         text = ticket or str(self._waiting.get(str(pad.session.window), 0))
         driver.show(pad.addr, text[-6:])
 
     def _on_window_state(self, topic: str, state: WindowState) -> None:
         number = state.window
-        ticket = state.ticket.model_dump(mode="json") if state.ticket else None
-        changed = self._window_state.get(number, {}).get("ticket") != ticket
-        self._window_state[number] = {"state": state.state, "ticket": ticket}
+        before = self._window_state.get(number)
+        changed = (before.ticket if before else None) != state.ticket
+        self._window_state[number] = state
         if changed:
             self._refresh(lambda pad: pad.session.window == number
                           and pad.device_id not in self._answer_timers)
 
     def _on_queue_state(self, topic: str, state: QueueState) -> None:
-        waiting = {str(w): n for w, n in state.waiting_by_window.items()}
+        waiting = state.waiting_by_window
         changed = {w for w, n in waiting.items() if self._waiting.get(w) != n}
         self._waiting = waiting
         if changed:

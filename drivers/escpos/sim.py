@@ -168,6 +168,3 @@ class HostedPrinter:
                 "detail": {"condition": sim.condition, "printed": len(sim.tickets), "lost": sim.lost,
                            "last": last}}
 
-
-def hosted(line) -> HostedPrinter:
-    return HostedPrinter(line)

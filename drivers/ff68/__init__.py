@@ -13,7 +13,7 @@ FAMILY = Family(
     driver="hallkit.drivers.ff68.driver:KeypadLine",
     address=(1, 254),
     simulator=SimSpec(
-        factory="hallkit.drivers.ff68.sim:hosted",
+        factory="hallkit.drivers.ff68.sim:HostedKeypadLine",
         shared_line=True,
         actions=(SimAction("press", "press a key on a simulated keypad, e.g. keypad-3 call", (
             SimArg("key", "0-9, call, recall, clear, confirm, login, pause, transfer, end, rate",

@@ -153,6 +153,3 @@ class HostedKeypadLine:
                 f"{device.id}: {key} got no echo: is the keypad daemon running?")
         return {"ok": bool(sends), "text": text, "detail": {"sends": sends, "led": pad.led}}
 
-
-def hosted(line) -> HostedKeypadLine:
-    return HostedKeypadLine(line)

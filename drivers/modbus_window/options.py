@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from hallkit.drivers.modbus_window.codec import LINE_BYTES
+from hallkit.gb2312 import outside_gb2312
 from hallkit.plugins.family import Options
 
 WELCOME = "欢迎光临"
@@ -12,14 +13,9 @@ WELCOME = "欢迎光临"
 
 def gb2312_text(value: str) -> str:
     """LED fonts hold GB2312 only (protocol file): refuse text they cannot show, naming it."""
-    bad = []
-    for ch in value:
-        try:
-            ch.encode("gb2312")
-        except UnicodeEncodeError:
-            bad.append(ch)
+    bad = outside_gb2312(value)
     if bad:
-        raise ValueError(f"{''.join(dict.fromkeys(bad))} cannot be shown on LED window displays "
+        raise ValueError(f"{bad} cannot be shown on LED window displays "
                          "(their fonts hold GB2312 only); use another character")
     return value
 

@@ -126,6 +126,3 @@ class HostedDisplayLine:
         return {"ok": True, "text": f"{device.id}: {self.shows(device)}",
                 "detail": {"updates": self.sim.writes[device.address]}}
 
-
-def hosted(line) -> HostedDisplayLine:
-    return HostedDisplayLine(line)

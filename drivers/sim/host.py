@@ -22,10 +22,9 @@ from pydantic import ValidationError
 
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.config.model import HallConfig
-from hallkit.contract import command
 from hallkit.contract.envelope import ErrorBody, Reply, Request, Status
 from hallkit.contract.topics import Topics
-from hallkit.drivers.sim.contract import SIM_COMPONENT, SIM_USER
+from hallkit.drivers.sim.contract import SIM_COMPONENT, SIM_USER, sim_contract
 from hallkit.drivers.sim.lines import Simulated, sim_runfile, simulators
 from hallkit.plugins.family import SimDevice, SimLine, Simulator, load_attr
 
@@ -38,6 +37,7 @@ class SimHost:
         self.topics = Topics(cfg.hall.id, SIM_COMPONENT)
         self.running: dict[str, tuple[Simulated, Simulator]] = {}  # by sim name
         self.device_of: dict[str, tuple[str, SimDevice]] = {}  # device id → (sim name, device)
+        self.commands = {c.action: c for c in sim_contract().commands}
         self.bus = BusClient(settings, SIM_USER, hall=cfg.hall.id,
                              will=(self.topics.status, self._status("offline")))
         self.bus.subscribe(self.topics.cmd("+"), self._on_command)
@@ -112,7 +112,7 @@ class SimHost:
         self.bus.publish(self.topics.reply(action, req.client), reply, qos=0)
 
     async def do(self, action: str, data: dict) -> dict:
-        spec = command(SIM_COMPONENT, action)
+        spec = self.commands.get(action)
         if spec is None:
             raise ValueError(f"the simulators have no action {action!r}")
         args = spec.request.model_validate(data).model_dump()

@@ -7,6 +7,7 @@ from collections import defaultdict
 from hallkit.config.issues import ConfigIssue, closest
 from hallkit.config.model import WIRED_KINDS, HallConfig
 from hallkit.config.options import option_issues
+from hallkit.gb2312 import outside_gb2312
 from hallkit.plugins import families, families_for, family
 
 
@@ -212,18 +213,10 @@ def _display_texts(cfg: HallConfig):
     texts = [(("services", i, "name_zh"), s.name_zh) for i, s in enumerate(cfg.services)]
     texts += [(("windows", i, "name_zh"), w.name_zh) for i, w in enumerate(cfg.windows) if w.name_zh]
     for loc, text in texts:
-        bad = [ch for ch in text if not _gb2312(ch)]
+        bad = outside_gb2312(text)
         if bad:
-            yield ConfigIssue(loc, f"{''.join(dict.fromkeys(bad))} cannot be shown on LED window "
+            yield ConfigIssue(loc, f"{bad} cannot be shown on LED window "
                               "displays (their fonts hold GB2312 only); use another character")
-
-
-def _gb2312(ch: str) -> bool:
-    try:
-        ch.encode("gb2312")
-        return True
-    except UnicodeEncodeError:
-        return False
 
 
 def _ticket_texts(cfg: HallConfig):
@@ -234,7 +227,7 @@ def _ticket_texts(cfg: HallConfig):
     texts += [(("services", i, "name_zh"), s.name_zh) for i, s in enumerate(cfg.services)]
     texts += [(("ticket", "notice_zh", i), line) for i, line in enumerate(cfg.ticket.notice_zh or [])]
     for loc, text in texts:
-        bad = [ch for ch in text if not _gb2312(ch)]
+        bad = outside_gb2312(text)
         if bad:
-            yield ConfigIssue(loc, f"{''.join(dict.fromkeys(bad))} is outside GB2312, which is all "
+            yield ConfigIssue(loc, f"{bad} is outside GB2312, which is all "
                               "some ticket printers can print; use another character")

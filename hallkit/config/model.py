@@ -296,11 +296,10 @@ class HallConfig(Strict):
 
     def options(self, dev_id: str) -> BaseModel:
         """A wired device's options, typed by its family's model (config check validated them)."""
-        from hallkit.config.options import typed_options
         from hallkit.plugins import family
 
         dev = self.devices[dev_id]
-        return typed_options(family(dev.family), dev.options)
+        return family(dev.family).options.model_validate(dev.options)
 
     @property
     def storage_path(self) -> Path:

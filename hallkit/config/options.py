@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from hallkit.config.issues import ConfigIssue, Loc, closest
 from hallkit.plugins.family import Family
@@ -43,8 +43,3 @@ def _what(fam: Family, err: dict) -> str:
     """The option's description, so the technician learns what it is for."""
     field = fam.options.model_fields.get(str(err["loc"][0])) if err["loc"] else None
     return f" ({field.description})" if field is not None and field.description else ""
-
-
-def typed_options(fam: Family, raw: dict) -> BaseModel:
-    """The options of a device in a checked config (config check found nothing wrong)."""
-    return fam.options.model_validate(raw)

@@ -19,7 +19,7 @@ from hallkit.contract.spec import (
 )
 
 __all__ = ["CLERK", "CLIENT_ROLES", "EVERYONE", "ROLES", "Command", "Contract", "EventTopic",
-           "StateTopic", "command", "commands", "contracts"]
+           "StateTopic", "commands", "contracts"]
 
 # Config device kinds that are MQTT clients of their own (apps, and devices whose family
 # speaks MQTT), with their sender role.
@@ -40,7 +40,3 @@ def contracts() -> dict[str, Contract]:
 def commands() -> tuple[Command, ...]:
     return tuple(c for contract in contracts().values() for c in contract.commands)
 
-
-def command(component: str, action: str) -> Command | None:
-    contract = contracts().get(component)
-    return next((c for c in contract.commands if c.action == action), None) if contract else None

@@ -96,7 +96,7 @@ class Simulator(Protocol):
 
 @dataclass(frozen=True)
 class SimSpec:
-    factory: str  # "module:callable", called with a SimLine, returning a Simulator
+    factory: str  # "module:Class" (or a callable) taking a SimLine, giving a Simulator
     shared_line: bool  # one simulator for every device on a sim:// name (addressed), else one each
     actions: tuple[SimAction, ...] = ()
 
