@@ -45,6 +45,7 @@ def hall_header(storage: Path, port: int, services: list[str], digits: int) -> s
 id = "bench"
 name_zh = "基准大厅"
 name_en = "Benchmark hall"
+demo = true
 [hall.opening_hours]
 {hours}
 [bus]
@@ -86,10 +87,11 @@ def echo_client(port: int) -> BusClient:
 
     def answer(topic: str, payload: bytes) -> None:
         req = Request.model_validate_json(payload)
-        echo.publish(f"hall/bench/echo/main/reply/ping/{req.client}",
+        sender = topic.rsplit("/", 1)[1]
+        echo.publish(f"hall/bench/echo/main/reply/ping/{sender}",
                      Reply(id=req.id, status="ok", ts=req.ts, data={}), qos=0)
 
-    echo.subscribe(ECHO_PING, answer)
+    echo.subscribe(f"{ECHO_PING}/+", answer)
     return echo
 
 

@@ -98,7 +98,7 @@ async def measure(cfg, port: int, presses: int, rate: float) -> tuple[list[float
 
     for sim in displays.values():
         sim.on_write = on_write
-    bus = BusClient(BusSettings(port=port), "bench-ops", hall="bench")
+    bus = BusClient(BusSettings(port=port, username="hallctl"), "bench-ops", hall="bench")  # as ops
     called_at: dict[int, float] = {}
 
     def on_called(topic: str, payload: bytes) -> None:

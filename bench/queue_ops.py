@@ -45,6 +45,7 @@ from hallkit.contract.envelope import Request
 from hallkit.daemons.queue.daemon import QueueDaemon
 from hallkit.ids import ordered_id
 from hallkit.runtime.commands import Dispatcher
+from hallkit.runtime.senders import hall_senders
 
 
 def raw_sqlite(path: Path, n: int) -> list[float]:
@@ -68,6 +69,12 @@ def hall_config(storage: Path, port: int, windows: int) -> str:
     text = hall_header(storage, port, services, 5)
     for n in range(1, windows + 1):
         text += f'[[windows]]\nnumber = {n}\nservices = ["{services[n % 8]}", "{services[(n + 1) % 8]}"]\n'
+    # The clients are the hall's kiosks and its windows' consoles: a daemon answers only users
+    # the hall knows, each with its own reply topic.
+    for n in range(1, max(32, windows) + 1):  # open-loop pings use one client per window
+        text += f'[devices.kiosk-{n}]\nkind = "kiosk"\n'
+    for n in range(1, windows + 1):
+        text += f'[devices.console-{n}]\nkind = "console"\nwindow = {n}\n'
     return text
 
 
@@ -105,7 +112,7 @@ async def issue_closed_loop(port: int, clients: int, per_client: int, action: st
             data = {"service": SERVICES[(i + j) % 8]} if action == "issue" else {}
             await timed(bus, action, data, samples, daemon)
 
-    names = [f"bench-{action}-{clients}-{i}" for i in range(clients)]
+    names = [f"kiosk-{i + 1}" for i in range(clients)]
     return samples, await run_clients(port, names, kiosk)
 
 
@@ -122,14 +129,14 @@ async def open_loop(port: int, clients: int, rounds: int, rate: float, action: s
             data = {"service": SERVICES[(i + j) % 4]} if action == "issue" else {}
             await timed(bus, action, data, samples, daemon)
 
-    names = [f"bench-{action}-open-{i}" for i in range(clients)]
+    names = [f"kiosk-{i + 1}" for i in range(clients)]
     return samples, await run_clients(port, names, client)
 
 
 async def call_load(port: int, windows: int, rounds: int, rate: float) -> dict:
     """Open loop at ``rate`` presses/s over all windows, then the closed-loop saturation run."""
     rng = random.Random(3)
-    names = [f"bench-window-{w}" for w in range(1, windows + 1)]
+    names = [f"console-{w}" for w in range(1, windows + 1)]
 
     async def login(i: int, bus: BusClient):
         await timed(bus, "login", {"window": i + 1, "clerk": f"{i + 1}"}, [])
@@ -175,10 +182,11 @@ def engine_alone(tmp: Path, windows: int, n: int, batch: int = 32) -> float:
     daemon = QueueDaemon(cfg, clock=SystemClock(cfg.hall.timezone), bus_settings=BusSettings())
     replies = ReplyCounter()
     dispatcher = Dispatcher("queue", daemon.topics, daemon.commands.handlers, daemon.store,
-                            replies, daemon.clock)
+                            replies, daemon.clock, hall_senders(cfg))
     topic, now = daemon.topics.cmd("issue"), time.time()
-    requests = [(topic, Request(id=ordered_id(now), client=f"alone-{i % batch}", ts=now,
-                                data={"service": SERVICES[i % 8]}).model_dump_json().encode())
+    requests = [(f"{topic}/kiosk-{i % batch + 1}",
+                 Request(id=ordered_id(now), ts=now,
+                         data={"service": SERVICES[i % 8]}).model_dump_json().encode())
                 for i in range(n)]
     t0 = time.process_time()
     for i in range(0, n, batch):

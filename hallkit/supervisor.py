@@ -86,7 +86,9 @@ class Supervisor:
     def _write_runfile(self) -> None:
         runfile = broker_runfile(self.cfg)
         runfile.parent.mkdir(parents=True, exist_ok=True)
+        socket = str(self.broker.ops_socket) if self.broker.ops_socket else None
         runfile.write_text(json.dumps({"host": self.broker.host, "port": self.broker.port,
+                                       "socket": socket,
                                        "pid": self.broker.proc.pid}))
 
     def start_daemons(self) -> None:

@@ -28,6 +28,7 @@ storage_dir = "{storage}"
 id = "t1"
 name_zh = "测试大厅"
 name_en = "Test Hall"
+demo = true
 
 [hall.opening_hours]
 mon = ["08:30-12:00", "13:30-17:30"]
@@ -117,20 +118,21 @@ class DaemonHarness:
         return await self.client.request(self.daemon.topics.cmd(action), data, **kw)
 
 
-def harness(daemon_cls, cfg, clock=None):
+def harness(daemon_cls, cfg, clock=None, user: str = "hallctl"):
     """``async with harness(HallDaemon, cfg) as h:`` starts it, waits online, stops it after."""
     import contextlib
 
     from hallkit.bus.client import BusClient
-    from hallkit.bus.settings import bus_settings
+    from hallkit.bus.settings import bus_settings, daemon_user
     from hallkit.clock import SystemClock
 
     @contextlib.asynccontextmanager
     async def ctx():
-        settings = bus_settings(cfg, None)
-        daemon = daemon_cls(cfg, clock=clock or SystemClock(cfg.hall.timezone), bus_settings=settings)
+        daemon = daemon_cls(cfg, clock=clock or SystemClock(cfg.hall.timezone),
+                            bus_settings=bus_settings(cfg, daemon_user(daemon_cls.name)))
         task = asyncio.create_task(daemon.run())
-        client = BusClient(settings, "test-client", hall=cfg.hall.id)
+        # Talks as ops (hallctl) unless a test picks another user of the hall.
+        client = BusClient(bus_settings(cfg, user), f"test-{user}", hall=cfg.hall.id)
         await client.connect()
         while not daemon._online:
             if task.done():

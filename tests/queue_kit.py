@@ -9,6 +9,7 @@ from hallkit.config.load import check_text
 from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.engine import Effects, QueueEngine
 from hallkit.daemons.queue.schema import MIGRATIONS
+from hallkit.pins import hash_pin
 from hallkit.runtime.commands import CommandError
 from hallkit.store import Store
 
@@ -40,7 +41,14 @@ name_zh = "李四"
 [[clerks]]
 id = "1003"
 name_zh = "王五"
-'''
+[[clerks]]
+id = "1004"
+name_zh = "赵六"
+pin_hash = "{PIN_2468}"
+
+[devices.kiosk-1]
+kind = "kiosk"
+'''.replace("{PIN_2468}", hash_pin("2468", iterations=1000))
 
 
 def hall_text(storage, extra_rules: str = "", services: str = SERVICES) -> str:
@@ -89,8 +97,8 @@ class Kit:
     def take(self, service: str = "BDC", **kw) -> q.TicketIssued:
         return self.ok("issue", q.Issue(service=service, **kw))
 
-    def login(self, window: int, clerk: str) -> None:
-        self.ok("login", window, clerk)
+    def login(self, window: int, clerk: str, pin: str | None = None) -> None:
+        self.ok("login", window, clerk, pin)
 
     def call(self, window: int) -> str:
         return self.ok("call_next", window).number

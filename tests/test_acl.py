@@ -52,15 +52,20 @@ def test_every_client_gets_a_user_with_only_its_topics(tmp_path, write_config):
                           "daemon-display", "daemon-printer", "kiosk-1", "board-1", "lcd-1"}
     kiosk = dict((t, a) for a, t in users["kiosk-1"].rules)
     assert kiosk["hall/t1/kiosk/kiosk-1/#"] == "readwrite"
-    assert kiosk["hall/t1/hall/main/cmd/ping"] == "write"
-    assert kiosk["hall/t1/queue/main/cmd/issue"] == "write"
-    assert "hall/t1/queue/main/cmd/call-next" not in kiosk
-    assert "hall/t1/hall/main/cmd/notice-add" not in kiosk
+    assert kiosk["hall/t1/hall/main/cmd/ping/kiosk-1"] == "write"  # under its own name only
+    assert kiosk["hall/t1/queue/main/cmd/issue/kiosk-1"] == "write"
+    assert not any("call-next" in t or "notice-add" in t for t in kiosk)
     assert not any("locker" in t for t in kiosk)
+    assert "hall/t1/queue/main/event/issued" not in kiosk  # the ticket's secret: daemons only
+    assert kiosk["hall/t1/queue/main/event/called"] == "read"
     lcd = dict((t, a) for a, t in users["lcd-1"].rules)  # an MQTT screen: its own topics only
     assert lcd["hall/t1/window_display/lcd-1/#"] == "readwrite"
-    assert {t for t in lcd if "/cmd/" in t} == {"hall/t1/hall/main/cmd/ping",
-                                                 "hall/t1/queue/main/cmd/ticket"}
+    assert {t for t in lcd if "/cmd/" in t} == {"hall/t1/hall/main/cmd/ping/lcd-1",
+                                                 "hall/t1/queue/main/cmd/ticket/lcd-1"}
+    ops = dict((t, a) for a, t in users[OPS_USER].rules)
+    assert ops["hall/t1/queue/main/cmd/call-next/+"] == "read"  # watching clerks' commands
+    assert "hall/t1/queue/main/cmd/issue/+" not in ops  # ID and phone numbers: the queue only
+    assert not any(t.endswith("#") and a != "write" for t, a in ops.items())
 
 
 def test_credentials_are_private_and_stable(secured):
@@ -77,25 +82,32 @@ def test_acl_is_enforced_by_mosquitto(secured, run):
 
     async def scenario():
         ops = client(cfg, broker, OPS_USER, "hallctl-test")
+        queue = client(cfg, broker, "daemon-queue")
         kiosk = client(cfg, broker, "kiosk-1")
-        got: list[str] = []
-        ops.subscribe("hall/t1/#", lambda t, p: got.append(t))
-        await ops.connect()
-        await kiosk.connect()
-        kiosk.publish("hall/t1/hall/main/cmd/ping", b"{}")             # allowed for kiosks
-        kiosk.publish("hall/t1/queue/main/cmd/issue", b"{}")           # a kiosk takes tickets
-        kiosk.publish("hall/t1/queue/main/cmd/call-next", b"{}")       # but calls none
-        kiosk.publish("hall/t1/kiosk/kiosk-1/status", b"{}")           # its own topic
-        kiosk.publish("hall/t1/locker_board/lb-1/cmd/open", b"{}")     # a locker's topic: no
-        kiosk.publish("hall/t1/hall/main/cmd/notice-add", b"{}")       # not a kiosk's command
-        kiosk.publish("hall/t1/kiosk/kiosk-2/status", b"{}")           # another kiosk: no
+        seen: dict[str, list[str]] = {"ops": [], "queue": []}
+        for pattern in ("hall/t1/+/+/cmd/+/+", "hall/t1/kiosk/+/status"):
+            ops.subscribe(pattern, lambda t, p: seen["ops"].append(t))
+        queue.subscribe("hall/t1/queue/main/cmd/+/+", lambda t, p: seen["queue"].append(t))
+        for c in (ops, queue, kiosk):
+            await c.connect()
+        kiosk.publish("hall/t1/hall/main/cmd/ping/kiosk-1", b"{}")        # allowed for kiosks
+        kiosk.publish("hall/t1/queue/main/cmd/issue/kiosk-1", b"{}")      # a kiosk takes tickets
+        kiosk.publish("hall/t1/queue/main/cmd/call-next/kiosk-1", b"{}")  # but calls none
+        kiosk.publish("hall/t1/queue/main/cmd/issue/daemon-queue", b"{}")  # nor speaks for others
+        kiosk.publish("hall/t1/queue/main/cmd/issue", b"{}")              # nor leaves its name out
+        kiosk.publish("hall/t1/kiosk/kiosk-1/status", b"{}")              # its own topic
+        kiosk.publish("hall/t1/locker_board/lb-1/cmd/open", b"{}")        # a locker's topic: no
+        kiosk.publish("hall/t1/hall/main/cmd/notice-add/kiosk-1", b"{}")  # not a kiosk's command
+        kiosk.publish("hall/t1/kiosk/kiosk-2/status", b"{}")              # another kiosk: no
         await asyncio.sleep(0.5)
-        await ops.close()
-        await kiosk.close()
-        return got
+        for c in (ops, queue, kiosk):
+            await c.close()
+        return seen
 
-    assert sorted(run(scenario())) == ["hall/t1/hall/main/cmd/ping", "hall/t1/kiosk/kiosk-1/status",
-                                       "hall/t1/queue/main/cmd/issue"]
+    seen = run(scenario())
+    # ops sees the ping and the kiosk's status, not the issue command (it may carry an ID number)
+    assert sorted(seen["ops"]) == ["hall/t1/hall/main/cmd/ping/kiosk-1", "hall/t1/kiosk/kiosk-1/status"]
+    assert seen["queue"] == ["hall/t1/queue/main/cmd/issue/kiosk-1"]
 
 
 def test_a_client_reads_only_replies_addressed_to_it(secured, run):
@@ -127,3 +139,43 @@ def test_wrong_password_is_refused(secured, run):
             await intruder.connect(timeout=1.5)
 
     run(scenario())
+
+
+def test_two_connections_of_one_user_over_the_network_cannot_both_stay(secured, run):
+    """The network listener ties the client id to the username: a second connection as
+    kiosk-1, whatever client id it asks for, replaces the first; it never replaces anyone else."""
+    cfg, broker = secured
+
+    async def scenario():
+        first = client(cfg, broker, "kiosk-1", "kiosk-1")
+        await first.connect()
+        second = client(cfg, broker, "kiosk-1", "daemon-queue")
+        await second.connect()
+        kicked = False
+        for _ in range(50):
+            kicked = kicked or not first.connected.is_set()
+            await asyncio.sleep(0.01)
+        await first.close()
+        await second.close()
+        return kicked
+
+    assert run(scenario())
+
+
+def test_hallctl_runs_more_than_once_at_a_time_over_the_ops_socket(secured, run):
+    cfg, broker = secured
+    pw = password_file(cfg, OPS_USER).read_text().strip()
+    on_socket = BusSettings(socket=broker.ops_socket, username=OPS_USER, password=pw)
+
+    async def scenario():
+        tools = [BusClient(on_socket, f"hallctl-{n}", hall="t1") for n in range(3)]
+        for t in tools:
+            await t.connect()
+        await asyncio.sleep(0.5)
+        up = [t.connected.is_set() for t in tools]
+        for t in tools:
+            await t.close()
+        return up
+
+    assert stat.S_IMODE(broker.ops_socket.parent.stat().st_mode) == 0o700
+    assert run(scenario()) == [True, True, True]

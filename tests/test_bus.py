@@ -19,7 +19,7 @@ def settings(broker) -> BusSettings:
 
 
 @pytest.mark.parametrize("model,payload", [
-    (Request, {"v": 1, "id": "r1", "client": "kiosk-1", "ts": 1.5, "data": {"service": "BDC"}}),
+    (Request, {"v": 1, "id": "r1", "ts": 1.5, "data": {"service": "BDC"}}),
     (Reply, {"v": 1, "id": "r1", "status": "ok", "ts": 2.0, "data": {"ticket": "A001"}}),
     (Reply, {"v": 1, "id": "r1", "status": "error", "ts": 2.0,
              "error": {"code": "sold_out", "message": "今日号已取完", "field": "data.service"}}),
@@ -32,11 +32,13 @@ def test_envelopes_round_trip(model, payload):
 
 @pytest.mark.parametrize("payload,where", [
     (b"not json", "json_invalid"),
-    (b'{"v":1,"client":"k","ts":1}', "id"),
-    (b'{"v":2,"id":"a","client":"k","ts":1}', "v"),
-    (b'{"v":1,"id":"a","client":"k","ts":1,"extra":true}', "extra"),
-    (b'{"v":1,"id":"a","client":"bad/client","ts":1}', "client"),
-    (b'{"v":1,"id":"","client":"k","ts":1}', "id"),
+    (b'{"v":1,"ts":1}', "id"),
+    (b'{"v":2,"id":"a","ts":1}', "v"),
+    (b'{"v":1,"id":"a","ts":1,"extra":true}', "extra"),
+    (b'{"v":1,"id":"a","client":"kiosk-1","ts":1}', "client"),  # who sent it is in the topic
+    (b'{"v":1,"id":"","ts":1}', "id"),
+    (b'{"v":1,"id":"a","ts":NaN}', "ts"),
+    (b'{"v":1,"id":"a","ts":1,"expires":Infinity}', "expires"),
 ])
 def test_bad_envelopes_are_rejected_with_the_field(payload, where):
     with pytest.raises(ValidationError) as info:
@@ -52,10 +54,11 @@ def test_request_reply_and_timeout(broker, run):
 
         def answer(topic, payload):
             req = Request.model_validate_json(payload)
-            responder.publish(f"hall/t1/echo/main/reply/say/{req.client}",
+            sender = topic.rsplit("/", 1)[1]  # the command topic ends with the sender's name
+            responder.publish(f"hall/t1/echo/main/reply/say/{sender}",
                               Reply(id=req.id, status="ok", ts=0, data=req.data))
 
-        responder.subscribe("hall/t1/echo/main/cmd/say", answer)
+        responder.subscribe("hall/t1/echo/main/cmd/say/+", answer)
         await responder.connect()
         await asker.connect()
         reply = await asker.request("hall/t1/echo/main/cmd/say", {"text": "你好"}, timeout=2)
@@ -203,3 +206,39 @@ def test_a_typed_subscription_drops_what_fails_its_model_and_logs_it_once(broker
     assert [(e.ts, e.data.number, e.data.window) for e in got] == [(10.0, "A001", 3)]
     dropped = [r for r in caplog.records if "do not fit their model" in r.getMessage()]
     assert len(dropped) == 1  # 300 junk payloads, one line
+
+
+def _string_fields(model) -> list[str]:
+    def is_str(prop: dict) -> bool:
+        return prop.get("type") == "string" or any(is_str(p) for p in prop.get("anyOf", []))
+    return [name for name, prop in model.model_json_schema().get("properties", {}).items()
+            if is_str(prop)]
+
+
+def test_every_string_a_sender_fills_in_is_bounded():
+    from hallkit.contract import contracts
+
+    checked = 0
+    for contract in contracts().values():
+        for cmd in contract.commands:
+            example = contract.examples.get((cmd.component, cmd.action), {})
+            for name in _string_fields(cmd.request):
+                with pytest.raises(ValidationError) as info:
+                    cmd.request.model_validate({**example, name: "9" * 10_000})
+                assert info.value.errors()[0]["loc"][0] == name, (cmd.action, name)
+                checked += 1
+    assert checked > 20
+
+
+def test_a_payload_over_the_bus_limit_is_dropped_unread(caplog):
+    from hallkit.contract.envelope import MAX_PAYLOAD
+
+    client = BusClient(BusSettings(), "c", hall="t1")
+    got = []
+    client.subscribe("hall/t1/#", lambda t, p: got.append(p))
+    for size in (MAX_PAYLOAD + 1, MAX_PAYLOAD):
+        message = mqtt.MQTTMessage(topic=b"hall/t1/x/main/state")
+        message.payload = b"x" * size
+        client._handle_message(None, None, message)
+    assert [len(p) for p in got] == [MAX_PAYLOAD]
+    assert "over the bus limit" in caplog.text

@@ -159,7 +159,7 @@ options = { keymap = { KEY_KP_ONE = "call" } }  # <-
      "devices.p-1.options.chinese_mode: 'gb18030' is not one of 'fs', 'none' or 'raster'"),
     ("ticket QR with an unknown field",
      lambda t: t + PRINTER % "{}" + '\n[ticket]\nqr = "https://zw.example.cn/q/{ticket}"  # <-\n',
-     "ticket.qr: unknown field 'ticket' in qr; use {hall}, {ticket_id}, {number}, {day}"),
+     "ticket.qr: unknown field 'ticket' in qr; use {hall}, {ticket_id}, {secret}, {number}, {day}"),
     ("ticket notice a printer cannot print",
      lambda t: t + PRINTER % "{}" + '\n[ticket]\nnotice_zh = ["请勿遗失 🎫"]  # <-\n',
      "ticket.notice_zh[0]: 🎫 is outside GB2312"),

@@ -18,6 +18,7 @@ from hallkit.cli.console_cmd import window_info
 from hallkit.config.load import load_config
 from hallkit.kiosk_ui.bus_bridge import BusBridge
 from hallkit.kiosk_ui.console.window import ConsoleWindow
+from hallkit.pins import hash_pin
 
 from conftest import hallctl_argv, small_hall
 
@@ -27,8 +28,9 @@ SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")  # a folder to keep the screenshot
 
 @pytest.fixture
 def hall(tmp_path, broker, write_config, child_env):
+    clerk = f'\n[[clerks]]\nid = "1001"\nname_zh = "张三"\npin_hash = "{hash_pin("2468", 1000)}"\n'
     text = small_hall(tmp_path / "var", port=broker.port,
-                      extra='\n[devices.console-1]\nkind = "console"\nwindow = 1\n')
+                      extra='\n[devices.console-1]\nkind = "console"\nwindow = 1\n' + clerk)
     cfg_path = write_config(text.replace('mon = ["08:30-12:00", "13:30-17:30"]', ALL_DAY))
     queue = subprocess.Popen(hallctl_argv("run", "queue", "--config", str(cfg_path)), env=child_env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -49,8 +51,15 @@ def test_console_logs_in_calls_and_ends(hall, qtbot, tmp_path):
         for _ in range(3):
             bridge.request("hall/t1/queue/main/cmd/issue", {"service": "BDC"})
         window.clerk.setText("1001")
+        window.pin.setText("1357")
+        _shot(window, tmp_path, "console-login.png")
         qtbot.mouseClick(window.login_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "密码错误" in window.statusBar().currentMessage(), timeout=5000)
+        assert window.pin.text() == ""  # a typed PIN never stays on screen
+        window.pin.setText("2468")
+        qtbot.keyClick(window.pin, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: "空闲" in window.state_label.text(), timeout=5000)
+        assert "张三" in window.state_label.text() and not window.pin.isVisible()
         qtbot.mouseClick(window.buttons["call-next"], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.ticket.text() == "A001", timeout=5000)
         qtbot.waitUntil(lambda: window.next_list.count() == 2, timeout=5000)

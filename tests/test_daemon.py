@@ -65,12 +65,12 @@ def test_bad_payloads_get_error_replies_and_the_loop_goes_on(hall_cfg, run, capl
             wrong_type = await h.request("notice-remove", {"notice_id": "seven"})
             unknown = await h.request("explode", {})
             # Raw garbage: no id to answer to; it is logged, nothing else.
-            h.client.publish(h.daemon.topics.cmd("notice-add"), b"\xff\xfe not json")
-            # An envelope error with an id and client is answered.
+            topic = f"{h.daemon.topics.cmd('notice-add')}/{h.client.identity}"
+            h.client.publish(topic, b"\xff\xfe not json")
+            # An envelope error with an id is answered.
             got = asyncio.get_running_loop().create_future()
             h.client._pending["raw-1"] = got
-            h.client.publish(h.daemon.topics.cmd("notice-add"),
-                             json.dumps({"v": 1, "id": "raw-1", "client": "test-client"}))
+            h.client.publish(topic, json.dumps({"v": 1, "id": "raw-1"}))
             envelope = await asyncio.wait_for(got, 3)
             alive = await h.request("ping", {})
             return missing, extra, wrong_type, unknown, envelope, alive
@@ -86,6 +86,33 @@ def test_bad_payloads_get_error_replies_and_the_loop_goes_on(hall_cfg, run, capl
     assert notices_in_db(hall_cfg) == []
     bad_lines = [r for r in caplog.records if "bad" in r.getMessage()]
     assert len(bad_lines) == 5  # one line per bad request
+
+
+def test_a_reused_id_with_other_content_is_refused_and_changes_nothing(hall_cfg, run):
+    async def scenario():
+        async with harness(HallDaemon, hall_cfg) as h:
+            added = await h.request("notice-add", {"text_zh": "通知"}, request_id="same")
+            retry = await h.request("notice-add", {"text_zh": "通知"}, request_id="same")
+            other_data = await h.request("notice-add", {"text_zh": "别的"}, request_id="same")
+            other_action = await h.request("notice-remove", {"notice_id": 1}, request_id="same")
+            return added, retry, other_data, other_action
+
+    added, retry, other_data, other_action = run(scenario())
+    assert added.status == "ok" and retry == added
+    assert other_data.error.code == other_action.error.code == "id_reused"
+    assert [n[0] for n in notices_in_db(hall_cfg)] == ["通知"]
+
+
+def test_a_sender_the_hall_does_not_know_is_forbidden(hall_cfg, run, caplog):
+    caplog.set_level(logging.WARNING)
+
+    async def scenario():
+        async with harness(HallDaemon, hall_cfg, user="kiosk-9") as h:
+            return await h.request("ping", {})
+
+    reply = run(scenario())
+    assert reply.error.code == "forbidden" and "kiosk-9" in reply.error.message
+    assert [r for r in caplog.records if "refused ping" in r.getMessage()]
 
 
 def test_a_refusal_changes_nothing_and_is_repeated(hall_cfg, run):

@@ -24,7 +24,8 @@ from conftest import small_hall
 
 GOLDEN = Path(__file__).parent / "golden" / "ticket-fs.hex"
 TICKET = IssuedEvent(
-    ticket_id="9f3c2a7d41b0e865", number="A017", service="BDC", service_name_zh="不动产登记",
+    ticket_id="9f3c2a7d41b0e865", secret="3f9a0c51b2d7", number="A017", service="BDC",
+    service_name_zh="不动产登记",
     service_name_en="Real Estate", day="2026-11-23", taken_at=1795395960.0, ahead=12,
     est_wait_s=14.6 * 60, priority_class="elderly", id_masked="110***********002X",
     phone_masked="138****5678", kiosk="kiosk-1")
@@ -66,7 +67,7 @@ def test_the_protocol_points_hold_in_the_bytes(cfg):
     assert b"\x1d\x21\x11\x1c\x26" + hall + b"\x1c\x2e\x0a\x1d\x21\x00" in data  # 2x2, FS &, GS ! 0
     assert b"\x1d\x21\x33A017\x0a\x1d\x21\x00" in data  # the number at 4x4
     assert b"\x1d\x28\x6b\x03\x00\x31\x45\x31" in data  # QR error level M, not python-escpos's L
-    qr = b"hallkit:ticket:t1:9f3c2a7d41b0e865"
+    qr = b"hallkit:ticket:t1:9f3c2a7d41b0e865:3f9a0c51b2d7"
     assert b"\x1d\x28\x6b" + bytes([len(qr) + 3, 0]) + b"\x31\x50\x30" + qr in data
     chinese = [part.split(b"\x1c\x2e")[0] for part in data.split(b"\x1c\x26")[1:]]
     assert len(chinese) > 10 and not any(b"?" in part for part in chinese)
@@ -121,7 +122,7 @@ def test_the_picture_is_printer_wide_and_its_qr_decodes(cfg, tmp_path, mode, qr_
     path = tmp_path / "ticket.png"
     picture.save(path)
     out = subprocess.run(["zbarimg", "-q", "--raw", str(path)], capture_output=True, text=True)
-    assert out.stdout.strip() == "hallkit:ticket:t1:9f3c2a7d41b0e865"
+    assert out.stdout.strip() == "hallkit:ticket:t1:9f3c2a7d41b0e865:3f9a0c51b2d7"
 
 
 def test_a_wide_row_wraps_like_the_printer():

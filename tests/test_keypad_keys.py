@@ -40,6 +40,19 @@ def test_login_with_the_typed_clerk_number(pad):
     assert keys(pad, "login") == [Show("E-USR", beep=1)]
 
 
+def test_a_clerk_with_a_pin_types_it_after_the_number_and_it_stays_off_the_led(pad):
+    pad.pins = frozenset({"1004"})
+    assert keys(pad, "1", "0", "0", "4", "login")[-1] == Show("PIN")
+    assert keys(pad, "2", "4") == [Show("-"), Show("--")]
+    assert keys(pad, "6", "8", "login")[-1] == Command(
+        "login", {"window": 3, "clerk": "1004", "pin": "2468"})
+    assert keys(pad, "1", "0", "0", "4", "login", "call") == [  # any other key gives it up
+        Show("1"), Show("10"), Show("100"), Show("1004"), Show("PIN"),
+        Command("call-next", {"window": 3})]
+    assert keys(pad, "2", "4")[-1] == Show("24")  # typed digits show again
+    assert led_for("login", "error", None, "forbidden") == Show("E-USR", beep=1)
+
+
 def test_call_the_typed_number_tries_the_windows_services(pad):
     step = keys(pad, "1", "2", ("confirm", b"\x03"))[-1]
     assert step == Command("call-number", {"window": 3, "number": "A012"},

@@ -4,12 +4,18 @@ with no edit to hallkit (tests/plugins/ holds it, as a vendor's pip package woul
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import time
 
 import pytest
+
+from hallkit.bus.client import BusClient
+from hallkit.bus.settings import bus_settings
+from hallkit.config.load import load_config
+from hallkit.contract.topics import Topics
 
 from conftest import PLUGINS, hallctl_argv, small_hall
 
@@ -65,7 +71,7 @@ def test_config_check_validates_the_vendor_family_and_its_options(tmp_path, writ
 
 @pytest.mark.slow
 def test_simulator_host_sim_cli_and_status_run_the_vendor_family(tmp_path, write_config, broker,
-                                                                   vendor_env):
+                                                                   vendor_env, toy_family):
     path = write_config(small_hall(tmp_path / "var", port=broker.port, extra=TOY))
     host = subprocess.Popen(hallctl_argv("sim", "run", "-c", str(path)), env=vendor_env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -86,6 +92,8 @@ def test_simulator_host_sim_cli_and_status_run_the_vendor_family(tmp_path, write
 
         proc = hallctl(vendor_env, "sim", "poke", "toy-1", "x", "-c", str(path))
         assert proc.returncode == 1 and "lock 'x' is not a number" in proc.stderr
+        assert asyncio.run(_sim_command_as(load_config(path), "kiosk-1", "poke", {"device": "toy-2"})
+                           ).error.code == "forbidden"  # simulators take commands from ops only
 
         shows = hallctl(vendor_env, "sim", "show", "-c", str(path)).stdout.splitlines()
         assert [line.split()[0] for line in shows] == ["toy-1", "toy-2"]
@@ -100,6 +108,15 @@ def test_simulator_host_sim_cli_and_status_run_the_vendor_family(tmp_path, write
         host.terminate()
         host.wait(10)
     assert not runfile.exists()
+
+
+async def _sim_command_as(cfg, user: str, action: str, data: dict):
+    client = BusClient(bus_settings(cfg, user), f"test-{user}", hall=cfg.hall.id)
+    await client.connect()
+    try:
+        return await client.request(Topics(cfg.hall.id, "sim").cmd(action), data)
+    finally:
+        await client.close()
 
 
 def test_the_registry_call_is_what_the_entry_point_does(toy_family):

@@ -87,7 +87,8 @@ def test_kill_9_loses_and_doubles_nothing(tmp_path, broker, write_config, child_
         return kills
 
     async def scenario():
-        clients = [BusClient(bus_settings(cfg, None), f"client-{n}", hall="t1", persistent=True)
+        # Five connections of one user (ops), as hallctl may have: replies pair up by request id.
+        clients = [BusClient(bus_settings(cfg, "hallctl"), f"client-{n}", hall="t1", persistent=True)
                    for n in range(5)]
         for c in clients:
             await c.connect()

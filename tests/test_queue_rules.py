@@ -261,12 +261,31 @@ def test_login_logout_and_clerks(kit):
     kit.take()
     kit.ok("logout", 1)
     kit.refused("not_logged_in", "call_next", 1)
-    kit.refused("unknown_clerk", "login", 1, "9999")
+    kit.refused("forbidden", "login", 1, "999999", None)  # not a listed clerk
     kit.login(1, "1002")  # the clerk of window 2 moves to window 1
     assert kit.engine.window_status(2).state == "closed"
     kit.call(1)
     kit.refused("busy", "logout", 1)
-    kit.refused("busy", "login", 2, "1002")
+    kit.refused("busy", "login", 2, "1002", None)
+
+
+def test_a_clerk_with_a_pin_logs_in_only_with_it(kit):
+    kit.ok("logout", 3)
+    wrong = kit.refused("forbidden", "login", 3, "1004", "1357")
+    assert kit.refused("forbidden", "login", 3, "1004", None).body.message == wrong.body.message
+    kit.login(3, "1004", "2468")
+    assert kit.engine.window_status(3).clerk == "1004"
+
+
+@pytest.mark.parametrize("demo", [False, True])
+def test_a_hall_without_clerks_lets_anyone_log_in_only_as_a_demo(tmp_path, demo):
+    text = hall_text(tmp_path, services="").replace("demo = true", f"demo = {str(demo).lower()}")
+    k = Kit(tmp_path, text)
+    if demo:
+        k.login(1, "999999")
+    else:
+        err = k.refused("forbidden", "login", 1, "999999", None)
+        assert "[[clerks]]" in err.body.message
 
 
 def test_end_service_reports_times_for_the_rating(kit):

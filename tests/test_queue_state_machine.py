@@ -67,13 +67,13 @@ class QueueMachine(RuleBasedStateMachine):
     # -- sending ------------------------------------------------------------------
     def send(self, action: str, data: dict, payload: bytes | None = None) -> dict:
         self.n += 1
-        topic = self.daemon.topics.cmd(action)
-        payload = payload or json.dumps({"v": 1, "id": f"r{self.n}", "client": "sm",
+        topic = f"{self.daemon.topics.cmd(action)}/hallctl"  # sent as ops
+        payload = payload or json.dumps({"v": 1, "id": f"r{self.n}",
                                          "ts": self.clock.time(), "data": data}).encode()
         mark = len(self.rec.sent)
         self.daemon.commands.run_batch([(topic, payload)])
         self.sent.append((topic, payload))
-        reply_topic = f"hall/t1/queue/main/reply/{action}/sm"
+        reply_topic = f"hall/t1/queue/main/reply/{action}/hallctl"
         replies = [json.loads(p) for t, p in self.rec.sent[mark:] if t == reply_topic]
         assert len(replies) == 1
         reply = replies[0]
@@ -168,7 +168,7 @@ class QueueMachine(RuleBasedStateMachine):
 
     def _reply_for(self, payload: bytes) -> bytes | None:
         rid = json.loads(payload)["id"]
-        row = self.rows("SELECT reply FROM _requests WHERE client = 'sm' AND id = ?", (rid,))
+        row = self.rows("SELECT reply FROM _requests WHERE client = 'hallctl' AND id = ?", (rid,))
         return row[0][0].encode() if row else None
 
     @rule(seconds=st.integers(0, 900))

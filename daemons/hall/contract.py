@@ -6,31 +6,27 @@ board needs nothing but the bus.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from hallkit.contract.envelope import Payload
-from hallkit.contract.spec import EVERYONE, Command, Contract, StateTopic
+from hallkit.contract.spec import EVERYONE, Body, Command, Contract, StateTopic
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ServiceInfo(_Model):
+class ServiceInfo(Body):
     code: str
     prefix: str
     name_zh: str
     name_en: str
 
 
-class WindowInfo(_Model):
+class WindowInfo(Body):
     number: int
     label_zh: str
     label_en: str
     services: list[str]
 
 
-class Notice(_Model):
+class Notice(Body):
     id: int
     text_zh: str
     text_en: str | None = None
@@ -49,30 +45,30 @@ class HallState(Payload):
     notices: list[Notice]
 
 
-class Ping(_Model):
+class Ping(Body):
     """Ask the daemon to answer; used by health checks and the bus benchmark."""
 
 
-class Pong(_Model):
+class Pong(Body):
     ts: float
     uptime_s: float
 
 
-class NoticeAdd(_Model):
+class NoticeAdd(Body):
     text_zh: str = Field(min_length=1, max_length=200)
     text_en: str | None = Field(None, max_length=300)
     until: float | None = Field(None, description="epoch seconds; omit to keep it until removed")
 
 
-class NoticeAdded(_Model):
+class NoticeAdded(Body):
     notice_id: int
 
 
-class NoticeRemove(_Model):
+class NoticeRemove(Body):
     notice_id: int = Field(ge=1)
 
 
-class NoticeRemoved(_Model):
+class NoticeRemoved(Body):
     removed: bool
 
 

@@ -9,7 +9,9 @@ and LED text or beeps to show at once. Conventions the protocol leaves open:
   the window's services in order, the first one the queue accepts is called;
 - 转移 then digits then confirm (13): the digits are a window number; a leading 0
   picks a service by its place in the hall's list (``03`` = third service);
-- 登录 logs in the typed clerk number.
+- 登录 logs in the typed clerk number. Where the hall gives that clerk a PIN the
+  LED asks for it (``PIN``), the PIN is typed (shown as dashes) and 登录 pressed
+  again; any other function key gives up the login.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ ERROR_LED = {
     "not_found": "E-NUM",
     "not_served_here": "E-NUM",
     "wrong_state": "E-NUM",
-    "unknown_clerk": "E-USR",
+    "forbidden": "E-USR",      # login refused: not a listed clerk, or a wrong PIN
     "busy": "E-BSY",
     "bad_request": "E-ERR",
     "unknown_window": "E-WIN",
@@ -64,19 +66,23 @@ class KeypadSession:
     prefixes: dict[str, str]             # service code -> ticket prefix
     digits_of: dict[str, int]            # service code -> number width
     hall_services: list[str]             # all service codes, in the hall's order
+    pins: frozenset[str] = frozenset()   # clerks who log in with a PIN
     typed: str = ""
     transfer_mode: bool = False
+    pin_for: str | None = None           # the clerk whose PIN is being typed
 
     def press(self, key: str, data: bytes = b"") -> list[Step]:
         if key.isdigit():
             self.typed = (self.typed + key)[-LED_WIDTH:]
-            return [Show(self.typed)]
+            return [Show("-" * len(self.typed) if self.pin_for else self.typed)]
         if key == "clear":
-            self.typed, self.transfer_mode = "", False
+            self.typed, self.transfer_mode, self.pin_for = "", False, None
             return [Show("")]
         handler = getattr(self, f"_{key}", None)
         if handler is None:  # e.g. a rating result: not the keypad session's business
             return []
+        if key != "login":
+            self.pin_for = None
         steps = handler(data)
         if key != "transfer":  # transfer waits for the digits typed next
             self.typed, self.transfer_mode = "", False
@@ -99,8 +105,16 @@ class KeypadSession:
         return [StartRating()]
 
     def _login(self, data: bytes) -> list[Step]:
+        if self.pin_for is not None:
+            clerk, self.pin_for = self.pin_for, None
+            if not self.typed:
+                return [Show("E-USR", beep=1)]
+            return [Command("login", {"window": self.window, "clerk": clerk, "pin": self.typed})]
         if not self.typed:
             return [Show("E-USR", beep=1)]
+        if self.typed in self.pins:
+            self.pin_for = self.typed
+            return [Show("PIN")]
         return [Command("login", {"window": self.window, "clerk": self.typed})]
 
     def _transfer(self, data: bytes) -> list[Step]:

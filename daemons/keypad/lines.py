@@ -32,7 +32,8 @@ def _session(cfg: HallConfig, window) -> KeypadSession:
     return KeypadSession(window=window.number, services=window.services,
                          prefixes={s.code: s.prefix for s in cfg.services},
                          digits_of={s.code: s.number_digits for s in cfg.services},
-                         hall_services=[s.code for s in cfg.services])
+                         hall_services=[s.code for s in cfg.services],
+                         pins=frozenset(c.id for c in cfg.clerks if c.pin_hash))
 
 
 def _keypads(cfg: HallConfig, family: str) -> dict[str, object]:

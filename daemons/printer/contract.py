@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from hallkit.contract.envelope import Payload
-from hallkit.contract.spec import Command, Contract, EventTopic, StateTopic
+from hallkit.contract.spec import Body, Command, Contract, EventTopic, StateTopic
 
 Condition = Literal["ok", "paper_near_end", "paper_out", "cover_open", "offline", "unreachable"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TestPrint(_Model):
-    printer: str | None = Field(None, description="printer device id")
-    kiosk: str | None = Field(None, description="or the kiosk whose printer to test")
+class TestPrint(Body):
+    printer: str | None = Field(None, max_length=64, description="printer device id")
+    kiosk: str | None = Field(None, max_length=64, description="or the kiosk whose printer to test")
 
     @model_validator(mode="after")
     def _one(self) -> TestPrint:
@@ -28,7 +24,7 @@ class TestPrint(_Model):
         return self
 
 
-class JobQueued(_Model):
+class JobQueued(Body):
     job_id: int
     printer: str
     status: Condition = Field(description="the printer's condition when the job was queued")
@@ -47,7 +43,7 @@ class PrinterState(Payload):
     jobs_waiting: int = Field(description="jobs stored and not yet printed (or expired)")
 
 
-class JobEvent(_Model):
+class JobEvent(Body):
     """``printed`` and ``failed`` events. A failed job stays queued until ``retry_until``
     and is printed if the printer recovers by then (a ``printed`` event follows);
     ``outcome`` says which failure it was."""
@@ -66,7 +62,7 @@ class JobEvent(_Model):
 
 
 COMMANDS = (
-    Command("printer", "test", TestPrint, JobQueued, ("ops", "console"),
+    Command("printer", "test", TestPrint, JobQueued, ("ops",),
             "Print a test page on a printer (or a kiosk's printer); the `printed` or `failed` "
             "event tells how it went. Refusals: `unknown_printer`, `unknown_kiosk`, `no_printer`."),
 )

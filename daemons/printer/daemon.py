@@ -98,8 +98,8 @@ class PrinterDaemon(Daemon):
         if printer not in self.workers:
             raise CommandError("unknown_printer", f"no printer {printer!r}; there are "
                                f"{', '.join(sorted(self.workers)) or 'none'}", "data.printer")
-        job, _ = self.jobs.add(f"test:{ctx.request.client}:{ctx.request.id}", printer, req.kiosk,
-                               {"requested_by": ctx.request.client}, ctx.now,
+        job, _ = self.jobs.add(f"test:{ctx.sender.user}:{ctx.request.id}", printer, req.kiosk,
+                               {"requested_by": ctx.sender.user}, ctx.now,
                                ctx.now + self.cfg.ticket.print_expiry_s)
         asyncio.get_running_loop().call_soon(self.workers[printer].wake.set)
         return p.JobQueued(job_id=job.id, printer=printer, status=self.workers[printer].status.condition)

@@ -89,7 +89,8 @@ def ticket_blocks(cfg: HallConfig, t: IssuedEvent, paper_dots: int, qr_module: i
     blocks.append(Text(wait_zh, align="center"))
     if en:
         blocks.append(Text(wait_en, align="center"))
-    qr = cfg.ticket.qr.format(hall=cfg.hall.id, ticket_id=t.ticket_id, number=t.number, day=t.day)
+    qr = cfg.ticket.qr.format(hall=cfg.hall.id, ticket_id=t.ticket_id, secret=t.secret,
+                              number=t.number, day=t.day)
     blocks += [Feed(1), Qr(qr, qr_module), Text("扫码查看排队进度" + (" Scan to follow your turn" if en
                                                                       else ""), align="center"),
                Rule()]

@@ -41,6 +41,7 @@ class EngineBase:
         self.services = {s.code: s for s in cfg.services}
         self.windows = {w.number: w for w in cfg.windows}
         self.clerks = {c.id: c for c in cfg.clerks}
+        self.kiosks = set(cfg.devices_of("kiosk"))
         self._service_times: dict[str, float] = {}  # cache; end() drops a service's entry
         self._morning_counts: dict[tuple[str, str], int] = {}  # (day, service): tickets before noon
         self.windows_of = {code: [n for n, w in self.windows.items() if code in w.services]
@@ -89,6 +90,10 @@ class EngineBase:
         if value is None:
             return None
         return hmac.new(self.pepper, value.encode(), hashlib.sha256).hexdigest()
+
+    def secret(self, ticket_id: str) -> str:
+        """The ticket's secret for its QR code: derived, so nothing more is stored."""
+        return hmac.new(self.pepper, f"ticket:{ticket_id}".encode(), hashlib.sha256).hexdigest()[:12]
 
     # -- writing ----------------------------------------------------------------
     def log(self, ticket: int, action: str, now: float, window: int | None = None,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from hallkit.config.model import PriorityClass
 from hallkit.contract.envelope import Payload
-from hallkit.contract.spec import CLERK, EVERYONE, Command, Contract, EventTopic, StateTopic
+from hallkit.contract.spec import CLERK, EVERYONE, Body, Command, Contract, EventTopic, StateTopic
 
 TicketState = Literal["waiting", "called", "held", "done", "no_show", "cancelled", "expired"]
 WindowMode = Literal["closed", "idle", "serving", "paused"]
@@ -31,26 +31,30 @@ def check_id_number(value: str) -> str:
     return v
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 def _exactly_one(model: BaseModel, a: str, b: str) -> None:
     if (getattr(model, a) is None) == (getattr(model, b) is None):
         raise ValueError(f"give exactly one of {a} and {b}")
 
 
-class WindowRef(_Model):
+TICKET_NUMBER = r"^[A-Z]{1,2}\d{2,5}$"
+NAME = 64  # longest device id or code a sender may name
+
+
+class WindowRef(Body):
     window: int = Field(ge=1, le=999)
 
 
 # -- requests ------------------------------------------------------------------
-class Issue(_Model):
-    service: str = Field(description="service code, e.g. 'BDC'")
-    kiosk: str | None = Field(None, description="device id of the kiosk that prints the ticket")
+class Issue(Body):
+    service: str = Field(max_length=16, description="service code, e.g. 'BDC'")
+    kiosk: str | None = Field(None, max_length=NAME, description=(
+        "device id of the kiosk that prints the ticket; a kiosk may name only itself and is "
+        "filled in when it leaves this out"))
     priority_class: PriorityClass | None = None
-    id_number: str | None = Field(None, description="resident ID; only its hash and mask are kept")
-    phone: str | None = Field(None, description="mobile number; only its hash and mask are kept")
+    id_number: str | None = Field(None, max_length=18,
+                                  description="resident ID; only its hash and mask are kept")
+    phone: str | None = Field(None, max_length=11,
+                              description="mobile number; only its hash and mask are kept")
 
     _id = field_validator("id_number")(lambda cls, v: v and check_id_number(v))
 
@@ -62,27 +66,27 @@ class Issue(_Model):
         return v
 
 
-class CheckIn(_Model):
+class CheckIn(Body):
     code: str = Field(min_length=4, max_length=32, description="appointment code (预约码)")
-    kiosk: str | None = None
+    kiosk: str | None = Field(None, max_length=NAME, description="as for issue")
 
 
-class AppointmentAdd(_Model):
+class AppointmentAdd(Body):
     code: str = Field(min_length=4, max_length=32, pattern=r"^[0-9A-Za-z-]+$")
-    service: str
+    service: str = Field(max_length=16)
     start: float = Field(description="slot start, epoch seconds")
-    id_number: str | None = None
-    phone: str | None = None
+    id_number: str | None = Field(None, max_length=18)
+    phone: str | None = Field(None, max_length=11)
 
     _id = field_validator("id_number")(lambda cls, v: v and check_id_number(v))
 
 
 class CallNumber(WindowRef):
-    number: str = Field(pattern=r"^[A-Z]{1,2}\d{2,5}$", description="e.g. 'A012'")
+    number: str = Field(pattern=TICKET_NUMBER, max_length=7, description="e.g. 'A012'")
 
 
 class Transfer(WindowRef):
-    to_service: str | None = None
+    to_service: str | None = Field(None, max_length=16)
     to_window: int | None = Field(None, ge=1, le=999)
 
     @model_validator(mode="after")
@@ -92,7 +96,7 @@ class Transfer(WindowRef):
 
 
 class Resume(WindowRef):
-    number: str = Field(pattern=r"^[A-Z]{1,2}\d{2,5}$")
+    number: str = Field(pattern=TICKET_NUMBER, max_length=7)
 
 
 class Pause(WindowRef):
@@ -100,12 +104,17 @@ class Pause(WindowRef):
 
 
 class Login(WindowRef):
-    clerk: str = Field(pattern=r"^[0-9A-Za-z]{1,16}$")
+    clerk: str = Field(pattern=r"^[0-9A-Za-z]{1,16}$", max_length=16)
+    pin: str | None = Field(None, pattern=r"^[0-9]{4,6}$", max_length=6, description=(
+        "the clerk's PIN; needed where the hall lists [[clerks]] with a pin_hash"))
 
 
-class TicketRef(_Model):
-    ticket_id: str | None = Field(None, description="the id printed in the ticket's QR code")
-    number: str | None = Field(None, pattern=r"^[A-Z]{1,2}\d{2,5}$", description="today's number")
+class TicketRef(Body):
+    ticket_id: str | None = Field(None, max_length=32, description="the id in the ticket's QR code")
+    number: str | None = Field(None, pattern=TICKET_NUMBER, max_length=7,
+                               description="today's number")
+    secret: str | None = Field(None, pattern=r"^[0-9a-f]{12}$", max_length=12, description=(
+        "the ticket's secret from its QR code: a kiosk cancels only with ticket_id and secret"))
 
     @model_validator(mode="after")
     def _one(self) -> TicketRef:
@@ -118,8 +127,10 @@ class WindowNext(WindowRef):
 
 
 # -- replies -------------------------------------------------------------------
-class TicketIssued(_Model):
+class TicketIssued(Body):
     ticket_id: str
+    secret: str = Field(description=(
+        "goes into the QR code and nowhere else: it lets the holder cancel at a kiosk"))
     number: str
     service: str
     service_name_zh: str
@@ -134,7 +145,7 @@ class TicketIssued(_Model):
     phone_masked: str | None = None
 
 
-class Called(_Model):
+class Called(Body):
     ticket_id: str
     number: str
     service: str
@@ -143,20 +154,20 @@ class Called(_Model):
     ended: str | None = Field(None, description="the ticket this call ended at the window, if any")
 
 
-class NoShowDone(_Model):
+class NoShowDone(Body):
     ticket_id: str
     number: str
     outcome: Literal["requeued", "dropped"]
 
 
-class Transferred(_Model):
+class Transferred(Body):
     ticket_id: str
     number: str
     service: str
     target_window: int | None = None
 
 
-class TicketAtWindow(_Model):
+class TicketAtWindow(Body):
     ticket_id: str
     number: str
 
@@ -165,13 +176,13 @@ class Ended(TicketAtWindow):
     served_s: float
 
 
-class WindowStatus(_Model):
+class WindowStatus(Body):
     window: int
     state: WindowMode
     clerk: str | None = None
 
 
-class TicketStatus(_Model):
+class TicketStatus(Body):
     ticket_id: str
     number: str
     service: str
@@ -183,7 +194,7 @@ class TicketStatus(_Model):
     window: int | None = Field(None, description="while called or held: where")
 
 
-class NextTicket(_Model):
+class NextTicket(Body):
     number: str
     service: str
     waited_s: float
@@ -191,7 +202,7 @@ class NextTicket(_Model):
     appointment: bool
 
 
-class WindowQueue(_Model):
+class WindowQueue(Body):
     window: int
     waiting: int
     tickets: list[NextTicket]
@@ -201,12 +212,12 @@ class Cancelled(TicketAtWindow):
     pass
 
 
-class Booked(_Model):
+class Booked(Body):
     code: str
 
 
 # -- retained state and events ------------------------------------------------------
-class ServiceQueue(_Model):
+class ServiceQueue(Body):
     code: str
     waiting: int
     priority_waiting: int
@@ -226,7 +237,7 @@ class QueueState(Payload):
                     "transferred to it); for keypad LEDs and consoles")
 
 
-class CurrentTicket(_Model):
+class CurrentTicket(Body):
     ticket_id: str
     number: str
     service: str
@@ -245,7 +256,7 @@ class WindowState(Payload):
     held: list[str] = Field(default_factory=list)
 
 
-class CalledEvent(_Model):
+class CalledEvent(Body):
     ticket_id: str
     number: str
     service: str
@@ -259,7 +270,7 @@ class IssuedEvent(TicketIssued):
     kiosk: str | None = None
 
 
-class EndedEvent(_Model):
+class EndedEvent(Body):
     ticket_id: str
     number: str
     service: str
@@ -269,7 +280,7 @@ class EndedEvent(_Model):
     waited_s: float
 
 
-class TicketEvent(_Model):
+class TicketEvent(Body):
     ticket_id: str
     number: str
     service: str
@@ -278,20 +289,23 @@ class TicketEvent(_Model):
 
 
 # -- what the queue daemon says on the bus ------------------------------------------------------
-def _cmd(action, request, reply, senders, summary, readonly=False) -> Command:
-    return Command("queue", action, request, reply, senders, summary, readonly)
+def _cmd(action, request, reply, senders, summary, readonly=False, **rules) -> Command:
+    # A console operates only its own window: every request naming a window says so.
+    own = ("window",) if issubclass(request, WindowRef) else rules.pop("own", ())
+    return Command("queue", action, request, reply, senders, summary, readonly, own=own, **rules)
 
 
 COMMANDS = (
     _cmd("issue", Issue, TicketIssued, ("kiosk", "console", "ops"),
          "Take a ticket. Refusals: `closed`, `sold_out`, `duplicate` (one open ticket per ID "
-         "number, service and day), `unknown_service`."),
+         "number, service and day), `unknown_service`, `unknown_kiosk`.",
+         own=("kiosk",), personal=True),
     _cmd("check-in", CheckIn, TicketIssued, ("kiosk", "console", "ops"),
          "Check in with an appointment code within its window (default 30 min before to 15 min "
          "after the slot); the ticket goes to the priority lane. Refusals: `not_found`, "
-         "`too_early`, `too_late`, `duplicate`."),
+         "`too_early`, `too_late`, `duplicate`.", own=("kiosk",)),
     _cmd("appointment-add", AppointmentAdd, Booked, ("ops", "daemon"),
-         "Register an appointment (from the booking platform)."),
+         "Register an appointment (from the booking platform).", personal=True),
     _cmd("call-next", WindowRef, Called, CLERK,
          "Call the next ticket for the window; ends the ticket it was serving. Refusals: "
          "`no_ticket` (nobody waiting), `not_logged_in`, `paused`."),
@@ -309,10 +323,15 @@ COMMANDS = (
     _cmd("end", WindowRef, Ended, CLERK, "Service done; starts the rating."),
     _cmd("pause", Pause, WindowStatus, CLERK,
          "Pause or resume the window (toggles when `paused` is omitted)."),
-    _cmd("login", Login, WindowStatus, CLERK, "Clerk login; logs the clerk out of any other window."),
+    _cmd("login", Login, WindowStatus, CLERK,
+         "Clerk login; logs the clerk out of any other window. Where the hall lists `[[clerks]]` "
+         "the clerk must be listed and give their PIN if they have one; a hall without a list "
+         "takes any clerk number only when it says `demo = true`. Refusals: `forbidden`, "
+         "`busy`."),
     _cmd("logout", WindowRef, WindowStatus, CLERK, "Clerk logout; the window closes."),
     _cmd("cancel", TicketRef, Cancelled, ("kiosk", "console", "ops"),
-         "Cancel a waiting or held ticket."),
+         "Cancel a waiting or held ticket. A kiosk must give the ticket's `ticket_id` and "
+         "`secret` (both in its QR code); consoles and ops may give the number."),
     _cmd("ticket", TicketRef, TicketStatus, EVERYONE,
          "A ticket's status (for its QR code and the kiosk).", readonly=True),
     _cmd("window-next", WindowNext, WindowQueue, ("console", "ops", "daemon"),
@@ -327,7 +346,9 @@ STATES = (
 )
 
 EVENTS = (
-    EventTopic("queue", "issued", IssuedEvent, "A ticket was taken (the printer prints it)."),
+    EventTopic("queue", "issued", IssuedEvent, "A ticket was taken (the printer prints it). "
+               "Carries the ticket's secret and masked personal data: daemons only.",
+               readers=("daemon",)),
     EventTopic("queue", "called", CalledEvent,
                "A ticket is called to a window: displays, the hall board and voice react to it."),
     EventTopic("queue", "ended", EndedEvent, "Service ended at a window (rating starts)."),

@@ -87,9 +87,9 @@ class QueueDaemon(Daemon):
         self._dirty_windows |= fx.windows
         self._dirty_services |= fx.services
 
-    def _run(self, ctx: CommandContext, op, *args):
+    def _run(self, ctx: CommandContext, op, *args, **kw):
         fx = Effects()
-        result = op(*args, ctx.now, fx)
+        result = op(*args, ctx.now, fx, **kw)
         self._apply(fx, ctx)
         return result
 
@@ -144,7 +144,7 @@ class QueueDaemon(Daemon):
 
     @handles("login")
     def login(self, req: q.Login, ctx):
-        return self._run(ctx, self.engine.login, req.window, req.clerk)
+        return self._run(ctx, self.engine.login, req.window, req.clerk, req.pin)
 
     @handles("logout")
     def logout(self, req: q.WindowRef, ctx):
@@ -152,7 +152,7 @@ class QueueDaemon(Daemon):
 
     @handles("cancel")
     def cancel(self, req: q.TicketRef, ctx):
-        return self._run(ctx, self.engine.cancel, req)
+        return self._run(ctx, self.engine.cancel, req, holder=ctx.sender.role == "kiosk")
 
     @handles("ticket")
     def ticket(self, req: q.TicketRef, ctx):

@@ -76,7 +76,7 @@ def simulate_day(cfg: HallConfig, tickets: int = 800, seed: int = 1, day: date =
         fx = Effects()
         engine.rollover(clock.time(), fx)
         for w in cfg.windows:
-            engine.login(w.number, f"S{w.number}", clock.time(), fx)
+            engine.login(w.number, f"S{w.number}", None, clock.time(), fx)
         estimates = _run(engine, cfg, clock, rng, tickets, open_ranges)
         rows = store.conn.execute("SELECT ticket_id, service, called_at - taken_at FROM tickets"
                                   " WHERE called_at IS NOT NULL").fetchall()
@@ -89,8 +89,8 @@ def _with_hours(cfg: HallConfig, day: date, open_ranges) -> HallConfig:
     weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
     hours = cfg.hall.opening_hours.model_copy(
         update={weekday: [(a.time(), b.time()) for a, b in open_ranges]})
-    return cfg.model_copy(update={"hall": cfg.hall.model_copy(update={"opening_hours": hours}),
-                                  "clerks": []})
+    hall = cfg.hall.model_copy(update={"opening_hours": hours, "demo": True})
+    return cfg.model_copy(update={"hall": hall, "clerks": []})
 
 
 def _arrivals(rng, tickets, open_ranges, tz) -> list[float]:

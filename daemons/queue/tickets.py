@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import date, datetime
 
 from hallkit.daemons.queue import contract as q
@@ -42,6 +43,9 @@ class TicketOps(EngineBase):
               appointment: str | None = None) -> q.TicketIssued:
         svc = self.service(req.service)
         rules = svc.rules
+        if req.kiosk is not None and req.kiosk not in self.kiosks:
+            raise CommandError("unknown_kiosk", f"no kiosk {req.kiosk!r} in the hall config; there "
+                               f"are {', '.join(sorted(self.kiosks)) or 'none'}", "data.kiosk")
         if not rules.open_outside_hours and not is_open(self.cfg.hall.opening_hours,
                                                         datetime.fromtimestamp(now, self.tz)):
             raise CommandError("closed", f"{svc.name_zh}现在不办理业务 / {svc.name_en} is closed now; "
@@ -83,8 +87,8 @@ class TicketOps(EngineBase):
             f" AND target_window = 0{' AND priority = 1' if lane < 2 else ''}",
             (day, svc.code)).fetchone()[0]
         issued = q.TicketIssued(
-            ticket_id=ticket_id, number=number, service=svc.code, service_name_zh=svc.name_zh,
-            service_name_en=svc.name_en, day=day, taken_at=now, ahead=ahead,
+            ticket_id=ticket_id, secret=self.secret(ticket_id), number=number, service=svc.code,
+            service_name_zh=svc.name_zh, service_name_en=svc.name_en, day=day, taken_at=now, ahead=ahead,
             est_wait_s=self.estimate(svc.code, ahead, now), priority_class=req.priority_class,
             appointment=appointment is not None, id_masked=id_masked, phone_masked=phone_masked)
         # Built from a validated reply: no second validation on the hot path.
@@ -187,7 +191,14 @@ class TicketOps(EngineBase):
                                "data.ticket_id" if ref.ticket_id else "data.number")
         return t
 
-    def cancel(self, ref: q.TicketRef, now: float, fx: Effects) -> q.Cancelled:
+    def cancel(self, ref: q.TicketRef, now: float, fx: Effects, *, holder: bool = False) -> q.Cancelled:
+        """``holder``: the sender is the citizen (at a kiosk), who proves the ticket is theirs
+        with the id and secret from its QR code; clerks and ops may name any ticket."""
+        if holder and not (ref.ticket_id and ref.secret
+                           and hmac.compare_digest(ref.secret, self.secret(ref.ticket_id))):
+            raise CommandError("forbidden", "请扫描号票上的二维码取消 / scan the ticket's QR code to "
+                               "cancel it: a kiosk cancels only with the ticket's id and secret",
+                               "data.secret")
         t = self.find(ref, now)
         if t["state"] not in ("waiting", "held"):
             raise CommandError("wrong_state", f"ticket {t['number']} is {t['state']}; only a waiting "

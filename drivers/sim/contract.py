@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, Field, create_model
 
 from hallkit.config.model import DEVICE_ID
-from hallkit.contract.spec import Command, Contract
+from hallkit.contract.spec import Body, Command, Contract
 from hallkit.plugins import SimAction, families
 
 log = logging.getLogger(__name__)
@@ -17,19 +17,15 @@ SIM_COMPONENT = "sim"
 SIM_USER = "sim"  # the simulator host's bus user
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Show(_Model):
+class Show(Body):
     """No arguments: every simulated device."""
 
 
-class Shown(_Model):
+class Shown(Body):
     devices: dict[str, str] = Field(description="device id → what it shows now, in one line")
 
 
-class Done(_Model):
+class Done(Body):
     ok: bool = Field(description="false: the device did not react as a real one would (e.g. no echo)")
     text: str = Field(description="what happened, for a person")
     detail: dict[str, Any] = Field(default_factory=dict, description="the simulator's own figures")
@@ -41,7 +37,7 @@ def request_model(action: SimAction) -> type[BaseModel]:
         default = arg.default if arg.optional or arg.flag else ...
         fields[arg.name] = (str | None if default is None else str,
                             Field(default, max_length=64, description=arg.help))
-    return create_model(f"Sim_{action.name}", __base__=_Model, __doc__=action.help, **fields)
+    return create_model(f"Sim_{action.name}", __base__=Body, __doc__=action.help, **fields)
 
 
 RESERVED = frozenset({"run", "show", "escpos"})  # hallctl sim's own subcommands

@@ -3,7 +3,7 @@
 For every simulated ``sim://NAME`` (see ``lines.simulators``) the family's simulator is
 started; where it listens (a pty path, or a TCP port) is written to
 ``STORAGE/run/sim/NAME.json``, and daemons open that like a serial port or a
-printer's address. Commands on ``hall/<hall>/sim/main/cmd/<action>`` (ops only):
+printer's address. Commands on ``hall/<hall>/sim/main/cmd/<action>/<user>`` (ops only):
 ``show`` → what every simulated device shows; each family's control actions
 (``press``, ``printer``, …) with ``{"device": …, ARGS}``, carried out by the
 device's simulator.
@@ -23,10 +23,11 @@ from pydantic import ValidationError
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.config.model import HallConfig
 from hallkit.contract.envelope import ErrorBody, Reply, Request, Status
-from hallkit.contract.topics import Topics
+from hallkit.contract.topics import Topics, command_of
 from hallkit.drivers.sim.contract import SIM_COMPONENT, SIM_USER, sim_contract
 from hallkit.drivers.sim.lines import Simulated, sim_runfile, simulators
 from hallkit.plugins.family import SimDevice, SimLine, Simulator, load_attr
+from hallkit.runtime.senders import Refused, Sender, hall_senders, may_send
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ class SimHost:
         self.commands = {c.action: c for c in sim_contract().commands}
         self.bus = BusClient(settings, SIM_USER, hall=cfg.hall.id,
                              will=(self.topics.status, self._status("offline")))
-        self.bus.subscribe(self.topics.cmd("+"), self._on_command)
+        self.senders = hall_senders(cfg)
+        self.bus.subscribe(self.topics.commands, self._on_command)
         self._stop = asyncio.Event()
 
     def _status(self, state: str) -> Status:
@@ -88,13 +90,16 @@ class SimHost:
         runfile.write_text(json.dumps({**where, "pid": os.getpid()}))
 
     async def _on_command(self, topic: str, payload: bytes) -> None:
-        action = topic.rsplit("/", 1)[-1]
+        action, user = command_of(topic) or ("", "")
         try:
             req = Request.model_validate_json(payload)
         except ValidationError as exc:
             log.warning("bad simulator command on %s: %s", topic, exc.errors()[0]["msg"])
             return
         try:
+            spec = self.commands.get(action)
+            if spec is not None:  # an unknown action is answered by do()
+                may_send(self.senders.get(user) or Sender(user, None), spec)
             data = await self.do(action, req.data)
             reply = Reply(id=req.id, status="ok", ts=time.time(), data=data)
         except ValidationError as exc:  # the request did not fit the action's arguments
@@ -102,6 +107,10 @@ class SimHost:
             where = ".".join(str(p) for p in err["loc"]) or "(data)"
             reply = Reply(id=req.id, status="error", ts=time.time(),
                           error=ErrorBody(code="bad_request", message=f"{where}: {err['msg']}"))
+        except Refused as exc:
+            log.warning("refused simulator action %s from %s: %s", action, user, exc)
+            reply = Reply(id=req.id, status="error", ts=time.time(),
+                          error=ErrorBody(code="forbidden", message=str(exc)))
         except (KeyError, ValueError) as exc:  # the simulator's own sentence
             reply = Reply(id=req.id, status="error", ts=time.time(),
                           error=ErrorBody(code="bad_request", message=str(exc).strip("'\"")))
@@ -109,7 +118,7 @@ class SimHost:
             log.exception("simulator action %s failed", action)
             reply = Reply(id=req.id, status="error", ts=time.time(), error=ErrorBody(
                 code="internal", message=f"the simulator failed on {action!r}; see the sim log"))
-        self.bus.publish(self.topics.reply(action, req.client), reply, qos=0)
+        self.bus.publish(self.topics.reply(action, user), reply, qos=0)
 
     async def do(self, action: str, data: dict) -> dict:
         spec = self.commands.get(action)

@@ -2,8 +2,11 @@
 
 Each daemon, app and MQTT device gets a user named after it, a random password
 kept in the credentials folder (one file per user, mode 0600, reused on every
-run), and topic rules: its own subtree, read access to what UIs need, and write
-access to exactly the commands the contract lets its role send.
+run), and topic rules: its own subtree, read access to what every client may
+see (status, availability, state, events), and write access to exactly the
+commands the contract lets its role send, each under its own username. Command
+topics are read only by the daemon they are addressed to (ops also reads those
+that carry no personal data), replies only by the user they answer.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 
 from hallkit.bus.settings import OPS_USER, daemon_user, password_file
 from hallkit.config.model import HallConfig
-from hallkit.contract import CLIENT_ROLES, commands
+from hallkit.contract import CLIENT_ROLES, commands, contracts
 from hallkit.contract.topics import DAEMON_ID
 from hallkit.drivers.sim.contract import SIM_COMPONENT, SIM_USER
 from hallkit.drivers.sim.lines import simulated_devices
@@ -31,18 +34,34 @@ class Account:
     rules: tuple[tuple[str, str], ...]  # (read|write|readwrite, topic filter)
 
 
-def _commands_for(hall: str, role: str) -> list[tuple[str, str]]:
-    return [("write", f"hall/{hall}/{c.component}/{DAEMON_ID}/cmd/{c.action}")
+PUBLIC = ("status", "availability", "state")  # what every client may read
+
+
+def _public(hall: str, role: str) -> list[tuple[str, str]]:
+    """Status, availability and state of everything; the events the contract lets the role read."""
+    events = [("read", f"hall/{hall}/{e.component}/{DAEMON_ID}/event/{e.name}")
+              for contract in contracts().values() for e in contract.events if role in e.readers]
+    return [("read", f"hall/{hall}/+/+/{what}") for what in PUBLIC] + events
+
+
+def _commands_for(hall: str, role: str, user: str) -> list[tuple[str, str]]:
+    """Write access to each command the role may send, under the user's own name only:
+    the name in the topic is how the daemon knows who sent it."""
+    return [("write", f"hall/{hall}/{c.component}/{DAEMON_ID}/cmd/{c.action}/{user}")
             for c in commands() if role in c.senders]
 
 
 def accounts(cfg: HallConfig) -> list[Account]:
     h = cfg.hall.id
-    out = [Account(OPS_USER, "ops", (("readwrite", f"hall/{h}/#"),))]
+    # ops (hallctl) reads what everyone may, plus commands that carry no personal data.
+    watch = [("read", f"hall/{h}/{c.component}/{DAEMON_ID}/cmd/{c.action}/+")
+             for c in commands() if not c.personal]
+    out = [Account(OPS_USER, "ops", (*_public(h, "ops"), *watch, *_commands_for(h, "ops", OPS_USER)))]
     for name, spec in daemons().items():
-        rules = [("readwrite", f"hall/{h}/{name}/#"), ("read", f"hall/{h}/#")]
+        user = daemon_user(name)
+        rules = [("readwrite", f"hall/{h}/{name}/#"), *_public(h, "daemon")]  # its own commands included
         rules += [("readwrite", f"hall/{h}/{component}/#") for component in spec.owns]
-        out.append(Account(daemon_user(name), "daemon", (*rules, *_commands_for(h, "daemon"))))
+        out.append(Account(user, "daemon", (*rules, *_commands_for(h, "daemon", user))))
     if simulated_devices(cfg):  # the simulator host: its own subtree, commands from hallctl
         out.append(Account(SIM_USER, "simulator", (("readwrite", f"hall/{h}/{SIM_COMPONENT}/#"),)))
     for dev_id, dev in sorted(cfg.devices.items()):
@@ -50,18 +69,17 @@ def accounts(cfg: HallConfig) -> list[Account]:
         fam = family(getattr(dev, "family", ""))
         if role is None or (fam is not None and not fam.is_bus_client):
             continue  # apps have no family; a wired device is a client only if it speaks MQTT
-        rules = [("readwrite", f"hall/{h}/{dev.kind}/{dev_id}/#")]
-        rules += [("read", f"hall/{h}/+/+/{what}")
-                  for what in ("status", "availability", "state", "event/#")]
-        out.append(Account(dev_id, role, (*rules, *_commands_for(h, role))))
+        rules = [("readwrite", f"hall/{h}/{dev.kind}/{dev_id}/#"), *_public(h, role)]
+        out.append(Account(dev_id, role, (*rules, *_commands_for(h, role, dev_id))))
     return out
 
 
 def acl_text(cfg: HallConfig, users: list[Account]) -> str:
     lines = [f"# hallkit ACL for hall {cfg.hall.id!r}, generated from the hall config;",
              "# regenerate with `hallctl broker acl CONFIG` rather than editing.",
-             "# Every client reads the replies addressed to its own client id.",
-             f"pattern read hall/{cfg.hall.id}/+/+/reply/+/%c", ""]
+             "# Every client reads the replies addressed to its own username (never a client id:",
+             "# the client chooses that).",
+             f"pattern read hall/{cfg.hall.id}/+/+/reply/+/%u", ""]
     for acc in users:
         lines.append(f"# {acc.role}")
         lines.append(f"user {acc.user}")

@@ -1,4 +1,11 @@
-"""A mosquitto broker as a child process: for `hallctl up`, the tests and benchmarks."""
+"""A mosquitto broker as a child process: for `hallctl up`, the tests and benchmarks.
+
+With passwords on, the network listener replaces every client id with the
+client's username (``use_username_as_clientid``): nobody can take over another
+user's session by choosing its client id. On-box tools (hallctl, which may run
+several at once as one user) connect over a Unix socket in a folder only the
+hallkit user can open, where client ids are free.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
+
+from hallkit.contract.envelope import MAX_PAYLOAD
+
+SOCKET_PATH_MAX = 100  # AF_UNIX paths end at 107 bytes
 
 
 def find_mosquitto() -> str:
@@ -27,6 +39,21 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def access_lines(host: str, port: int, password_file: Path | None, acl_file: Path | None,
+                 ops_socket: Path | None) -> list[str]:
+    """Listeners and access rules hallkit's bus security rests on, for the embedded broker
+    and for a hall's own mosquitto (`hallctl broker acl` writes them to a file)."""
+    lines = [f"listener 0 {ops_socket}"] if ops_socket else []
+    lines.append(f"listener {port} {host}")
+    if password_file:  # applies to the listener above: client id := username
+        lines.append("use_username_as_clientid true")
+    lines += [f"allow_anonymous {'false' if password_file else 'true'}",
+              f"message_size_limit {MAX_PAYLOAD}"]
+    lines += [f"password_file {password_file}"] if password_file else []
+    lines += [f"acl_file {acl_file}"] if acl_file else []
+    return lines
+
+
 class Mosquitto:
     """One broker in ``workdir``: config, persistence and log live there."""
 
@@ -40,6 +67,13 @@ class Mosquitto:
         self.acl_file = acl_file
         self.tls = tls  # (CA file, server certificate, server key) for a TLS listener
         self.proc: subprocess.Popen | None = None
+        self.ops_socket: Path | None = None
+        self._socket_dir: Path | None = None  # a short private folder when workdir's is too long
+        if password_file:
+            self.ops_socket = self.workdir / "ops.sock"
+            if len(str(self.ops_socket)) > SOCKET_PATH_MAX:
+                self._socket_dir = Path(tempfile.mkdtemp(prefix="hallkit-mqtt-"))
+                self.ops_socket = self._socket_dir / "ops.sock"
 
     @property
     def conf_path(self) -> Path:
@@ -52,10 +86,14 @@ class Mosquitto:
     def write_conf(self) -> Path:
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / "data").mkdir(exist_ok=True)
-        lines = [
-            "# written by hallkit; edits are overwritten at the next start",
-            f"listener {self.port} {self.host}",
-            f"allow_anonymous {'false' if self.password_file else 'true'}",
+        lines = ["# written by hallkit; edits are overwritten at the next start"]
+        if self.ops_socket:
+            self.ops_socket.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.ops_socket.parent.chmod(0o700)  # the socket is for the hallkit user alone
+            self.ops_socket.unlink(missing_ok=True)
+        lines += access_lines(self.host, self.port, self.password_file, self.acl_file,
+                              self.ops_socket)
+        lines += [
             "persistence true",
             f"persistence_location {self.workdir / 'data'}/",
             "autosave_interval 5",
@@ -68,10 +106,6 @@ class Mosquitto:
             "connection_messages false",
             f"user {getpass.getuser()}",
         ]
-        if self.password_file:
-            lines.append(f"password_file {self.password_file}")
-        if self.acl_file:
-            lines.append(f"acl_file {self.acl_file}")
         if self.tls:
             ca, cert, key = self.tls
             lines += [f"cafile {ca}", f"certfile {cert}", f"keyfile {key}", "tls_version tlsv1.2"]
@@ -104,12 +138,13 @@ class Mosquitto:
 
     def stop(self, timeout: float = 5.0) -> None:
         """SIGTERM (mosquitto saves its persistence file), then SIGKILL if it lingers."""
-        if not self.running:
-            return
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        if self.running:
+            assert self.proc is not None
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self._socket_dir:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)

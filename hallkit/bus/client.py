@@ -28,7 +28,7 @@ import paho.mqtt.client as mqtt
 from pydantic import BaseModel, ValidationError
 
 from hallkit.clock import Clock, SystemClock
-from hallkit.contract.envelope import Reply, Request
+from hallkit.contract.envelope import MAX_PAYLOAD, Reply, Request
 from hallkit.contract.topics import replies_for
 from hallkit.ids import ordered_id
 
@@ -58,6 +58,11 @@ class BusSettings:
     cert: Path | None = None
     key: Path | None = None
     keepalive: int = 30
+    socket: Path | None = None  # a Unix socket instead of host:port (on-box tools)
+
+    @property
+    def where(self) -> str:
+        return str(self.socket) if self.socket else f"{self.host}:{self.port}"
 
 
 def encode(payload: BaseModel | dict | bytes | str) -> bytes:
@@ -90,7 +95,7 @@ def topic_matcher(pattern: str) -> Callable[[str], bool]:
 
 
 class _DropLog:
-    """Rate-limited logging of payloads that failed their model on one subscription."""
+    """Rate-limited logging of payloads dropped on one subscription: once a minute, with a count."""
 
     EVERY_S = 60.0
 
@@ -99,16 +104,27 @@ class _DropLog:
         self.count = 0
         self.logged_at: float | None = None
 
-    def note(self, topic: str, exc: ValidationError) -> None:
+    def _due(self) -> bool:
         self.count += 1
         now = time.monotonic()
         if self.logged_at is not None and now - self.logged_at < self.EVERY_S:
-            return
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(payload)"
-        log.warning("dropped %d payload(s) on %s that do not fit their model; latest on %s: %s: %s",
-                    self.count, self.pattern, topic, where, err["msg"])
-        self.count, self.logged_at = 0, now
+            return False
+        self.logged_at = now
+        return True
+
+    def note(self, topic: str, exc: ValidationError) -> None:
+        if self._due():
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "(payload)"
+            log.warning("dropped %d payload(s) on %s that do not fit their model; latest on %s: "
+                        "%s: %s", self.count, self.pattern, topic, where, err["msg"])
+            self.count = 0
+
+    def note_size(self, topic: str, size: int) -> None:
+        if self._due():
+            log.warning("dropped %d payload(s) over the bus limit of %d bytes; latest %d bytes on %s",
+                        self.count, MAX_PAYLOAD, size, topic)
+            self.count = 0
 
 
 class BusClient:
@@ -127,6 +143,9 @@ class BusClient:
     ) -> None:
         self.settings = settings
         self.client_id = client_id
+        # Who the daemons see: the broker username (the broker ties command and reply
+        # topics to it); a client id only on an anonymous test broker.
+        self.identity = settings.username or client_id
         self.hall = hall
         self.clock = clock or SystemClock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -145,6 +164,7 @@ class BusClient:
             client_id=client_id,
             clean_session=not persistent,
             protocol=mqtt.MQTTv311,
+            transport="unix" if settings.socket else "tcp",
         )
         m = self._mqtt
         m.max_inflight_messages_set(200)
@@ -163,8 +183,9 @@ class BusClient:
         m.on_connect = self._handle_connect
         m.on_disconnect = self._handle_disconnect
         m.on_message = self._handle_message
+        self._oversize = _DropLog("(any topic)")
         # Every reply addressed to this client, whatever it asked.
-        self.subscribe(replies_for(hall, client_id), self._handle_reply)
+        self.subscribe(replies_for(hall, self.identity), self._handle_reply)
 
     # -- life cycle --------------------------------------------------------
     async def connect(self, timeout: float = 10.0) -> None:
@@ -176,7 +197,7 @@ class BusClient:
             await asyncio.wait_for(self.connected.wait(), timeout)
         except TimeoutError:
             await self.close()
-            raise BusError(f"no MQTT broker answered at {self.settings.host}:{self.settings.port} "
+            raise BusError(f"no MQTT broker answered at {self.settings.where} "
                            f"within {timeout:g} s") from None
 
     async def close(self) -> None:
@@ -215,14 +236,15 @@ class BusClient:
         while not self._closing:
             try:
                 if first:
-                    self._mqtt.connect(self.settings.host, self.settings.port, self.settings.keepalive)
+                    host = str(self.settings.socket) if self.settings.socket else self.settings.host
+                    self._mqtt.connect(host, self.settings.port, self.settings.keepalive)
                     first = False
                 else:
                     self._mqtt.reconnect()
                 return  # CONNACK (or a refusal) arrives through the socket reader
             except (OSError, mqtt.WebsocketConnectionError) as exc:
-                log.debug("broker %s:%s not reachable (%s); retry in %.1f s",
-                          self.settings.host, self.settings.port, exc, delay)
+                log.debug("broker %s not reachable (%s); retry in %.1f s",
+                          self.settings.where, exc, delay)
             await asyncio.sleep(delay)
             delay = min(self.RECONNECT_MAX_S, delay * 2)
 
@@ -263,7 +285,10 @@ class BusClient:
     # -- publish / subscribe ------------------------------------------------
     def publish(self, topic: str, payload: BaseModel | dict | bytes | str, *, qos: int = 1,
                 retain: bool = False) -> mqtt.MQTTMessageInfo:
-        return self._mqtt.publish(topic, encode(payload), qos=qos, retain=retain)
+        body = encode(payload)
+        if len(body) > MAX_PAYLOAD:  # the broker would drop it silently
+            raise BusError(f"{len(body)} bytes for {topic} is over the bus limit of {MAX_PAYLOAD}")
+        return self._mqtt.publish(topic, body, qos=qos, retain=retain)
 
     def flush(self) -> None:
         """Write what is queued now rather than at the loop's next turn."""
@@ -302,12 +327,11 @@ class BusClient:
             data = data.model_dump(mode="json", exclude_none=True)
         now = self.clock.time()
         rid = request_id or ordered_id(now)
-        request = Request(id=rid, client=self.client_id, ts=now, data=data or {},
-                          expires=now + ttl if ttl else None)
+        request = Request(id=rid, ts=now, data=data or {}, expires=now + ttl if ttl else None)
         fut = asyncio.get_running_loop().create_future()
         self._pending[rid] = fut
         try:
-            self.publish(topic, request, qos=1)
+            self.publish(f"{topic}/{self.identity}", request, qos=1)
             return await asyncio.wait_for(fut, timeout)
         except TimeoutError:
             raise BusTimeout(f"no reply to {topic} (request {rid}) within {timeout:g} s") from None
@@ -317,8 +341,7 @@ class BusClient:
     # -- paho protocol callbacks (called from loop_read, in this loop) ------------
     def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
-            log.error("broker %s:%s refused the connection: %s",
-                      self.settings.host, self.settings.port, reason_code)
+            log.error("broker %s refused the connection: %s", self.settings.where, reason_code)
             return
         subs = sorted({(p, q) for p, q, _ in self._subs})
         if subs:
@@ -336,6 +359,9 @@ class BusClient:
             self._reconnect = self._loop.create_task(self._connect_loop())
 
     def _handle_message(self, client, userdata, message: mqtt.MQTTMessage) -> None:
+        if len(message.payload) > MAX_PAYLOAD:  # a broker without the limit let it through
+            self._oversize.note_size(message.topic, len(message.payload))
+            return
         self._dispatch(message.topic, message.payload)
 
     # -- dispatch ---------------------------------------------------------------

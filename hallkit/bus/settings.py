@@ -25,11 +25,16 @@ def password_file(cfg: HallConfig, user: str) -> Path:
 
 
 def bus_settings(cfg: HallConfig, user: str | None) -> BusSettings:
+    """How ``user`` reaches the broker. On-box tools (ops) use the broker's Unix socket when
+    there is one: over the network every connection of a user shares one client id."""
     host, port = cfg.bus.host, cfg.bus.port
+    socket = cfg.bus.ops_socket if user == OPS_USER else None
     runfile = broker_runfile(cfg)
     if cfg.bus.embedded and runfile.exists():
         info = json.loads(runfile.read_text())
         host, port = info["host"], info["port"]
+        if user == OPS_USER and info.get("socket"):
+            socket = Path(info["socket"])
     elif port == 0:
         raise RuntimeError(f"the embedded broker is not running ({runfile} is missing): "
                            "start the hall with `hallctl up`")
@@ -46,6 +51,8 @@ def bus_settings(cfg: HallConfig, user: str | None) -> BusSettings:
     def file(path: Path | None) -> Path | None:  # relative to the config file
         return None if path is None else (base / path).resolve()
 
-    return BusSettings(host=host, port=port, username=user if cfg.bus.auth else None,
-                       password=password, ca=file(tls.ca) if tls else None,
-                       cert=file(tls.cert) if tls else None, key=file(tls.key) if tls else None)
+    # The username also on an anonymous (test) broker: it names the sender in command topics.
+    return BusSettings(host=host, port=port, username=user, password=password, socket=socket,
+                       ca=None if tls is None or socket else file(tls.ca),
+                       cert=file(tls.cert) if tls and not socket else None,
+                       key=file(tls.key) if tls and not socket else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import json
 import sys
 from datetime import datetime, time
@@ -50,9 +51,11 @@ def register(sub) -> None:
     p.add_argument("window", type=int)
     p.add_argument("number")
     p = cmd("login", "clerk CLERK logs in at WINDOW", "login",
-            lambda a, cfg: {"window": a.window, "clerk": a.clerk})
+            lambda a, cfg: {"window": a.window, "clerk": a.clerk,
+                            "pin": getpass.getpass("PIN: ") if a.pin else None})
     p.add_argument("window", type=int)
     p.add_argument("clerk")
+    p.add_argument("--pin", action="store_true", help="ask for the clerk's PIN (typed without echo)")
     p = cmd("pause", "pause or resume WINDOW (toggle)", "pause", lambda a, cfg: {"window": a.window})
     p.add_argument("window", type=int)
     p = cmd("transfer", "send the current ticket to another service or window", "transfer",

@@ -72,6 +72,8 @@ class Hall(Strict):
     day_starts_at: time = Field(time(0, 0), description="when numbering and quotas reset")
     noon: time = Field(time(12, 0), description="where the morning quota ends")
     opening_hours: OpeningHours = OpeningHours()
+    demo: bool = Field(False, description=(
+        "a demo or test hall: without [[clerks]], any clerk number may log in at a window"))
 
     @field_validator("timezone")
     @classmethod
@@ -226,6 +228,8 @@ class Clerk(Strict):
     id: str = Field(pattern=r"^[0-9A-Za-z]{1,16}$", description="the number typed at login")
     name_zh: str = Field(min_length=1)
     name_en: str | None = None
+    pin_hash: str | None = Field(None, pattern=r"^pbkdf2_sha256\$[0-9]{4,7}\$[0-9a-f]{32}\$[0-9a-f]{64}$",
+                                 description="from `hallctl clerk pin-hash`; login then needs the PIN")
 
 
 class Tls(Strict):
@@ -241,17 +245,21 @@ class Bus(Strict):
     tls: Tls | None = None
     auth: bool = Field(True, description="per-client users and an ACL generated from this file")
     credentials_dir: Path = Field(Path("secrets"), description="relative to storage_dir")
+    ops_socket: Path | None = Field(None, description=(
+        "a broker you run yourself: its Unix socket listener for hallctl (see docs/bus.md); "
+        "the embedded broker makes its own"))
 
 
-QR_FIELDS = ("hall", "ticket_id", "number", "day")
+QR_FIELDS = ("hall", "ticket_id", "secret", "number", "day")
 
 
 class TicketTemplate(Strict):
     """What a printed queue ticket shows besides the ticket itself."""
 
     english: bool = Field(True, description="English lines under the Chinese ones")
-    qr: str = Field("hallkit:ticket:{hall}:{ticket_id}", description=(
-        "what the QR code holds, e.g. 'https://zwfw.example.gov.cn/q/{ticket_id}'; fields: "
+    qr: str = Field("hallkit:ticket:{hall}:{ticket_id}:{secret}", description=(
+        "what the QR code holds, e.g. 'https://zwfw.example.gov.cn/q/{ticket_id}'; {secret} lets "
+        "the holder cancel the ticket at a kiosk (leave it out and only a clerk can); fields: "
         + ", ".join(f"{{{f}}}" for f in QR_FIELDS)))
     notice_zh: list[str] | None = Field(None, description=(
         "notice lines at the foot; default: the service's no-show rule"))

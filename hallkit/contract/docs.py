@@ -6,8 +6,16 @@ import json
 
 from pydantic import BaseModel
 
-from hallkit.contract import contracts
-from hallkit.contract.envelope import Availability, ErrorBody, Event, Reply, Request, Status
+from hallkit.contract import EVERYONE, contracts
+from hallkit.contract.envelope import (
+    MAX_PAYLOAD,
+    Availability,
+    ErrorBody,
+    Event,
+    Reply,
+    Request,
+    Status,
+)
 from hallkit.drivers.sim.contract import SIM_COMPONENT
 from hallkit.plugins import daemons
 
@@ -24,7 +32,10 @@ platform bridge, a hall's own tools).
   its kind from the hall config (`printer`, `window_display`, …) and its id the
   device id.
 - Payloads are UTF-8 JSON objects with a schema version `v` (now 1). Unknown keys
-  are an error. Times are epoch seconds (floats).
+  are an error, and so are NaN and infinite numbers. Times are epoch seconds
+  (floats). No payload may exceed {max_payload} bytes: the broker drops bigger ones
+  (`message_size_limit`) and hallkit's clients drop them unread. Every string a
+  sender fills in has a maximum length (see each field).
 - `<what>` is one of:
   | what | retained | QoS | published by |
   |---|---|---|---|
@@ -32,28 +43,69 @@ platform bridge, a hall's own tools).
   | `availability` | yes | 1 | the daemon driving a device |
   | `state` | yes | 0 | the owner of the fact; all of it republished after every reconnect |
   | `event/<name>` | no | 1 | the owner, when something happens |
-  | `cmd/<action>` | no | 1 | anyone the ACL allows (see each command) |
-  | `reply/<action>/<client>` | no | 0 | the owner, to the client id named in the request |
+  | `cmd/<action>/<user>` | no | 1 | a user the contract allows (see each command), under its own name |
+  | `reply/<action>/<user>` | no | 0 | the owner, to the user who sent the command |
 
   Replies and state go at QoS 0 on purpose: a lost reply is recovered by retrying
   the request with the same id (the stored answer comes back), and a lost state
   snapshot by the full republish after a reconnect; neither is worth an
   acknowledgement per message. Commands and events are QoS 1.
 - Commands are requests with an id the sender chooses. The owner acts once per
-  (client, id) and stores the reply for 24 h: sending the same id again — after a
-  timeout, a reconnect, a restart — returns the stored reply and changes nothing.
-  A request with `expires` in the past is answered `expired` and not acted on.
-  Daemons keep persistent sessions, so a command sent while one restarts is
-  delivered when it is back.
+  (user, id) and stores the reply with a digest of the action and its data for
+  24 h: sending the same request again — after a timeout, a reconnect, a restart —
+  returns the stored reply and changes nothing; the same id with another action or
+  other data is refused as `id_reused` and changes nothing. A request with
+  `expires` in the past is answered `expired` and not acted on. Daemons keep
+  persistent sessions, so a command sent while one restarts is delivered when it
+  is back.
 - Every command is answered after its effect is on disk. Errors look like
-  `{"v":1,"id":"…","status":"error","error":{"code":"bad_request",
-  "message":"data.text_zh: Field required","field":"data.text_zh"}}`.
+  `{{"v":1,"id":"…","status":"error","error":{{"code":"bad_request",
+  "message":"data.text_zh: Field required","field":"data.text_zh"}}}}`.
   Codes: `bad_request` (payload does not fit the schema), `unknown_action`,
-  `expired`, `not_found`, `internal` (retry with the same id), `unavailable`
-  (storage failed, retry) and the action-specific ones listed below.
-- Each client reads only replies addressed to its own client id; the broker ACL
-  (`hallctl broker acl`) gives every daemon, app and MQTT device its own user and
-  only its own topics plus the commands listed for its role.
+  `expired`, `forbidden` (this sender may not do this), `id_reused`, `not_found`,
+  `internal` (retry with the same id), `unavailable` (storage failed, retry) and
+  the action-specific ones listed below.
+
+## Identity and authorization
+Written for whoever builds a client (a tablet app, a screen, a bridge).
+
+- **Who you are is your broker username.** `hallctl broker acl` (and `hallctl up`)
+  gives every daemon (`daemon-<name>`), app and MQTT device (its device id in the
+  hall config, e.g. `kiosk-1`), the simulator host (`sim`) and hallctl
+  (`hallctl`) a user with a random password kept in the hall's credentials
+  folder. Nothing in a payload says who sent it.
+- **Client ids cannot be borrowed.** The network listener replaces every client id
+  with the username (`use_username_as_clientid`), so a client that knows a
+  kiosk's password and connects as `daemon-queue` only takes over the kiosk's own
+  session; it cannot knock a daemon off the broker. Keep one connection per user
+  on the network. On-box tools (hallctl) connect over the broker's Unix socket,
+  in a folder only the hallkit user can open, where several may run at once.
+- **Commands carry the sender's name in the topic**: publish a request for
+  `<action>` of component `<c>` to `hall/<hall>/<c>/main/cmd/<action>/<your
+  username>` and subscribe to `hall/<hall>/+/+/reply/+/<your username>` for the
+  answers. The ACL lets each user write only under its own name, only the
+  commands its role may send, and read only replies under its own name (`%u`).
+- **Each daemon checks each command** against this contract: the sender's role
+  must be listed for the action ("Who may send it" below), and fields marked
+  *own* must name the sender's own thing: a kiosk issues and checks in only as
+  itself (left out, its id is filled in) and so prints only on its own printer;
+  a console operates only the window the hall config gives it. Cancelling at a
+  kiosk needs the ticket's `ticket_id` and `secret` from its QR code; consoles and
+  ops may cancel by number. Where the hall lists `[[clerks]]`, `login` needs a
+  listed clerk and their PIN (the config keeps a salted hash); a hall without a
+  list takes any clerk number only with `demo = true`. A refused command is
+  answered `forbidden` with a sentence, logged once, and changes nothing.
+- **Roles:** `daemon` (hallkit's daemons, e.g. the keypad daemon acting for the
+  wired keypads of the windows the config gives them), `ops` (hallctl), `kiosk`,
+  `console`, `hall_board`, `rating`, `window_display` (the kinds of the hall
+  config's MQTT clients), `simulator`.
+- **Who reads what:** everyone reads `status`, `availability` and `state`, and the
+  events listed for their role; command topics only the daemon they are addressed
+  to (ops also those that carry no personal data). Commands marked *personal*
+  (ID and phone numbers) and the `issued` event (the ticket's secret) reach only
+  hallkit's daemons. Clients off the box connect over TLS (`[bus.tls]` in the
+  hall config; see docs/security.md), so those numbers never cross the hall's
+  network in clear.
 """
 
 
@@ -99,24 +151,35 @@ def _doc(model: type) -> str:
     return (model.__doc__ or "").strip().replace("``", "`")
 
 
-# A client id of the first role allowed to send a command, for its example.
-EXAMPLE_CLIENTS = {"kiosk": "kiosk-1", "console": "console-3", "ops": "hallctl-4711",
-                   "daemon": "daemon-keypad"}
+# A username of the first role allowed to send a command, for its example.
+EXAMPLE_USERS = {"kiosk": "kiosk-1", "console": "console-3", "ops": "hallctl",
+                 "daemon": "daemon-keypad"}
 
 
 def _example(cmd, examples: dict) -> str:
     data = examples.get((cmd.component, cmd.action))
     if data is None:
         return ""
-    client = next((EXAMPLE_CLIENTS[r] for r in cmd.senders if r in EXAMPLE_CLIENTS), "kiosk-1")
-    request = {"v": 1, "id": f"{client}-000123", "client": client, "ts": 1795392000.0, "data": data}
-    return (f"Example on `hall/demo/{cmd.component}/main/cmd/{cmd.action}`, answered on "
-            f"`hall/demo/{cmd.component}/main/reply/{cmd.action}/{client}`:\n\n```json\n"
+    user = next((EXAMPLE_USERS[r] for r in cmd.senders if r in EXAMPLE_USERS), "kiosk-1")
+    request = {"v": 1, "id": "0195a3c2e4f1b9d27a", "ts": 1795392000.0, "data": data}
+    return (f"Example from `{user}` on `hall/demo/{cmd.component}/main/cmd/{cmd.action}/{user}`, "
+            f"answered on `hall/demo/{cmd.component}/main/reply/{cmd.action}/{user}`:\n\n```json\n"
             f"{json.dumps(request, ensure_ascii=False)}\n```\n\n")
 
 
+def _rules(cmd) -> str:
+    rules = [f"Who may send it: {', '.join(cmd.senders)}."]
+    if cmd.own:
+        rules.append(f"*Own:* {', '.join(f'`{f}`' for f in cmd.own)} (a kiosk or console names only "
+                     "its own, or leaves it out).")
+    if cmd.personal:
+        rules.append("*Personal:* carries ID or phone numbers; only the daemon it is addressed "
+                     "to reads this topic.")
+    return " ".join(rules)
+
+
 def render() -> str:
-    out = [INTRO, "## Envelopes\n"]
+    out = [INTRO.format(max_payload=MAX_PAYLOAD), "## Envelopes\n"]
     for title, model in (("status", Status), ("availability", Availability),
                          ("request (`cmd/<action>`)", Request), ("reply", Reply),
                          ("error (inside a reply)", ErrorBody), ("event", Event)):
@@ -134,9 +197,12 @@ def render() -> str:
             where = f"`{state.topic}`" if state.topic else "state"
             out.append(f"### {where} (retained)\n\n{state.summary}\n\n{fields(state.payload)}")
         for ev in contract.events:
-            out.append(f"### event/{ev.name}\n\n{ev.summary}\n\n`data`:\n\n{fields(ev.payload)}")
+            readers = "" if set(ev.readers) >= set(EVERYONE) else \
+                f" Who may read it: {', '.join(ev.readers)}."
+            out.append(f"### event/{ev.name}\n\n{ev.summary}{readers}\n\n`data`:\n\n"
+                       f"{fields(ev.payload)}")
         for cmd in contract.commands:
-            out.append(f"### cmd/{cmd.action}\n\n{cmd.summary} Who may send it: "
-                       f"{', '.join(cmd.senders)}.\n\n{_example(cmd, contract.examples)}Request `data`:\n\n"
+            out.append(f"### cmd/{cmd.action}\n\n{cmd.summary} {_rules(cmd)}\n\n"
+                       f"{_example(cmd, contract.examples)}Request `data`:\n\n"
                        f"{fields(cmd.request)}\nReply `data`:\n\n{fields(cmd.reply)}")
     return "\n".join(out).rstrip() + "\n"

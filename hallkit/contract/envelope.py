@@ -2,7 +2,8 @@
 
 Every payload is JSON with a schema version ``v``. Commands carry a request id
 (``id``) chosen by the sender; the owner answers on the reply topic with the same
-id, and a repeated id gets the stored answer, never a second effect.
+id, and a repeated id (same sender, same action and data) gets the stored answer,
+never a second effect. Who sent a command is in its topic, not in its payload.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T", bound=BaseModel)
 
-CLIENT_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+# The largest payload anyone may publish: the broker drops bigger ones (message_size_limit)
+# and every hallkit client drops them unread. Generous for the largest retained state.
+MAX_PAYLOAD = 64 * 1024
 
 
 class Payload(BaseModel):
     """Base of every bus payload: unknown keys are an error, ``v`` is the schema version."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     v: Literal[1] = 1
 
@@ -43,12 +46,11 @@ class Availability(Payload):
 
 
 class Request(Payload):
-    """Published (QoS 1, never retained) at ``…/cmd/<action>``."""
+    """Published (QoS 1, never retained) at ``…/cmd/<action>/<sender's username>``."""
 
     id: str = Field(min_length=1, max_length=64, description=(
         "request id; repeat it to retry safely. Any unique string; ids that sort by time (hallkit's "
         "clients send epoch milliseconds in hex, then random hex) are the cheapest to store"))
-    client: str = Field(pattern=CLIENT_ID, description="sender's client id: the reply goes to it")
     ts: float = Field(description="when the sender made the request, epoch seconds")
     expires: float | None = Field(None, description="do not act after this time (epoch seconds)")
     data: dict[str, Any] = Field(default_factory=dict, description="the action's arguments")
@@ -57,13 +59,15 @@ class Request(Payload):
 class ErrorBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(description="machine-readable, e.g. 'bad_request', 'expired', 'sold_out'")
+    code: str = Field(description=(
+        "machine-readable, e.g. 'bad_request', 'expired', 'forbidden', 'id_reused', 'sold_out'"))
     message: str = Field(description="a sentence for a person, Chinese or English")
     field: str | None = Field(None, description="which input was wrong, e.g. 'data.service'")
 
 
 class Reply(Payload):
-    """Published (QoS 1) at ``…/reply/<action>/<client>`` with the request's id."""
+    """Published (QoS 0) at ``…/reply/<action>/<user>`` with the request's id: a lost reply
+    costs nothing, the sender retries with the same id and gets the stored one."""
 
     id: str
     status: Literal["ok", "error"]

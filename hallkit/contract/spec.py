@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 # Who may send a command. "daemon" is any hallkit daemon; "ops" is hallctl and
 # technicians' tools; the others are the MQTT clients the hall config lists
@@ -13,6 +13,13 @@ from pydantic import BaseModel
 ROLES = ("daemon", "ops", "kiosk", "hall_board", "console", "rating", "window_display")
 EVERYONE = ROLES
 CLERK = ("console", "ops", "daemon")  # soft consoles, hallctl, and the keypad daemon
+
+
+class Body(BaseModel):
+    """Base of every command's arguments and answer: unknown keys, NaN and infinities are
+    refused. Every string a sender fills in has a maximum length (a test walks them all)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,11 @@ class Command:
     senders: tuple[str, ...]
     summary: str
     readonly: bool = False  # a query: answered, never stored for replay
+    # Request fields that a kiosk or console may only fill with its own kiosk or window
+    # (left out, they are filled in); ops and daemons may name any.
+    own: tuple[str, ...] = ()
+    # Carries personal data (ID or phone numbers): only the owner daemon may read the topic.
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class EventTopic:
     name: str
     payload: type[BaseModel]
     summary: str
+    readers: tuple[str, ...] = EVERYONE  # roles the ACL lets subscribe
 
 
 @dataclass(frozen=True)

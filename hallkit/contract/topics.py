@@ -2,7 +2,12 @@
 
 component is a daemon's name (id ``main``) or a device kind (id = device id in
 the hall config). <what> is one of status, availability, state, event/<name>,
-cmd/<action>, reply/<action>/<client>.
+cmd/<action>/<sender>, reply/<action>/<user>.
+
+<sender> and <user> are the broker username of the client that sent the command
+(and gets the reply): the broker's ACL lets each user write commands only under its
+own name and read replies only under its own name, so a daemon learns who sent a
+command from the topic, never from the payload.
 """
 
 from __future__ import annotations
@@ -40,15 +45,29 @@ class Topics:
         return f"{self.base}/event/{name}"
 
     def cmd(self, action: str) -> str:
+        """Where ``action`` is sent; a sender appends its own username (``BusClient.request``)."""
         return f"{self.base}/cmd/{action}"
 
-    def reply(self, action: str, client: str) -> str:
-        return f"{self.base}/reply/{action}/{client}"
+    @property
+    def commands(self) -> str:
+        """The owner's subscription: every action from every sender."""
+        return f"{self.base}/cmd/+/+"
+
+    def reply(self, action: str, user: str) -> str:
+        return f"{self.base}/reply/{action}/{user}"
 
 
-def replies_for(hall: str, client: str) -> str:
+def replies_for(hall: str, user: str) -> str:
     """The one subscription that brings a client every reply addressed to it."""
-    return f"hall/{hall}/+/+/reply/+/{client}"
+    return f"hall/{hall}/+/+/reply/+/{user}"
+
+
+def command_of(topic: str) -> tuple[str, str] | None:
+    """``hall/demo/queue/main/cmd/issue/kiosk-1`` → (``issue``, ``kiosk-1``)."""
+    parts = split(topic)
+    if parts is None or parts[3] != "cmd" or len(parts[4]) != 2 or not all(parts[4]):
+        return None
+    return parts[4][0], parts[4][1]
 
 
 def split(topic: str) -> tuple[str, str, str, str, list[str]] | None:

@@ -4,12 +4,16 @@ Requests wait in an inbox; the dispatcher takes every request that is there,
 runs each in its own savepoint of one transaction (group commit: one fsync for
 the lot), stores each reply with its request id in the same transaction, and
 only after the commit publishes replies and the events the handlers asked for.
-A repeated request id gets the stored reply and causes nothing else.
+A repeated request id from the same sender with the same action and data gets
+the stored reply and causes nothing else; with other content it is refused as
+``id_reused``. The sender is the broker user named in the topic; it must be
+allowed to send the action (``senders.authorize``) or gets ``forbidden``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -23,7 +27,8 @@ from hallkit.bus.client import BusClient, encode
 from hallkit.clock import Clock
 from hallkit.contract import Command, contracts
 from hallkit.contract.envelope import ErrorBody, Request, event_json
-from hallkit.contract.topics import Topics, split
+from hallkit.contract.topics import Topics, command_of
+from hallkit.runtime.senders import Refused, Sender, authorize
 from hallkit.store import Migration, Store
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,10 @@ RUNTIME_MIGRATIONS = (
         DROP TABLE _requests;
         ALTER TABLE _requests_by_id RENAME TO _requests;
         CREATE INDEX _requests_at ON _requests(at);
+    """),
+    # What was asked under the id: the same id with other content is not a retry.
+    Migration(3, "request content digest", """
+        ALTER TABLE _requests ADD COLUMN digest TEXT NOT NULL DEFAULT '';
     """),
 )
 
@@ -74,6 +83,7 @@ def handles(action: str) -> Callable:
 class CommandContext:
     request: Request
     now: float
+    sender: Sender
     outbox: list[tuple[str, bytes, bool]] = field(default_factory=list)
 
     def publish(self, topic: str, payload: BaseModel | dict | bytes, retain: bool = False) -> None:
@@ -87,7 +97,7 @@ class CommandContext:
 
 class Dispatcher:
     def __init__(self, component: str, topics: Topics, handlers: dict[str, Callable],
-                 store: Store, bus: BusClient, clock: Clock,
+                 store: Store, bus: BusClient, clock: Clock, senders: dict[str, Sender],
                  after_batch: Callable[[], None] | None = None) -> None:
         self.component = component
         self.topics = topics
@@ -95,6 +105,7 @@ class Dispatcher:
         self.store = store
         self.bus = bus
         self.clock = clock
+        self.senders = senders  # broker user → who that is in this hall
         self.after_batch = after_batch  # e.g. publish the state the batch changed, once
         contract = contracts().get(component)
         self.specs = {c.action: c for c in contract.commands} if contract else {}
@@ -138,30 +149,40 @@ class Dispatcher:
                 log.exception("publishing state after a batch failed")
 
     def _one(self, topic: str, payload: bytes) -> list[tuple[str, bytes, bool]]:
-        action = _action(topic)
+        parsed = command_of(topic)
+        if parsed is None:  # only reachable by a subscription bug: the topic has no sender
+            log.warning("ignored a command on %s: no action and sender in the topic", topic)
+            return []
+        action, user = parsed
+        reply_to = self.topics.reply(action, user)
         try:
             request = Request.model_validate_json(payload)
         except ValidationError as exc:
-            return self._bad_envelope(topic, action, payload, exc)
-        reply_to = self.topics.reply(action, request.client)
+            return self._bad_envelope(reply_to, payload, exc)
         now = self.clock.time()
 
         def answer(status: str, data: BaseModel | None = None,
                    error: ErrorBody | None = None) -> tuple[str, bytes, bool]:
             return reply_to, _reply_json(request.id, status, now, data, error), False
 
+        digest = _digest(action, request.data)
         stored = self.store.conn.execute(
-            "SELECT reply FROM _requests WHERE id = ? AND client = ?",
-            (request.id, request.client)).fetchone()
+            "SELECT reply, digest FROM _requests WHERE id = ? AND client = ?",
+            (request.id, user)).fetchone()
         if stored:
-            return [(reply_to, stored[0].encode(), False)]
+            if stored[1] in (digest, ""):  # "" : stored before digests were kept
+                return [(reply_to, stored[0].encode(), False)]
+            log.warning("%s reused request id %s for other content; refused", user, request.id)
+            return [answer("error", error=ErrorBody(code="id_reused", message=(
+                "this request id was used for another request; nothing was done. "
+                "Use a new id for a new request")))]
         if request.expires is not None and request.expires < now:
             return [answer("error", error=ErrorBody(
                 code="expired", message="request arrived after it expired; nothing was done"))]
         spec = self.specs.get(action)
         handler = self.handlers.get(action)
         if spec is None or handler is None:
-            log.warning("unknown action %r from %s", action, request.client)
+            log.warning("unknown action %r from %s", action, user)
             return [answer("error", error=ErrorBody(
                 code="unknown_action", message=f"{self.component} has no action {action!r}"))]
         try:
@@ -169,27 +190,37 @@ class Dispatcher:
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in ("data", *err["loc"]))
-            log.warning("bad %s request %s from %s: %s: %s", action, request.id, request.client,
-                        where, err["msg"])
+            log.warning("bad %s request %s from %s: %s: %s", action, request.id, user,
+                        where, str(err["msg"])[:200])
             return [answer("error", error=ErrorBody(code="bad_request", field=where,
                                                     message=f"{where}: {err['msg']}"))]
-        return self._execute(spec, handler, args, request, answer, now)
+        sender = self.senders.get(user) or Sender(user, None)
+        try:
+            args = authorize(sender, spec, args)
+        except Refused as exc:
+            log.warning("refused %s %s from %s: %s", action, request.id, user, exc)
+            return [answer("error", error=ErrorBody(code="forbidden", message=str(exc)))]
+        return self._execute(spec, handler, args, request, sender, digest, answer, now)
 
-    def _execute(self, spec: Command, handler, args, request: Request, answer, now: float):
-        ctx = CommandContext(request=request, now=now)
+    def _execute(self, spec: Command, handler, args, request: Request, sender: Sender,
+                 digest: str, answer, now: float):
+        ctx = CommandContext(request=request, now=now, sender=sender)
         conn = self.store.conn
         conn.execute("SAVEPOINT command")  # inside the batch's transaction: undone alone
         try:
             reply = answer("ok", _result(spec, handler(args, ctx)))
             if not spec.readonly:
-                self._remember(request, spec.action, reply[1], now)
+                self._remember(request, sender, spec.action, digest, reply[1], now)
             conn.execute("RELEASE command")
             return [reply, *ctx.outbox]
         except CommandError as exc:
             _undo(conn)
             reply = answer("error", error=exc.body)
-            if not spec.readonly:
-                self._remember(request, spec.action, reply[1], now)
+            if exc.body.code == "forbidden":  # a refusal changes nothing and is not kept
+                log.warning("refused %s %s from %s: %s", spec.action, request.id, sender.user,
+                            exc.body.message)
+            elif not spec.readonly:
+                self._remember(request, sender, spec.action, digest, reply[1], now)
             return [reply]
         except Exception:
             _undo(conn)
@@ -198,33 +229,37 @@ class Dispatcher:
                 code="internal", message="the daemon failed on this request; nothing was done, "
                 "retry with the same id"))]
 
-    def _remember(self, request: Request, action: str, reply: bytes, now: float) -> None:
-        self.store.conn.execute("INSERT INTO _requests VALUES (?, ?, ?, ?, ?)",
-                                (request.id, request.client, action, reply.decode(), now))
+    def _remember(self, request: Request, sender: Sender, action: str, digest: str, reply: bytes,
+                  now: float) -> None:
+        self.store.conn.execute(
+            "INSERT INTO _requests (id, client, action, reply, at, digest) VALUES (?, ?, ?, ?, ?, ?)",
+            (request.id, sender.user, action, reply.decode(), now, digest))
 
-    def _bad_envelope(self, topic, action, payload, exc) -> list[tuple[str, bytes, bool]]:
-        """Answer a malformed request if it says who to answer; log one line either way."""
+    def _bad_envelope(self, reply_to: str, payload: bytes, exc) -> list[tuple[str, bytes, bool]]:
+        """Answer a malformed request if it has an id to answer; log one line either way."""
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "(payload)"
-        log.warning("bad request on %s: %s: %s", topic, where, err["msg"])
+        log.warning("bad request on %s: %s: %s", reply_to.replace("/reply/", "/cmd/"), where,
+                    str(err["msg"])[:200])
         try:
-            raw = json.loads(payload)
-            rid, client = str(raw["id"]), str(raw["client"])
-            Request.model_validate({"id": rid, "client": client, "ts": 0})
+            rid = json.loads(payload)["id"]
+            Request.model_validate({"id": rid, "ts": 0})
         except Exception:
-            return []  # no id or client to answer to
+            return []  # no id to answer to
         body = ErrorBody(code="bad_request", message=f"{where}: {err['msg']}", field=where)
-        reply = _reply_json(rid, "error", self.clock.time(), None, body)
-        return [(self.topics.reply(action, client), reply, False)]
+        return [(reply_to, _reply_json(rid, "error", self.clock.time(), None, body), False)]
 
     def _unavailable(self, topic: str, payload: bytes) -> list[tuple[str, bytes, bool]]:
+        parsed = command_of(topic)
         try:
             request = Request.model_validate_json(payload)
         except ValidationError:
             return []
+        if parsed is None:
+            return []
         body = ErrorBody(code="unavailable", message="storage failed; nothing was done, retry")
         reply = _reply_json(request.id, "error", self.clock.time(), None, body)
-        return [(self.topics.reply(_action(topic), request.client), reply, False)]
+        return [(self.topics.reply(*parsed), reply, False)]
 
     def purge(self) -> int:
         """Forget replies older than a day (a retry after that is a new request)."""
@@ -234,10 +269,10 @@ class Dispatcher:
         return cur.rowcount
 
 
-def _action(topic: str) -> str:
-    """``hall/demo/queue/main/cmd/issue`` → ``issue`` ('' for anything else)."""
-    parts = split(topic)
-    return parts[4][0] if parts and len(parts[4]) == 1 else ""
+def _digest(action: str, data: dict) -> str:
+    """What a request asked for, to tell a retry from a new request under an old id."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.blake2b(f"{action}\n{canonical}".encode(), digest_size=16).hexdigest()
 
 
 def _undo(conn) -> None:

@@ -29,6 +29,7 @@ from hallkit.contract.envelope import Availability, Status
 from hallkit.contract.topics import Topics
 from hallkit.runtime.commands import RUNTIME_MIGRATIONS, Dispatcher
 from hallkit.runtime.sdnotify import Notifier
+from hallkit.runtime.senders import hall_senders
 from hallkit.store import Migration, Store
 
 log = logging.getLogger(__name__)
@@ -71,8 +72,8 @@ class Daemon:
                     (getattr(self, n) for n in dir(type(self)))
                     if callable(fn) and hasattr(fn, "hallkit_action")}
         self.commands = Dispatcher(self.name, self.topics, handlers, self.store, self.bus, clock,
-                                   after_batch=self.after_batch)
-        self.bus.subscribe(self.topics.cmd("+"), self.commands.on_message)
+                                   hall_senders(cfg), after_batch=self.after_batch)
+        self.bus.subscribe(self.topics.commands, self.commands.on_message)
         self.bus.on_connect(self._republish)
         self.started_at = clock.time()
         self._stop = asyncio.Event()

@@ -88,9 +88,15 @@ class ConsoleWindow(QMainWindow):
         login_row = QHBoxLayout()
         self.clerk = QLineEdit()
         self.clerk.setPlaceholderText("工号 Clerk no.")
+        self.pin = QLineEdit()
+        self.pin.setPlaceholderText("密码 PIN")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(6)
+        self.pin.returnPressed.connect(self._login)
         self.login_button = QPushButton("登录 Log in (F8)")
         self.login_button.clicked.connect(self._login)
         login_row.addWidget(self.clerk)
+        login_row.addWidget(self.pin)
         login_row.addWidget(self.login_button)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -137,8 +143,11 @@ class ConsoleWindow(QMainWindow):
         if self.state.get("state", "closed") != "closed":
             self.bridge.request(self.queue.cmd("logout"), {"window": self.info.number})
         elif self.clerk.text().strip():
-            self.bridge.request(self.queue.cmd("login"), {"window": self.info.number,
-                                                     "clerk": self.clerk.text().strip()})
+            data = {"window": self.info.number, "clerk": self.clerk.text().strip()}
+            if self.pin.text():
+                data["pin"] = self.pin.text()
+            self.pin.clear()  # never left on screen for the next person at the desk
+            self.bridge.request(self.queue.cmd("login"), data)
         else:
             self._status("请输入工号 / type your clerk number", error=True)
 
@@ -187,6 +196,8 @@ class ConsoleWindow(QMainWindow):
         held = self.state.get("held") or []
         self.service.setText(self.service.text() + (f"   挂起 Held: {' '.join(held)}" if held else ""))
         self.login_button.setText("退出 Log out (F8)" if mode != "closed" else "登录 Log in (F8)")
+        self.clerk.setEnabled(mode == "closed")
+        self.pin.setVisible(mode == "closed")
         for button in self.buttons.values():
             button.setEnabled(mode != "closed")
         self._show_elapsed()
