@@ -39,7 +39,7 @@ def test_golden_bytes(name, frame, hexes):
 def test_golden_frames_mean_what_the_protocol_says():
     assert key_press(Frame(3, 0x0C)).key == "call"
     assert key_press(Frame(3, 0x11, b"\x05")).rating_level == 5
-    assert key_press(Frame(7, 0x0F, b"\x06")).confirm_function == "no_show"
+    assert key_press(Frame(7, 0x0F, b"\x06")).name == "no_show"  # 确认 06: the no-show key
     assert key_press(Frame(7, 0x0F)) is None          # confirm needs its function byte
     assert key_press(Frame(7, 0x0C, b"\x01")) is None  # call carries no data
     assert key_press(Frame(7, 0x02, b"  A012")) is None  # an echo of a host command

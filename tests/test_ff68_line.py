@@ -90,7 +90,7 @@ def test_garbage_on_the_line_is_skipped(run):
             return sends, rig.keys, dict(rig.driver.errors)
 
     sends, keys, errors = run(scenario())
-    assert sends == 1 and keys[0].confirm_function == "no_show"
+    assert sends == 1 and keys[0].name == "no_show"
     assert errors.get("checksum", 0) >= 1
 
 

@@ -21,7 +21,7 @@ def ev(name: str, value: int = 1, etype: int = ecodes.EV_KEY) -> InputEvent:
 def test_keys_decode_on_key_down_only():
     assert key_for(ev("KEY_KPPLUS")) == ("call", b"")
     assert key_for(ev("KEY_KP7")) == ("7", b"")
-    assert key_for(ev("KEY_KPENTER")) == ("confirm", b"\x03")
+    assert key_for(ev("KEY_KPENTER")) == ("call_typed", b"")  # 回呼, in the keypad vocabulary
     assert key_for(ev("KEY_KPPLUS", 0)) is None  # key up
     assert key_for(ev("KEY_KPPLUS", 2)) is None  # auto-repeat
     assert key_for(InputEvent(0, 0, ecodes.EV_MSC, ecodes.MSC_SCAN, 458841)) is None
@@ -30,12 +30,15 @@ def test_keys_decode_on_key_down_only():
 
 
 def test_keymap_check():
-    assert check_keymap({"KEY_F1": "call", "KEY_F2": "confirm:13"}) == []
+    assert check_keymap({"KEY_F1": "call", "KEY_F2": "transfer_typed", "KEY_F3": "hold"}) == []
     assert check_keymap({"KEY_KP_ONE": "call"}) == [
         "'KEY_KP_ONE' is not an evdev key name such as KEY_KP1"]
-    assert check_keymap({"KEY_F1": "dance"}) == [
-        "KEY_F1: 'dance' is not a keypad key (call, recall, 0-9, …, confirm:03)"]
-    assert check_keymap({"KEY_F1": "confirm"})[0].startswith("KEY_F1: confirm needs a function")
+    assert check_keymap({"KEY_F1": "dance"})[0].startswith(
+        "KEY_F1: 'dance' is not a keypad key; keys: 0-9, call, recall, end")
+    assert check_keymap({"KEY_F1": "no-show"})[0].startswith(
+        "KEY_F1: 'no-show' is not a keypad key (did you mean 'no_show'?)")
+    assert check_keymap({"KEY_F1": "rating"})  # a score comes from rating buttons, not a key
+    assert check_keymap({"KEY_F1": "confirm:03"})  # FF 68's wire form is not the vocabulary
 
 
 class FakeDevice:

@@ -11,10 +11,11 @@ import subprocess
 import time
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
 
 from hallkit.bus.client import BusClient
 from hallkit.bus.settings import bus_settings
-from hallkit.config.load import load_config
+from hallkit.config.load import check_text, load_config
 from hallkit.contract.topics import Topics
 
 from conftest import PLUGINS, hallctl_argv, small_hall
@@ -151,3 +152,36 @@ def test_a_clashing_vendor_action_is_left_out_not_fatal(toy_family, caplog):
                         "family's action of that name; left out"}
     finally:
         unregister("toy-clash")
+
+
+class _ToySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    volume: int = Field(5, ge=0, le=10, description="how loud the toy announces")
+
+
+def test_a_daemons_own_config_section_is_typed_and_located(tmp_path):
+    from hallkit.contract.spec import Contract
+    from hallkit.plugins import register_daemon
+    from hallkit.plugins.daemon import DaemonSpec
+    from hallkit.plugins.registry import unregister
+
+    register_daemon(DaemonSpec(name="toy", summary="a toy", implementation="x:Y", contract=Contract(),
+                               order=99, section="toy", settings=_ToySettings))
+    register_daemon(DaemonSpec(name="thief", summary="takes a core section", implementation="x:Y",
+                               contract=Contract(), order=99, section="bus", settings=_ToySettings))
+    try:
+        base = small_hall(tmp_path / "var")
+        cfg, issues = check_text(base + '\n[toy]\nvolume = 7\n')
+        assert not issues and cfg.section("toy") == _ToySettings(volume=7)
+        assert check_text(base)[0].section("toy") == _ToySettings()  # defaults when left out
+        _, issues = check_text(base + '\n[toy]\nvolum = 7\n')
+        assert [i.format("h.toml") for i in issues] == [
+            f"h.toml:{base.count(chr(10)) + 3}: toy.volum: unknown key 'volum' (did you mean 'volume'?)"]
+        _, issues = check_text(base + '\n[toy]\nvolume = 11\n')
+        assert "toy.volume: Input should be less than or equal to 10" in issues[0].format("h")
+        assert check_text(base)[0].bus.port == 1883  # the thief's section was left out
+    finally:
+        unregister("toy")
+        unregister("thief")
+    _, issues = check_text(small_hall(tmp_path / "var") + '\n[toy]\nvolume = 7\n')
+    assert issues and "unknown key 'toy'" in issues[0].message  # uninstalled: an unknown section

@@ -8,7 +8,7 @@ import time
 
 from hallkit.bus.client import BusTimeout
 from hallkit.contract.topics import Topics
-from hallkit.daemons.keypad.keys import Command, Show, StartRating, led_for
+from hallkit.daemons.keypad.keys import QueueCommand, Show, StartRating, led_for
 from hallkit.daemons.keypad.lines import HidPad, Pad, hid_pads, keypad_lines, line_keymap
 from hallkit.daemons.queue.contract import QueueState, WindowState
 from hallkit.drivers.ff68.codec import KeyPress
@@ -89,7 +89,7 @@ class KeypadDaemon(Daemon):
         if key is None:
             return
         for step in pad.session.press(*key):
-            if isinstance(step, Command):
+            if isinstance(step, QueueCommand):
                 self._spawn(self._send(step, lambda show, pad=pad: log.info(
                     "%s: %s", pad.device_id, show.text)))
 
@@ -99,12 +99,12 @@ class KeypadDaemon(Daemon):
         if pad is None:
             log.warning("key from address %d, which no window's keypad has on %s", press.addr, line.key)
             return
-        for step in pad.session.press(press.key, press.data):
+        for step in pad.session.press(press.name, press.data):
             if isinstance(step, Show):
                 self._show(line, pad, step)
             elif isinstance(step, StartRating):
                 self.drivers[line.key].start_rating(pad.addr)
-            elif isinstance(step, Command):
+            elif isinstance(step, QueueCommand):
                 self._spawn(self._send(step, lambda show, line=line, pad=pad: self._show(line, pad, show)))
 
     def _spawn(self, coro) -> None:
@@ -117,7 +117,7 @@ class KeypadDaemon(Daemon):
         if not task.cancelled() and task.exception():
             log.error("a keypad command failed", exc_info=task.exception())
 
-    async def _send(self, cmd: Command, show) -> None:
+    async def _send(self, cmd: QueueCommand, show) -> None:
         reply = None
         for data in (cmd.data, *cmd.alternatives):
             try:

@@ -1,14 +1,16 @@
 """What a clerk's key presses mean: pure, one session per keypad, no bus, no clock.
 
-Keys come in as names (see drivers/ff68/codec.py); out come steps for the
-daemon: queue commands to send (each with the LED text to show for its answer)
-and LED text or beeps to show at once. Conventions the protocol leaves open:
+Keys come in as names of the keypad vocabulary (hallkit.keypad), whatever the
+family; out come steps for the daemon: queue commands to send (each with the LED
+text to show for its answer) and LED text or beeps to show at once. Conventions
+the protocols leave open:
 
 - typed digits are shown on the LED as they are typed (the last 6);
-- 回呼 (confirm 03) calls the typed number: ``12`` is tried as A012, H012, … for
+- 回呼 (``call_typed``) calls the typed number: ``12`` is tried as A012, H012, … for
   the window's services in order, the first one the queue accepts is called;
-- 转移 then digits then confirm (13): the digits are a window number; a leading 0
-  picks a service by its place in the hall's list (``03`` = third service);
+- 转移 then digits then confirm (``transfer_typed``, or a plain ``confirm``): the
+  digits are a window number; a leading 0 picks a service by its place in the
+  hall's list (``03`` = third service);
 - 登录 logs in the typed clerk number. Where the hall gives that clerk a PIN the
   LED asks for it (``PIN``), the PIN is typed (shown as dashes) and 登录 pressed
   again; any other function key gives up the login.
@@ -39,7 +41,7 @@ ERROR_LED = {
 
 
 @dataclass(frozen=True)
-class Command:
+class QueueCommand:
     action: str
     data: dict
     alternatives: tuple[dict, ...] = ()  # tried in turn while the queue answers not_found
@@ -56,7 +58,7 @@ class StartRating:
     pass
 
 
-Step = Command | Show | StartRating
+Step = QueueCommand | Show | StartRating
 
 
 @dataclass
@@ -90,16 +92,16 @@ class KeypadSession:
 
     # -- keys ------------------------------------------------------------------------
     def _call(self, data: bytes) -> list[Step]:
-        return [Command("call-next", {"window": self.window})]
+        return [QueueCommand("call-next", {"window": self.window})]
 
     def _recall(self, data: bytes) -> list[Step]:
-        return [Command("recall", {"window": self.window})]
+        return [QueueCommand("recall", {"window": self.window})]
 
     def _end(self, data: bytes) -> list[Step]:
-        return [Command("end", {"window": self.window})]
+        return [QueueCommand("end", {"window": self.window})]
 
     def _pause(self, data: bytes) -> list[Step]:
-        return [Command("pause", {"window": self.window})]
+        return [QueueCommand("pause", {"window": self.window})]
 
     def _rate(self, data: bytes) -> list[Step]:
         return [StartRating()]
@@ -109,39 +111,36 @@ class KeypadSession:
             clerk, self.pin_for = self.pin_for, None
             if not self.typed:
                 return [Show("E-USR", beep=1)]
-            return [Command("login", {"window": self.window, "clerk": clerk, "pin": self.typed})]
+            return [QueueCommand("login", {"window": self.window, "clerk": clerk, "pin": self.typed})]
         if not self.typed:
             return [Show("E-USR", beep=1)]
         if self.typed in self.pins:
             self.pin_for = self.typed
             return [Show("PIN")]
-        return [Command("login", {"window": self.window, "clerk": self.typed})]
+        return [QueueCommand("login", {"window": self.window, "clerk": self.typed})]
 
     def _transfer(self, data: bytes) -> list[Step]:
         self.transfer_mode, self.typed = True, ""
         return [Show("T-", 0)]
 
-    def _confirm(self, data: bytes) -> list[Step]:
-        function = data[0] if data else None
-        if function == 0x00:
-            return [Command("hold", {"window": self.window})]
-        if function == 0x06:
-            return [Command("no-show", {"window": self.window})]
-        if function == 0x03:
-            return self._call_typed()
-        if function == 0x13 or self.transfer_mode:
-            return self._transfer_typed()
-        return [Show("E-ERR", beep=1)]
+    def _hold(self, data: bytes) -> list[Step]:
+        return [QueueCommand("hold", {"window": self.window})]
 
-    def _call_typed(self) -> list[Step]:
+    def _no_show(self, data: bytes) -> list[Step]:
+        return [QueueCommand("no-show", {"window": self.window})]
+
+    def _confirm(self, data: bytes) -> list[Step]:
+        return self._transfer_typed(data) if self.transfer_mode else [Show("E-ERR", beep=1)]
+
+    def _call_typed(self, data: bytes) -> list[Step]:
         if not self.typed:
             return [Show("E-NUM", beep=1)]
         tries = [{"window": self.window,
                   "number": f"{self.prefixes[s]}{int(self.typed):0{self.digits_of[s]}d}"}
                  for s in self.services]
-        return [Command("call-number", tries[0], tuple(tries[1:]))]
+        return [QueueCommand("call-number", tries[0], tuple(tries[1:]))]
 
-    def _transfer_typed(self) -> list[Step]:
+    def _transfer_typed(self, data: bytes) -> list[Step]:
         typed = self.typed
         if not typed:
             return [Show("E-WIN", beep=1)]
@@ -149,9 +148,9 @@ class KeypadSession:
             place = int(typed)
             if not 1 <= place <= len(self.hall_services):
                 return [Show("E-SVC", beep=1)]
-            return [Command("transfer", {"window": self.window,
+            return [QueueCommand("transfer", {"window": self.window,
                                          "to_service": self.hall_services[place - 1]})]
-        return [Command("transfer", {"window": self.window, "to_window": int(typed)})]
+        return [QueueCommand("transfer", {"window": self.window, "to_window": int(typed)})]
 
 
 def led_for(action: str, status: str, data: dict | None, error_code: str | None) -> Show:

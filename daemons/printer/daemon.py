@@ -17,12 +17,12 @@ from hallkit.contract.topics import Topics
 from hallkit.daemons.printer import contract as p
 from hallkit.daemons.printer.jobs import MIGRATIONS, Job, Jobs
 from hallkit.daemons.printer.messages import CONDITION_WORDS, FAILED_MESSAGES
-from hallkit.daemons.printer.ticket import test_blocks, ticket_blocks
+from hallkit.daemons.printer.ticket import template, test_blocks, ticket_blocks
 from hallkit.daemons.printer.worker import PrinterWorker
 from hallkit.daemons.queue.contract import IssuedEvent
 from hallkit.drivers.escpos.connectors import link_for
 from hallkit.drivers.escpos.driver import EscposPrinter
-from hallkit.drivers.escpos.status import Status
+from hallkit.drivers.escpos.status import PrinterStatus
 from hallkit.drivers.sim.lines import sim_endpoint
 from hallkit.plugins import family
 from hallkit.runtime.commands import CommandError, handles
@@ -39,12 +39,13 @@ class PrinterDaemon(Daemon):
     def __init__(self, cfg, *, usb_backend=None, **kw) -> None:
         super().__init__(cfg, **kw)
         self.jobs = Jobs(self.store)
+        self.template = template(cfg)
         self.options = {dev_id: cfg.options(dev_id) for dev_id in cfg.devices_of("printer")}
         self.kiosks = {dev_id: dev.printer for dev_id, dev in cfg.devices_of("kiosk").items()
                        if dev.printer}
         self.workers: dict[str, PrinterWorker] = {}
         self.since: dict[str, tuple[str, float]] = {}  # condition, since when
-        self._last_state: dict[str, tuple[Status, float]] = {}  # what went out, when (monotonic)
+        self._last_state: dict[str, tuple[PrinterStatus, float]] = {}  # what went out, when (monotonic)
         for dev_id, dev in cfg.devices_of("printer").items():
             baud, _ = family(dev.family).line_settings(dev.link)
             driver = EscposPrinter(
@@ -78,7 +79,7 @@ class PrinterDaemon(Daemon):
         if printer is None:
             log.info("ticket %s from %s: that kiosk has no printer", ticket.number, ticket.kiosk)
             return
-        expires = ticket.taken_at + self.cfg.ticket.print_expiry_s
+        expires = ticket.taken_at + self.template.print_expiry_s
         _, new = self.jobs.add(f"ticket:{ticket.ticket_id}", printer, ticket.kiosk,
                                  ticket.model_dump(), self.clock.time(), expires,
                                  ticket.ticket_id, ticket.number)
@@ -100,11 +101,11 @@ class PrinterDaemon(Daemon):
                                f"{', '.join(sorted(self.workers)) or 'none'}", "data.printer")
         job, _ = self.jobs.add(f"test:{ctx.sender.user}:{ctx.request.id}", printer, req.kiosk,
                                {"requested_by": ctx.sender.user}, ctx.now,
-                               ctx.now + self.cfg.ticket.print_expiry_s)
+                               ctx.now + self.template.print_expiry_s)
         asyncio.get_running_loop().call_soon(self.workers[printer].wake.set)
         return p.JobQueued(job_id=job.id, printer=printer, status=self.workers[printer].status.condition)
 
-    def _render(self, job: Job, status: Status) -> bytes:
+    def _render(self, job: Job, status: PrinterStatus) -> bytes:
         opts = self.options[job.printer]
         dots = opts.paper_dots
         if job.is_test:
@@ -115,7 +116,7 @@ class PrinterDaemon(Daemon):
         return opts.encoder().encode(blocks)
 
     # -- what goes out --------------------------------------------------------------------------
-    def _on_status(self, device_id: str, status: Status) -> None:
+    def _on_status(self, device_id: str, status: PrinterStatus) -> None:
         """After every poll: publish what changed at once, and an unchanged state only as often
         as the daemon's heartbeat (it says when the printer was last seen)."""
         previous = self.since.get(device_id)
@@ -125,7 +126,7 @@ class PrinterDaemon(Daemon):
         if last is None or last[0] != status or time.monotonic() - last[1] >= HEARTBEAT_S:
             self._publish_printer(device_id, status)
 
-    def _publish_printer(self, device_id: str, status: Status) -> None:
+    def _publish_printer(self, device_id: str, status: PrinterStatus) -> None:
         self._last_state[device_id] = (status, time.monotonic())
         topics = Topics(self.cfg.hall.id, "printer", device_id)
         zh, en = CONDITION_WORDS[status.condition]
@@ -136,7 +137,7 @@ class PrinterDaemon(Daemon):
         self.publish_availability("printer", device_id, status.condition != "unreachable",
                                   status.detail or "no reply")
 
-    def _on_job(self, job: Job, outcome: str, status: Status) -> None:
+    def _on_job(self, job: Job, outcome: str, status: PrinterStatus) -> None:
         problem_zh, problem_en = CONDITION_WORDS[status.condition]
         zh, en = FAILED_MESSAGES[outcome]
         fields = {"problem": problem_zh, "problem_en": problem_en, "number": job.number or ""}

@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hallkit.config.model import HallConfig, QueueRules, Service
+from hallkit.daemons.printer.settings import TicketTemplate
 from hallkit.daemons.queue.contract import IssuedEvent
 from hallkit.drivers.escpos.layout import CELL, Block, Feed, Qr, Rule, Text, cells, fit
 
@@ -35,8 +36,13 @@ def wait_text(ahead: int, est_wait_s: float | None) -> tuple[str, str]:
     return zh, f"Estimated wait: about {h} h" + (f" {rest} min" if rest else "")
 
 
+def template(cfg: HallConfig) -> TicketTemplate:
+    """The hall's [ticket] section, typed (the printer daemon declares it)."""
+    return cfg.section("ticket")  # type: ignore[return-value]
+
+
 def notice_lines(cfg: HallConfig, service: Service | None) -> tuple[list[str], list[str]]:
-    t = cfg.ticket
+    t = template(cfg)
     if t.notice_zh is not None:
         return t.notice_zh, t.notice_en or []
     rules = service.rules if service else QueueRules()
@@ -63,7 +69,8 @@ def _labelled(zh: str, en: str | None, value: str, width: int = 16) -> Text:
 
 
 def ticket_blocks(cfg: HallConfig, t: IssuedEvent, paper_dots: int, qr_module: int = 6) -> list[Block]:
-    en = cfg.ticket.english
+    tpl = template(cfg)
+    en = tpl.english
     service = next((s for s in cfg.services if s.code == t.service), None)  # gone from the config?
     blocks: list[Block] = [
         _headline(cfg.hall.name_zh, paper_dots),
@@ -89,16 +96,16 @@ def ticket_blocks(cfg: HallConfig, t: IssuedEvent, paper_dots: int, qr_module: i
     blocks.append(Text(wait_zh, align="center"))
     if en:
         blocks.append(Text(wait_en, align="center"))
-    qr = cfg.ticket.qr.format(hall=cfg.hall.id, ticket_id=t.ticket_id, secret=t.secret,
+    qr = tpl.qr.format(hall=cfg.hall.id, ticket_id=t.ticket_id, secret=t.secret,
                               number=t.number, day=t.day)
     blocks += [Feed(1), Qr(qr, qr_module), Text("扫码查看排队进度" + (" Scan to follow your turn" if en
                                                                       else ""), align="center"),
                Rule()]
     taken = datetime.fromtimestamp(t.taken_at, ZoneInfo(cfg.hall.timezone)).strftime("%Y-%m-%d %H:%M")
     blocks.append(_labelled("取号时间", en and "Taken", taken))
-    if cfg.ticket.show_personal and t.id_masked:
+    if tpl.show_personal and t.id_masked:
         blocks.append(_labelled("身份证", en and "ID", t.id_masked))
-    if cfg.ticket.show_personal and t.phone_masked:
+    if tpl.show_personal and t.phone_masked:
         blocks.append(_labelled("手机", en and "Mobile", t.phone_masked))
     zh_lines, en_lines = notice_lines(cfg, service)
     blocks += [Text(line) for line in zh_lines]

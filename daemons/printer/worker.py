@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from hallkit.clock import Clock
 from hallkit.daemons.printer.jobs import Job, Jobs
 from hallkit.drivers.escpos.driver import EscposPrinter
-from hallkit.drivers.escpos.status import Status
+from hallkit.drivers.escpos.status import PrinterStatus
 
 log = logging.getLogger(__name__)
 POLL_OK_S = 5.0  # status poll between jobs
@@ -25,9 +25,9 @@ POLL_TROUBLE_S = 2.0  # while it cannot print: notice recovery soon
 
 class PrinterWorker:
     def __init__(self, device_id: str, driver: EscposPrinter, jobs: Jobs, clock: Clock, *,
-                 render: Callable[[Job, Status], bytes],
-                 on_status: Callable[[str, Status], None],
-                 on_job: Callable[[Job, str, Status], None]) -> None:
+                 render: Callable[[Job, PrinterStatus], bytes],
+                 on_status: Callable[[str, PrinterStatus], None],
+                 on_job: Callable[[Job, str, PrinterStatus], None]) -> None:
         self.device_id = device_id
         self.driver = driver
         self.jobs = jobs
@@ -35,19 +35,19 @@ class PrinterWorker:
         self.render = render
         self.on_status = on_status  # (device, status) after every poll
         self.on_job = on_job  # (job, outcome: printed|not_printed|expired, status)
-        self.status = Status("unreachable", "not polled yet")
+        self.status = PrinterStatus("unreachable", "not polled yet")
         self.wake = asyncio.Event()
         self._thread = ThreadPoolExecutor(1, thread_name_prefix=f"printer-{device_id}")
 
     async def _call(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
 
-    async def _poll(self) -> Status:
+    async def _poll(self) -> PrinterStatus:
         status = await self._call(self.driver.poll)
         self._set(status)
         return status
 
-    def _set(self, status: Status) -> None:
+    def _set(self, status: PrinterStatus) -> None:
         if status != self.status:
             log.info("printer %s: %s%s", self.device_id, status.condition,
                      f" ({status.detail})" if status.detail else "")
@@ -100,7 +100,7 @@ class PrinterWorker:
             self.jobs.set_state(job.id, "printed", self.clock.time())
             self.on_job(job, "printed", status)
 
-    def _tell_failed(self, job: Job, status: Status) -> None:
+    def _tell_failed(self, job: Job, status: PrinterStatus) -> None:
         if not job.told_failed:
             self.jobs.told_failed(job.id)
             self.on_job(job, "not_printed", status)

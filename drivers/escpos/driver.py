@@ -15,7 +15,7 @@ from collections.abc import Callable
 import usb.core
 from escpos.exceptions import Error as EscposError
 
-from hallkit.drivers.escpos.status import REQUESTS, Status, classify
+from hallkit.drivers.escpos.status import REQUESTS, PrinterStatus, classify
 
 log = logging.getLogger(__name__)
 STATUS_TIMEOUT_S = 0.5
@@ -50,12 +50,12 @@ class EscposPrinter:
                 self.link.close()
             self.link = None
 
-    def poll(self) -> Status:
+    def poll(self) -> PrinterStatus:
         reason = self._open()
         if reason:
-            return Status("unreachable", reason)
+            return PrinterStatus("unreachable", reason)
         if not self.reads_status:
-            return Status("ok", "status not read (status = false)")
+            return PrinterStatus("ok", "status not read (status = false)")
         try:
             self.link.discard_input()  # a late reply to an earlier poll is not this one's
             replies = {}
@@ -66,22 +66,22 @@ class EscposPrinter:
                     break
         except LINK_ERRORS as exc:
             self.drop()
-            return Status("unreachable", f"link failed: {exc}")
+            return PrinterStatus("unreachable", f"link failed: {exc}")
         status = classify(replies)
         if status.condition == "unreachable":
             self.drop()
         return status
 
-    def print(self, data: bytes) -> Status:
+    def print(self, data: bytes) -> PrinterStatus:
         """Send a job; the status after it says whether the printer took it."""
         reason = self._open()
         if reason:
-            return Status("unreachable", reason)
+            return PrinterStatus("unreachable", reason)
         try:
             self.link.write(data)
         except LINK_ERRORS as exc:
             self.drop()
-            return Status("unreachable", f"link failed while printing: {exc}")
+            return PrinterStatus("unreachable", f"link failed while printing: {exc}")
         return self.poll()
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ def is_status_byte(value: int) -> bool:
 
 
 @dataclass(frozen=True)
-class Status:
+class PrinterStatus:
     condition: PrinterCondition
     detail: str = ""
 
@@ -33,25 +33,25 @@ class Status:
         return self.condition in PRINTABLE
 
 
-def classify(replies: dict[bytes, int | None]) -> Status:
+def classify(replies: dict[bytes, int | None]) -> PrinterStatus:
     """Turn the replies to REQUESTS (None: no reply in time) into one condition."""
     for request in REQUESTS:
         value = replies.get(request)
         if value is None:
-            return Status("unreachable", f"no reply to {request.hex(' ')}")
+            return PrinterStatus("unreachable", f"no reply to {request.hex(' ')}")
         if not is_status_byte(value):
-            return Status("unreachable", f"garbled reply 0x{value:02X} to {request.hex(' ')}")
+            return PrinterStatus("unreachable", f"garbled reply 0x{value:02X} to {request.hex(' ')}")
     online, cause, paper = (replies[r] for r in REQUESTS)
     if paper & 0x60 or cause & 0x20:
-        return Status("paper_out")
+        return PrinterStatus("paper_out")
     if cause & 0x04:
-        return Status("cover_open")
+        return PrinterStatus("cover_open")
     if online & 0x08:
         detail = "error" if cause & 0x40 else "feed button held" if cause & 0x08 else ""
-        return Status("offline", detail)
+        return PrinterStatus("offline", detail)
     if paper & 0x0C:
-        return Status("paper_near_end")
-    return Status("ok")
+        return PrinterStatus("paper_near_end")
+    return PrinterStatus("ok")
 
 
 def reply_for(request: int, condition: PrinterCondition) -> int | None:

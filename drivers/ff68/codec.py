@@ -29,8 +29,9 @@ DEFAULT_KEYMAP: dict[str, int] = {
 KEYS_WITH_DATA = frozenset({"confirm", "rating"})
 NEVER_DEDUPLICATED = frozenset({*map(str, range(10)), "clear"})
 
-# 确认 (confirm) carries what to do with the typed digits.
-CONFIRM_FUNCTIONS = {0x00: "hold", 0x03: "call_number", 0x06: "no_show", 0x13: "transfer"}
+# 确认 (confirm) carries what to do with the typed digits: each function byte is a key of
+# the keypad vocabulary (hallkit.keypad) of its own.
+CONFIRM_FUNCTIONS = {0x00: "hold", 0x03: "call_typed", 0x06: "no_show", 0x13: "transfer_typed"}
 
 
 class FrameError(ValueError):
@@ -150,12 +151,15 @@ def check_keymap(keymap: dict[str, int]) -> list[str]:
 @dataclass(frozen=True)
 class KeyPress:
     addr: int
-    key: str  # a name from DEFAULT_KEYMAP
+    key: str  # a name from DEFAULT_KEYMAP: the frame as the keypad sent it
     data: bytes = b""
 
     @property
-    def confirm_function(self) -> str | None:
-        return CONFIRM_FUNCTIONS.get(self.data[0]) if self.key == "confirm" and self.data else None
+    def name(self) -> str:
+        """The key in the keypad vocabulary (hallkit.keypad): 确认 03 is ``call_typed``, …"""
+        if self.key == "confirm" and self.data:
+            return CONFIRM_FUNCTIONS.get(self.data[0], "confirm")
+        return self.key
 
     @property
     def rating_level(self) -> int | None:

@@ -1,8 +1,8 @@
 """Key events of a USB numeric pad used as a clerk keypad: pure, built from evdev codes.
 
-Acts on key down (value 1), ignores auto-repeat (2) and key up (0). Each key name
-maps to a keypad key (the same names as the FF 68 keypads, so the keypad daemon's
-sequences serve both); ``confirm`` keys carry their function, e.g. ``confirm:03``.
+Acts on key down (value 1), ignores auto-repeat (2) and key up (0). Each evdev key
+name maps to a key of the keypad vocabulary (hallkit.keypad), which every keypad
+family speaks, so the keypad daemon's sequences serve them all.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ KEY_DOWN = 1
 DEFAULT_HID_KEYMAP: dict[str, str] = {
     **{f"KEY_KP{d}": str(d) for d in range(10)},
     "KEY_KPPLUS": "call", "KEY_KPMINUS": "recall", "KEY_KPASTERISK": "end",
-    "KEY_KPSLASH": "pause", "KEY_BACKSPACE": "clear", "KEY_KPENTER": "confirm:03",
-    "KEY_KPDOT": "confirm:06", "KEY_NUMLOCK": "login",
+    "KEY_KPSLASH": "pause", "KEY_BACKSPACE": "clear", "KEY_KPENTER": "call_typed",
+    "KEY_KPDOT": "no_show", "KEY_NUMLOCK": "login",
 }
 
 
@@ -28,8 +28,7 @@ def key_for(event: InputEvent, keymap: dict[str, str] | None = None) -> tuple[st
     names = ecodes.KEY.get(event.code)
     mapping = {**DEFAULT_HID_KEYMAP, **(keymap or {})}
     for name in names if isinstance(names, list) else [names]:
-        action = mapping.get(name)
-        if action:
-            key, _, function = action.partition(":")
-            return key, bytes.fromhex(function) if function else b""
+        key = mapping.get(name)
+        if key:
+            return key, b""
     return None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from evdev import ecodes
 from pydantic import Field, field_validator
 
-from hallkit.drivers.ff68.codec import CONFIRM_FUNCTIONS, DEFAULT_KEYMAP
+from hallkit.config.issues import closest
+from hallkit.keypad import BUTTON_KEYS, KEYS
 from hallkit.plugins.family import Options
 
-CONFIRMS = ", ".join(f"confirm:{c:02x}" for c in CONFIRM_FUNCTIONS)
+NAMED = ", ".join(k for k in KEYS if k in BUTTON_KEYS)
 
 
 def check_keymap(keymap: dict[str, str]) -> list[str]:
@@ -17,20 +18,12 @@ def check_keymap(keymap: dict[str, str]) -> list[str]:
     for key, action in keymap.items():
         if key not in ecodes.ecodes or not key.startswith("KEY_"):
             problems.append(f"{key!r} is not an evdev key name such as KEY_KP1")
-        name, _, function = action.partition(":")
-        if name not in DEFAULT_KEYMAP or (function and name != "confirm"):
-            problems.append(f"{key}: {action!r} is not a keypad key (call, recall, 0-9, …, "
-                            "confirm:03)")
-        elif name == "confirm" and not _confirm_code(function):
-            problems.append(f"{key}: confirm needs a function: {CONFIRMS}")
+        if action not in BUTTON_KEYS:
+            near = closest(action, sorted(BUTTON_KEYS))
+            problems.append(f"{key}: {action!r} is not a keypad key"
+                            + (f" (did you mean {near!r}?)" if near else "")
+                            + f"; keys: 0-9, {NAMED}")
     return problems
-
-
-def _confirm_code(function: str) -> bool:
-    try:
-        return int(function, 16) in CONFIRM_FUNCTIONS
-    except ValueError:  # "zz", "": not hex at all
-        return False
 
 
 class HidKeypadOptions(Options):

@@ -15,10 +15,10 @@ def register(sub) -> None:
 
 
 def window_info(cfg, device: str):
-    from hallkit.kiosk_ui.console.window import WindowInfo
+    from hallkit.kiosk_ui.console.window import ConsoleSetup
 
     window = cfg.window(cfg.devices[device].window)
-    return WindowInfo(hall=cfg.hall.id, number=window.number, label_zh=window.label_zh,
+    return ConsoleSetup(hall=cfg.hall.id, number=window.number, label_zh=window.label_zh,
                       label_en=window.label_en,
                       services={s.code: s.name_zh for s in cfg.services},
                       windows=[(w.number, w.label_zh) for w in cfg.windows])

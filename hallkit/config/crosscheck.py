@@ -225,7 +225,6 @@ def _ticket_texts(cfg: HallConfig):
         return
     texts = [(("hall", "name_zh"), cfg.hall.name_zh)]
     texts += [(("services", i, "name_zh"), s.name_zh) for i, s in enumerate(cfg.services)]
-    texts += [(("ticket", "notice_zh", i), line) for i, line in enumerate(cfg.ticket.notice_zh or [])]
     for loc, text in texts:
         bad = outside_gb2312(text)
         if bad:

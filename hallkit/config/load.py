@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from hallkit.config.crosscheck import cross_check
 from hallkit.config.issues import ConfigError, ConfigIssue, Loc, closest
 from hallkit.config.model import HallConfig
+from hallkit.config.sections import config_model
 from hallkit.config.toml_lines import key_lines, line_of
 
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
@@ -49,7 +50,7 @@ def check_text(text: str) -> tuple[HallConfig | None, list[ConfigIssue]]:
         return None, [ConfigIssue((), f"TOML syntax: {message}",
                                   line=int(match.group(1)) if match else None)]
     try:
-        cfg = HallConfig.model_validate(data)
+        cfg = config_model().model_validate(data)
         issues = cross_check(cfg)
     except ValidationError as exc:
         cfg, issues = None, [_from_pydantic(err, data) for err in exc.errors()]
@@ -88,7 +89,7 @@ def _cross_check_rest(data: dict, errors: list[dict]) -> list[ConfigIssue]:
             rest[section] = [e for e in rest[section] if e is not None]
     rest.setdefault("hall", {"id": "x", "name_zh": "x", "name_en": "x"})
     try:
-        partial = HallConfig.model_validate(rest)
+        partial = config_model().model_validate(rest)
     except ValidationError:
         return []
     return [i for i in cross_check(partial)
@@ -138,7 +139,7 @@ def _raw_loc(loc: tuple, data: object) -> Loc:
 
 def _field_at(loc: Loc, data: object):
     """The pydantic field behind ``loc``, following lists, dicts and device kinds."""
-    tp: object = HallConfig
+    tp: object = config_model()
     node = data
     field = None
     for part in loc:

@@ -250,35 +250,6 @@ class Bus(Strict):
         "the embedded broker makes its own"))
 
 
-QR_FIELDS = ("hall", "ticket_id", "secret", "number", "day")
-
-
-class TicketTemplate(Strict):
-    """What a printed queue ticket shows besides the ticket itself."""
-
-    english: bool = Field(True, description="English lines under the Chinese ones")
-    qr: str = Field("hallkit:ticket:{hall}:{ticket_id}:{secret}", description=(
-        "what the QR code holds, e.g. 'https://zwfw.example.gov.cn/q/{ticket_id}'; {secret} lets "
-        "the holder cancel the ticket at a kiosk (leave it out and only a clerk can); fields: "
-        + ", ".join(f"{{{f}}}" for f in QR_FIELDS)))
-    notice_zh: list[str] | None = Field(None, description=(
-        "notice lines at the foot; default: the service's no-show rule"))
-    notice_en: list[str] | None = None
-    show_personal: bool = Field(True, description="print the masked ID and phone number")
-    print_expiry_s: int = Field(120, ge=0, le=3600, description=(
-        "a ticket the printer could not print is dropped after this, not printed late"))
-
-    @field_validator("qr")
-    @classmethod
-    def _qr_fields(cls, value: str) -> str:
-        try:
-            value.format(**{f: "x" for f in QR_FIELDS})
-        except (KeyError, IndexError, ValueError) as exc:
-            fields = ", ".join(f"{{{f}}}" for f in QR_FIELDS)
-            raise ValueError(f"unknown field {exc} in qr; use {fields}") from None
-        return value
-
-
 class HallConfig(Strict):
     hall: Hall
     bus: Bus = Bus()
@@ -288,7 +259,8 @@ class HallConfig(Strict):
     devices: dict[DEVICE_ID, Device] = {}
     lockers: list[Locker] = []
     clerks: list[Clerk] = Field([], description="if listed, only these may log in at a window")
-    ticket: TicketTemplate = TicketTemplate()
+    # Daemons add their own sections (e.g. the printer's [ticket]): hallkit.config.load
+    # validates the file with this model extended by every installed daemon's section.
 
     # Set by the loader: where this config came from, for relative paths.
     _source: Path | None = PrivateAttr(None)
@@ -301,6 +273,10 @@ class HallConfig(Strict):
 
     def devices_of(self, kind: str) -> dict[str, BaseModel]:
         return {k: d for k, d in self.devices.items() if d.kind == kind}
+
+    def section(self, name: str) -> BaseModel:
+        """A daemon's own config section, typed by the model the daemon declares."""
+        return getattr(self, name)
 
     def options(self, dev_id: str) -> BaseModel:
         """A wired device's options, typed by its family's model (config check validated them)."""

@@ -3,14 +3,17 @@
 A daemon's package (``daemons/<name>/__init__.py``) exports one ``DaemonSpec``:
 its name and start order, where its class is, its bus contract (commands with
 who may send each, retained states, events, examples) and the topic components
-it publishes besides its own (device kinds it drives, entities it owns). The
-ACL, docs/bus.md, ``hallctl up``, ``hallctl run`` and the systemd instances are
-derived from these.
+it publishes besides its own (device kinds it drives, entities it owns), and
+its own section of the hall config with the model that types it. The ACL,
+docs/bus.md, ``hallctl up``, ``hallctl run``, the systemd instances and the
+config checks are derived from these.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from pydantic import BaseModel
 
 from hallkit.contract.spec import Contract
 from hallkit.plugins.family import load_attr
@@ -24,6 +27,8 @@ class DaemonSpec:
     contract: Contract
     order: int  # start order: lower first (the hall directory before the queue, …)
     owns: tuple[str, ...] = ()  # topic components it publishes besides its own
+    section: str | None = None  # its top-level table in the hall config, e.g. "ticket"
+    settings: type[BaseModel] | None = None  # the model of that table; all fields defaulted
 
     def load(self) -> type:
         return load_attr(self.implementation)

@@ -39,7 +39,7 @@ DONE_TEXT = {"call-next": "已呼叫", "call-number": "已呼叫", "recall": "�
 
 
 @dataclass(frozen=True)
-class WindowInfo:
+class ConsoleSetup:
     hall: str
     number: int
     label_zh: str
@@ -49,7 +49,7 @@ class WindowInfo:
 
 
 class ConsoleWindow(QMainWindow):
-    def __init__(self, bridge: BusBridge, info: WindowInfo) -> None:
+    def __init__(self, bridge: BusBridge, info: ConsoleSetup) -> None:
         super().__init__()
         self.bridge, self.info = bridge, info
         self.state: dict = {}
