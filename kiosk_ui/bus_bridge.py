@@ -15,6 +15,8 @@ from PyQt6.QtCore import QObject, pyqtSignal
 
 from hallkit.bus.client import BusClient, BusError, BusSettings
 
+REPLY_WAIT_S = 5.0
+
 
 class BusBridge(QObject):
     message = pyqtSignal(str, bytes)             # topic, payload
@@ -59,7 +61,11 @@ class BusBridge(QObject):
 
         async def ask():
             try:
-                reply = await self.client.request(topic, data, timeout=5)
+                # A person pressed this: if the daemon cannot act within the wait the screen
+                # shows, it must not act later (the broker would otherwise keep it for the
+                # daemon's return). Device clocks are kept in step by NTP (docs/security.md).
+                reply = await self.client.request(topic, data, timeout=REPLY_WAIT_S,
+                                                  ttl=REPLY_WAIT_S)
             except BusError as exc:
                 reply = str(exc)
             self.replied.emit(tag, action, reply)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import subprocess
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -242,3 +244,42 @@ def test_a_payload_over_the_bus_limit_is_dropped_unread(caplog):
         client._handle_message(None, None, message)
     assert [len(p) for p in got] == [MAX_PAYLOAD]
     assert "over the bus limit" in caplog.text
+
+
+def test_a_wrong_password_backs_off_and_says_so_once(tmp_path, run, caplog):
+    """3,304 attempts in 2 s, each at ERROR, before: now a handful, and one log line."""
+    from hallkit.broker.mosquitto import Mosquitto
+
+    passwd = tmp_path / "passwd"
+    passwd.write_text("kiosk-1:right\n")
+    subprocess.run(["mosquitto_passwd", "-U", str(passwd)], check=True)
+    broker = Mosquitto(tmp_path / "broker", password_file=passwd)
+    broker.start()
+    caplog.set_level(logging.DEBUG, logger="hallkit.bus.client")
+    states: list[str] = []
+
+    async def scenario():
+        client = BusClient(BusSettings(port=broker.port, username="kiosk-1", password="wrong"),
+                           "kiosk-1", hall="t1")
+        client.on_state(states.append)
+        attempts = 0
+        reconnect = client._mqtt.reconnect
+
+        def counted():
+            nonlocal attempts
+            attempts += 1
+            return reconnect()
+
+        client._mqtt.reconnect = counted
+        with pytest.raises(BusError):
+            await client.connect(timeout=5)
+        return attempts + 1  # the first attempt is connect()
+
+    try:
+        attempts = run(scenario())
+    finally:
+        broker.stop()
+    assert 2 <= attempts <= 6  # 0, 0.5, 1, 2 s …: not thousands
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1 and "refused the connection" in lines[0].getMessage()
+    assert states and states[0].startswith("refused: ")

@@ -82,3 +82,38 @@ def test_press_call_on_a_keypad_and_its_led_shows_the_ticket(tmp_path, broker, w
     beeps, status = run(scenario())
     assert beeps >= 1
     assert (status.data["state"], status.data["window"]) == ("called", 2)
+
+
+def test_a_press_the_queue_could_not_answer_is_not_acted_on_later(tmp_path, broker, write_config, run):
+    """The queue daemon is down: the press shows E-BUS, the broker keeps the command, and
+    when the daemon returns the command has expired: nobody is called behind the clerk's back."""
+    async def scenario():
+        sim = KeypadBusSim([1, 2])
+        await sim.start()
+        text = small_hall(tmp_path / "var", port=broker.port, extra=keypads(sim.path))
+        text = text.replace('services = ["BDC"]\n', 'services = ["BDC"]\nkeypad = "kp-1"\n')
+        cfg = load_config(write_config(text))
+        clock = ManualClock(MONDAY_9, cfg.hall.timezone)
+        keypad = KeypadDaemon(cfg, clock=clock, bus_settings=bus_settings(cfg, "daemon-keypad"))
+        keypad_task = asyncio.create_task(keypad.run())
+        async with harness(QueueDaemon, cfg, clock=clock) as q:
+            await q.request("login", {"window": 1, "clerk": "1001"})
+            await q.request("issue", {"service": "BDC"})
+        await sim.press(1, "call")  # the queue daemon is gone
+        deadline = time.monotonic() + 6
+        while sim.keypads[1].led.strip() != "E-BUS":
+            assert time.monotonic() < deadline, sim.keypads[1].led
+            await asyncio.sleep(0.02)
+        clock.advance(10)
+        async with harness(QueueDaemon, cfg, clock=clock) as q:  # back; the broker delivers
+            await asyncio.sleep(0.5)
+            status = await q.request("ticket", {"number": "A001"})
+            window = await q.request("window-next", {"window": 1})
+        keypad.request_stop()
+        await asyncio.wait_for(keypad_task, 5)
+        sim.close()
+        return status, window
+
+    status, window = run(scenario(), timeout=40)
+    assert status.data["state"] == "waiting"
+    assert [t["number"] for t in window.data["tickets"]] == ["A001"]

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 RETRY_NOT_FOUND = ("not_found", "not_served_here", "wrong_state")  # try the next typed candidate
 ANSWER_S = 3.0  # how long an answer stays on the LED before the window's view returns
+PRESS_TTL_S = 3.0  # a press the queue has not acted on by then is dead: the LED said E-BUS
 
 
 class KeypadDaemon(Daemon):
@@ -122,7 +123,7 @@ class KeypadDaemon(Daemon):
         for data in (cmd.data, *cmd.alternatives):
             try:
                 reply = await self.bus.request(Topics(self.cfg.hall.id, "queue").cmd(cmd.action),
-                                               data, timeout=3.0)
+                                               data, timeout=PRESS_TTL_S, ttl=PRESS_TTL_S)
             except BusTimeout:
                 show(Show("E-BUS", beep=2))
                 return

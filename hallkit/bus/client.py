@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import paho.mqtt.client as mqtt
 from pydantic import BaseModel, ValidationError
 
+from hallkit.bus.backoff import Backoff, FailureLog
 from hallkit.clock import Clock, SystemClock
 from hallkit.contract.envelope import MAX_PAYLOAD, Reply, Request
 from hallkit.contract.topics import replies_for
@@ -128,9 +129,6 @@ class _DropLog:
 
 
 class BusClient:
-    RECONNECT_MIN_S = 0.5
-    RECONNECT_MAX_S = 10.0
-
     def __init__(
         self,
         settings: BusSettings,
@@ -158,6 +156,10 @@ class BusClient:
         self._reconnect: asyncio.Task | None = None
         self._closing = False
         self.connected = asyncio.Event()
+        self._backoff = Backoff()
+        self._failures = FailureLog(settings.where)
+        self.state = "connecting"  # for a daemon's status: connected, refused: …, unreachable: …
+        self._on_state: list[Callable[[str], None]] = []
 
         self._mqtt = mqtt.Client(
             callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
@@ -231,9 +233,19 @@ class BusClient:
         """Run ``callback`` after every (re)connect, e.g. to republish state."""
         self._on_connect.append(callback)
 
+    def on_state(self, callback: Callable[[str], None]) -> None:
+        """Run ``callback(text)`` when the connection's state changes (for sd_notify STATUS)."""
+        self._on_state.append(callback)
+
+    def _set_state(self, text: str) -> None:
+        if text != self.state:
+            self.state = text
+            for callback in self._on_state:
+                self._guard(callback, text)
+
     async def _connect_loop(self, first: bool = False) -> None:
-        delay = self.RECONNECT_MIN_S
         while not self._closing:
+            await asyncio.sleep(self._backoff.wait())
             try:
                 if first:
                     host = str(self.settings.socket) if self.settings.socket else self.settings.host
@@ -243,10 +255,9 @@ class BusClient:
                     self._mqtt.reconnect()
                 return  # CONNACK (or a refusal) arrives through the socket reader
             except (OSError, mqtt.WebsocketConnectionError) as exc:
-                log.debug("broker %s not reachable (%s); retry in %.1f s",
-                          self.settings.where, exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(self.RECONNECT_MAX_S, delay * 2)
+                self._backoff.failed()
+                self._failures.failure(f"not reachable ({exc})")
+                self._set_state(f"unreachable: {exc}")
 
     # -- paho socket callbacks: paho's I/O runs in this loop -----------------------
     def _socket_open(self, client, userdata, sock) -> None:
@@ -340,9 +351,13 @@ class BusClient:
 
     # -- paho protocol callbacks (called from loop_read, in this loop) ------------
     def _handle_connect(self, client, userdata, flags, reason_code, properties) -> None:
-        if reason_code.is_failure:
-            log.error("broker %s refused the connection: %s", self.settings.where, reason_code)
+        if reason_code.is_failure:  # the broker closes the socket; the disconnect retries
+            self._failures.failure(f"refused the connection: {reason_code}")
+            self._set_state(f"refused: {reason_code}")
             return
+        self._backoff.connected()
+        self._failures.recovered()
+        self._set_state("connected")
         subs = sorted({(p, q) for p, q, _ in self._subs})
         if subs:
             client.subscribe(subs)
@@ -351,10 +366,14 @@ class BusClient:
             self._guard(callback)
 
     def _handle_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
+        had_session = self.connected.is_set()
         self.connected.clear()
         if self._closing:
             return
-        log.warning("lost the broker (%s); reconnecting", reason_code)
+        self._backoff.ended()
+        if had_session:
+            log.warning("lost the broker (%s); reconnecting", reason_code)
+            self._set_state(f"reconnecting: {reason_code}")
         if self._reconnect is None or self._reconnect.done():
             self._reconnect = self._loop.create_task(self._connect_loop())
 

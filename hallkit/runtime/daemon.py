@@ -75,6 +75,7 @@ class Daemon:
                                    hall_senders(cfg), after_batch=self.after_batch)
         self.bus.subscribe(self.topics.commands, self.commands.on_message)
         self.bus.on_connect(self._republish)
+        self.bus.on_state(lambda text: self.notifier.status(f"bus {text}"))  # systemctl status
         self.started_at = clock.time()
         self._stop = asyncio.Event()
         self._online = False
