@@ -10,8 +10,11 @@ import socket
 import subprocess
 import time
 
-from hallkit.bus.client import BusClient
+import pytest
+
+from hallkit.bus.client import BusClient, BusTimeout
 from hallkit.bus.settings import bus_settings
+from hallkit.config.load import load_config
 
 from conftest import hallctl_argv, small_hall
 
@@ -112,3 +115,53 @@ def test_check_config_exits_78_on_a_bad_config(tmp_path, write_config, child_env
     no = subprocess.run(hallctl_argv("run", "hall", "--config", str(bad)), env=child_env,
                         capture_output=True, text=True)
     assert no.returncode == 78 and not (tmp_path / "var" / "hall.sqlite").exists()
+
+
+@pytest.mark.slow
+def test_a_flood_of_junk_commands_neither_eats_memory_nor_silences_the_daemon(
+        tmp_path, broker, write_config, child_env, run):
+    cfg_path = write_config(small_hall(tmp_path / "var", port=broker.port))
+    cfg = load_config(cfg_path)
+    proc = subprocess.Popen(hallctl_argv("run", "queue", "--config", str(cfg_path)), env=child_env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        async def flood_then_ask():
+            client = BusClient(bus_settings(cfg, "kiosk-1"), "flooder", hall="t1")
+            await client.connect()
+            for _ in range(30):  # until the daemon is up and subscribed
+                try:
+                    await client.request("hall/t1/queue/main/cmd/ticket", {"number": "A001"},
+                                         timeout=0.5)
+                    break
+                except BusTimeout:
+                    continue
+            junk = [b"not json", b'{"v":1,"id":"x","ts":1}', b'{"v":1,"id":"y","ts":1,"data":[]}']
+            for n in range(100_000):
+                client.publish("hall/t1/queue/main/cmd/issue/kiosk-1", junk[n % 3], qos=0)
+                if n % 2000 == 0:
+                    await asyncio.sleep(0)  # let paho write
+            rss = []
+            answer = None
+            for _ in range(60):  # the real command gets through once the junk is drained
+                rss.append(_rss_mb(proc.pid))
+                try:
+                    answer = await client.request("hall/t1/queue/main/cmd/issue", {"service": "BDC"},
+                                                  timeout=1, request_id="after-the-flood")
+                    break
+                except BusTimeout:
+                    continue
+            await client.close()
+            return answer, max(rss)
+
+        answer, peak = run(flood_then_ask(), timeout=120)
+        assert answer is not None and answer.status == "ok", proc.stderr
+        assert peak < 60, f"RSS peaked at {peak:.1f} MB"
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert len(err.splitlines()) < 100, "the flood filled the log"
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024

@@ -7,19 +7,19 @@ import os
 import time
 
 from hallkit.drivers.ff68.driver import KeypadLine
-from hallkit.drivers.ff68.sim import KeypadBusSim
+from hallkit.drivers.ff68.sim import SENDS, KeypadBusSim
 from hallkit.drivers.transport.serial_line import SerialLine
 
 
 class Rig:
     """A simulated keypad line, the host's serial port on it, and the driver."""
 
-    def __init__(self, addresses=(3, 4), path=None):
+    def __init__(self, addresses=(3, 4), path=None, configured=None):
         self.sim = KeypadBusSim(list(addresses))
         self.keys = []
         self.states = []
         self.driver = KeypadLine(lambda data: self.port.write(data), self.keys.append,
-                                 now=time.monotonic)
+                                 now=time.monotonic, addresses=configured)
         self.port = SerialLine(path or self.sim.path, on_bytes=self.driver.feed,
                                on_state=lambda up, why: self.states.append(up))
 
@@ -49,6 +49,22 @@ def test_a_press_is_echoed_and_reported(run):
     sends, keys = run(scenario())
     assert sends == 1
     assert [(k.addr, k.key) for k in keys] == [(3, "call")]
+
+
+def test_a_keypad_at_an_address_nobody_configured_is_not_answered(run, caplog):
+    async def scenario():
+        async with Rig(addresses=(3, 4), configured=frozenset({3})) as rig:
+            stranger = await rig.sim.press(4, "call")  # resends: nobody echoes it
+            await rig.sim.press(4, "call")
+            ours = await rig.sim.press(3, "call")
+            await rig.settle(lambda: rig.keys)
+            return stranger, ours, rig
+
+    stranger, ours, rig = run(scenario())
+    assert (ours, stranger) == (1, 0)  # 0: the keypad gave up, no echo ever came
+    assert [(k.addr, k.key) for k in rig.keys] == [(3, "call")]
+    assert rig.driver.strangers[4] == 2 * SENDS  # every send of both presses, counted
+    assert len([r for r in caplog.records if "address 4" in r.getMessage()]) == 1  # said once
 
 
 def test_lost_echoes_make_resends_that_act_once(run):

@@ -65,7 +65,8 @@ class KeypadDaemon(Daemon):
             self.cfg, lambda: self._availability(line, False, "simulator not running"))
         # Resend timing is the hardware's real time, not the hall's business clock.
         driver = KeypadLine(lambda data: port.write(data), lambda press: self._key(line, press),
-                            now=time.monotonic, keymap=line_keymap(self.cfg, line))
+                            now=time.monotonic, keymap=line_keymap(self.cfg, line),
+                            addresses=frozenset(line.members))
         port = SerialLine(path, baud=line.baud, fmt=line.fmt, on_bytes=driver.feed,
                           on_state=lambda up, why: self._line_state(line, up, why))
         self.drivers[line.key], self.ports[line.key] = driver, port

@@ -17,14 +17,17 @@ log = logging.getLogger(__name__)
 
 class KeypadLine:
     def __init__(self, write: Callable[[bytes], bool], on_key: Callable[[KeyPress], None], *,
-                 now: Callable[[], float], keymap: dict[str, int] | None = None) -> None:
+                 now: Callable[[], float], keymap: dict[str, int] | None = None,
+                 addresses: frozenset[int] | None = None) -> None:
         self.write = write
         self.on_key = on_key
         self.now = now
         self.keymap = keymap
+        self.addresses = addresses  # the configured keypads; None: any (a bench line)
         self.decoder = StreamDecoder()
         self.dedup = Deduplicator()
         self.unknown = 0  # frames that are no key of this keymap
+        self.strangers: dict[int, int] = {}  # frames from addresses no keypad here has, by address
 
     @property
     def errors(self):
@@ -35,6 +38,14 @@ class KeypadLine:
             self._frame(frame)
 
     def _frame(self, frame: Frame) -> None:
+        if self.addresses is not None and frame.addr not in self.addresses:
+            # Not echoed: a keypad at an address nobody configured must not be told it was
+            # heard (and two devices answering one address would garble the line).
+            if frame.addr not in self.strangers:
+                log.warning("frames from address %d, which no configured keypad has; not answered",
+                            frame.addr)
+            self.strangers[frame.addr] = self.strangers.get(frame.addr, 0) + 1
+            return
         press = codec.key_press(frame, self.keymap)
         if press is None:
             self.unknown += 1

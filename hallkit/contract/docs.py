@@ -63,8 +63,10 @@ platform bridge, a hall's own tools).
   "message":"data.text_zh: Field required","field":"data.text_zh"}}}}`.
   Codes: `bad_request` (payload does not fit the schema), `unknown_action`,
   `expired`, `forbidden` (this sender may not do this), `id_reused`, `not_found`,
-  `internal` (retry with the same id), `unavailable` (storage failed, retry) and
-  the action-specific ones listed below.
+  `internal` (retry with the same id), `unavailable` (storage failed, retry),
+  `busy` (thousands of commands waiting: retry with the same id shortly) and the
+  action-specific ones listed below. Warnings about bad input are logged at most
+  30 a minute per daemon, with a count of the rest.
 
 ## Identity and authorization
 Written for whoever builds a client (a tablet app, a screen, a bridge).

@@ -28,12 +28,14 @@ from hallkit.clock import Clock
 from hallkit.contract import Command, contracts
 from hallkit.contract.envelope import ErrorBody, Request, event_json
 from hallkit.contract.topics import Topics, command_of
+from hallkit.runtime.log_budget import LogBudget
 from hallkit.runtime.senders import Refused, Sender, authorize
 from hallkit.store import Migration, Store
 
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 256
+INBOX_MAX = 5000  # commands waiting at most; beyond, `busy` at once (a flood must not eat memory)
 KEEP_REPLIES_S = 24 * 3600
 
 RUNTIME_MIGRATIONS = (
@@ -110,10 +112,24 @@ class Dispatcher:
         contract = contracts().get(component)
         self.specs = {c.action: c for c in contract.commands} if contract else {}
         self.inbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
+        self.warn = LogBudget(log)
         self._busy_since: float | None = None  # when the batch in hand was started
 
     def on_message(self, topic: str, payload: bytes) -> None:
-        self.inbox.put_nowait((topic, payload))
+        if self.inbox.qsize() < INBOX_MAX:
+            self.inbox.put_nowait((topic, payload))
+            return
+        parsed = command_of(topic)
+        try:
+            request = Request.model_validate_json(payload)
+        except ValidationError:
+            return  # junk while full: not even worth an answer
+        if parsed is not None:  # not stored: the same id, retried later, is acted on
+            body = ErrorBody(code="busy", message=f"{self.component} has {INBOX_MAX} commands "
+                             "waiting; nothing was done, retry with the same id shortly")
+            self.bus.publish(self.topics.reply(*parsed), _reply_json(
+                request.id, "error", self.clock.time(), None, body), qos=0)
+        self.warn.warning("inbox full: answered %s busy", topic)
 
     def stalled(self, limit: float) -> bool:
         """True when one batch has been in hand longer than ``limit`` seconds."""
@@ -151,7 +167,7 @@ class Dispatcher:
     def _one(self, topic: str, payload: bytes) -> list[tuple[str, bytes, bool]]:
         parsed = command_of(topic)
         if parsed is None:  # only reachable by a subscription bug: the topic has no sender
-            log.warning("ignored a command on %s: no action and sender in the topic", topic)
+            self.warn.warning("ignored a command on %s: no action and sender in the topic", topic)
             return []
         action, user = parsed
         reply_to = self.topics.reply(action, user)
@@ -172,7 +188,7 @@ class Dispatcher:
         if stored:
             if stored[1] in (digest, ""):  # "" : stored before digests were kept
                 return [(reply_to, stored[0].encode(), False)]
-            log.warning("%s reused request id %s for other content; refused", user, request.id)
+            self.warn.warning("%s reused request id %s for other content; refused", user, request.id)
             return [answer("error", error=ErrorBody(code="id_reused", message=(
                 "this request id was used for another request; nothing was done. "
                 "Use a new id for a new request")))]
@@ -182,7 +198,7 @@ class Dispatcher:
         spec = self.specs.get(action)
         handler = self.handlers.get(action)
         if spec is None or handler is None:
-            log.warning("unknown action %r from %s", action, user)
+            self.warn.warning("unknown action %r from %s", action, user)
             return [answer("error", error=ErrorBody(
                 code="unknown_action", message=f"{self.component} has no action {action!r}"))]
         try:
@@ -190,7 +206,7 @@ class Dispatcher:
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in ("data", *err["loc"]))
-            log.warning("bad %s request %s from %s: %s: %s", action, request.id, user,
+            self.warn.warning("bad %s request %s from %s: %s: %s", action, request.id, user,
                         where, str(err["msg"])[:200])
             return [answer("error", error=ErrorBody(code="bad_request", field=where,
                                                     message=f"{where}: {err['msg']}"))]
@@ -198,7 +214,7 @@ class Dispatcher:
         try:
             args = authorize(sender, spec, args)
         except Refused as exc:
-            log.warning("refused %s %s from %s: %s", action, request.id, user, exc)
+            self.warn.warning("refused %s %s from %s: %s", action, request.id, user, exc)
             return [answer("error", error=ErrorBody(code="forbidden", message=str(exc)))]
         return self._execute(spec, handler, args, request, sender, digest, answer, now)
 
@@ -217,7 +233,7 @@ class Dispatcher:
             _undo(conn)
             reply = answer("error", error=exc.body)
             if exc.body.code == "forbidden":  # a refusal changes nothing and is not kept
-                log.warning("refused %s %s from %s: %s", spec.action, request.id, sender.user,
+                self.warn.warning("refused %s %s from %s: %s", spec.action, request.id, sender.user,
                             exc.body.message)
             elif not spec.readonly:
                 self._remember(request, sender, spec.action, digest, reply[1], now)
@@ -239,7 +255,7 @@ class Dispatcher:
         """Answer a malformed request if it has an id to answer; log one line either way."""
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "(payload)"
-        log.warning("bad request on %s: %s: %s", reply_to.replace("/reply/", "/cmd/"), where,
+        self.warn.warning("bad request on %s: %s: %s", reply_to.replace("/reply/", "/cmd/"), where,
                     str(err["msg"])[:200])
         try:
             rid = json.loads(payload)["id"]
