@@ -58,7 +58,7 @@ def raw_paho(port: int, n: int, hops: int) -> list[float]:
     else:
         asker.subscribe("bench/raw/ask", qos=1)
     time.sleep(0.3)
-    payload = b'{"v":1,"id":"0123456789abcdef","client":"raw","ts":1.0,"data":{}}'
+    payload = b'{"v":1,"id":"0123456789abcdef","ts":1.0,"data":{}}'
     for _ in range(n):
         done.clear()
         sent[0] = time.perf_counter()

@@ -17,6 +17,7 @@ from conftest import small_hall
 
 MONDAY_9 = datetime(2026, 11, 23, 9, 0)  # a Monday, inside opening hours
 
+PIN = "2468"  # every test clerk's
 SERVICES = '''
 [[services]]
 code = "GJJ"
@@ -35,20 +36,23 @@ call_order = "service_order"
 [[clerks]]
 id = "1001"
 name_zh = "张三"
+pin_hash = "{PIN}"
 [[clerks]]
 id = "1002"
 name_zh = "李四"
+pin_hash = "{PIN}"
 [[clerks]]
 id = "1003"
 name_zh = "王五"
+pin_hash = "{PIN}"
 [[clerks]]
 id = "1004"
 name_zh = "赵六"
-pin_hash = "{PIN_2468}"
+pin_hash = "{PIN}"
 
 [devices.kiosk-1]
 kind = "kiosk"
-'''.replace("{PIN_2468}", hash_pin("2468", iterations=1000))
+'''.replace("{PIN}", hash_pin(PIN, iterations=1000))
 
 
 def hall_text(storage, extra_rules: str = "", services: str = SERVICES) -> str:
@@ -97,7 +101,7 @@ class Kit:
     def take(self, service: str = "BDC", **kw) -> q.TicketIssued:
         return self.ok("issue", q.Issue(service=service, **kw))
 
-    def login(self, window: int, clerk: str, pin: str | None = None) -> None:
+    def login(self, window: int, clerk: str, pin: str | None = PIN) -> None:
         self.ok("login", window, clerk, pin)
 
     def call(self, window: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import stat
+import subprocess
 
 import pytest
 
@@ -13,7 +14,7 @@ from hallkit.bus.client import BusClient, BusError, BusSettings
 from hallkit.bus.settings import OPS_USER, password_file
 from hallkit.config.load import load_config
 
-from conftest import small_hall
+from conftest import hallctl_argv, small_hall
 
 EXTRA = '''
 [devices.lcd-1]
@@ -179,3 +180,24 @@ def test_hallctl_runs_more_than_once_at_a_time_over_the_ops_socket(secured, run)
 
     assert stat.S_IMODE(broker.ops_socket.parent.stat().st_mode) == 0o700
     assert run(scenario()) == [True, True, True]
+
+
+def test_broker_acl_writes_a_tls_listener_or_nothing(tmp_path, write_config, child_env):
+    text = small_hall(tmp_path / "var", auth=True).replace(
+        "[bus]", '[bus.tls]\nca = "pki/ca.crt"\n\n[bus]')
+    path = write_config(text)
+    out = tmp_path / "out"
+    refused = subprocess.run(hallctl_argv("broker", "acl", str(path), "--out", str(out)),
+                             capture_output=True, text=True, env=child_env)
+    assert refused.returncode == 78 and "server_cert" in refused.stderr and not out.exists()
+    path.write_text(text.replace('ca = "pki/ca.crt"', 'ca = "pki/ca.crt"\nserver_cert = '
+                                 '"pki/server.crt"\nserver_key = "pki/server.key"'))
+    done = subprocess.run(hallctl_argv("broker", "acl", str(path), "--out", str(out)),
+                          capture_output=True, text=True, env=child_env)
+    assert done.returncode == 0, done.stderr
+    conf = (out / "hallkit-listeners.conf").read_text().splitlines()
+    listener = conf.index("listener 1883")  # every interface, and only with TLS
+    assert conf[listener + 1:listener + 5] == [
+        "use_username_as_clientid true", f"cafile {tmp_path / 'pki/ca.crt'}",
+        f"certfile {tmp_path / 'pki/server.crt'}", f"keyfile {tmp_path / 'pki/server.key'}"]
+    assert "allow_anonymous false" in conf and "message_size_limit 65536" in conf

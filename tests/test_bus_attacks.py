@@ -311,3 +311,29 @@ def test_only_the_queue_daemon_reads_commands_with_id_numbers(secured, run):
     # The printer daemon gets the issued event (to print the QR with its secret); nobody
     # else sees it, and nobody but the queue daemon sees the command with the ID number.
     assert seen == [("daemon-printer", "hall/t1/queue/main/event/issued")]
+
+
+def test_a_huge_unknown_key_gets_a_short_answer_and_the_daemon_goes_on(secured, run):
+    """Its name came back twice in the error: a 40 KB key made an answer over the bus limit,
+    and the failed publish stopped the daemon's command loop."""
+    cfg, broker = secured
+
+    async def scenario():
+        async with queue_running(cfg), connected(as_user(cfg, broker, "kiosk-1")) as (kiosk,):
+            huge = await kiosk.request(Q + "issue", {"service": "BDC", "A" * 40_000: 1})
+            after = await kiosk.request(Q + "issue", {"service": "BDC"})
+            return huge, after
+
+    huge, after = run(scenario())
+    assert huge.error.code == "bad_request" and len(huge.error.field) <= 101
+    assert after.status == "ok"
+
+
+@pytest.mark.parametrize("dev_id", ["hallctl", "sim", "daemon-queue"])
+def test_a_device_may_not_take_a_name_hallkit_uses_on_the_bus(tmp_path, dev_id):
+    from hallkit.config.load import check_text
+
+    text = small_hall(tmp_path / "var") + f'\n[devices.{dev_id}]\nkind = "kiosk"\n'
+    _, issues = check_text(text)
+    assert [i.loc for i in issues] == [("devices", dev_id)]
+    assert "name the device otherwise" in issues[0].message

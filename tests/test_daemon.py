@@ -141,13 +141,15 @@ def test_many_concurrent_requests_are_each_answered_once(hall_cfg, run):
     async def scenario():
         async with harness(HallDaemon, hall_cfg) as h:
             replies = await asyncio.gather(*[
-                h.request("notice-add", {"text_zh": f"通知{i}"}, request_id=f"c{i}") for i in range(60)])
-            return replies
+                h.request("notice-add", {"text_zh": f"通知{i}"}, request_id=f"c{i}") for i in range(20)])
+            one_more = await h.request("notice-add", {"text_zh": "再一条"})
+            return replies, one_more
 
-    replies = run(scenario())
+    replies, one_more = run(scenario())
     assert all(r.status == "ok" for r in replies)
-    assert sorted(r.data["notice_id"] for r in replies) == list(range(1, 61))
-    assert len(notices_in_db(hall_cfg)) == 60
+    assert sorted(r.data["notice_id"] for r in replies) == list(range(1, 21))
+    assert one_more.error.code == "too_many"  # what a board can show, and the state stays small
+    assert len(notices_in_db(hall_cfg)) == 20
 
 
 def test_state_is_retained_and_follows_notices(hall_cfg, run):

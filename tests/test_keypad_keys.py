@@ -41,7 +41,7 @@ def test_login_with_the_typed_clerk_number(pad):
 
 
 def test_a_clerk_with_a_pin_types_it_after_the_number_and_it_stays_off_the_led(pad):
-    pad.pins = frozenset({"1004"})
+    pad.ask_pin = True
     assert keys(pad, "1", "0", "0", "4", "login")[-1] == Show("PIN")
     assert keys(pad, "2", "4") == [Show("-"), Show("--")]
     assert keys(pad, "6", "8", "login")[-1] == QueueCommand(

@@ -8,6 +8,7 @@ import pytest
 from queue_kit import MONDAY_9, Kit, hall_text
 
 from hallkit.daemons.queue import contract as q
+from hallkit.runtime.commands import CommandError
 
 ID_A = "11010519491231002X"
 ID_B = "440524188001010014"
@@ -266,15 +267,33 @@ def test_login_logout_and_clerks(kit):
     assert kit.engine.window_status(2).state == "closed"
     kit.call(1)
     kit.refused("busy", "logout", 1)
-    kit.refused("busy", "login", 2, "1002", None)
+    kit.refused("busy", "login", 2, "1002", "2468")
 
 
-def test_a_clerk_with_a_pin_logs_in_only_with_it(kit):
+def test_a_clerk_logs_in_only_with_their_pin(kit):
     kit.ok("logout", 3)
     wrong = kit.refused("forbidden", "login", 3, "1004", "1357")
     assert kit.refused("forbidden", "login", 3, "1004", None).body.message == wrong.body.message
+    assert kit.refused("forbidden", "login", 3, "9999", "2468").body.message == wrong.body.message
     kit.login(3, "1004", "2468")
     assert kit.engine.window_status(3).clerk == "1004"
+
+
+def test_guessing_a_pin_locks_the_clerk_out_and_slows_the_device(kit):
+    kit.ok("logout", 3)
+    for pin in ("1111", "2222", "3333", "4444", "5555"):
+        kit.refused("forbidden", "login", 3, "1004", pin)
+    locked = kit.refused("forbidden", "login", 3, "1004", "2468")  # the right one, too late
+    assert "5分钟" in locked.body.message and "5 min" in locked.body.message
+    kit.clock.advance(301)
+    kit.login(3, "1004", "2468")  # the lock is over
+    gate = kit.engine.gate
+    for n in range(10):  # a device trying many clerk numbers: ten failures a minute
+        with pytest.raises(CommandError):
+            gate.check(f"77{n}", "0000", "console-9", kit.clock.time())
+    with pytest.raises(CommandError, match="too many failed logins from this device"):
+        gate.check("1001", "2468", "console-9", kit.clock.time())
+    gate.check("1001", "2468", "console-8", kit.clock.time())  # other devices are not held up
 
 
 @pytest.mark.parametrize("demo", [False, True])

@@ -76,7 +76,7 @@ COMMANDS = (
     Command("hall", "ping", Ping, Pong, EVERYONE,
             "Answer at once; health checks and the bus benchmark use it."),
     Command("hall", "notice-add", NoticeAdd, NoticeAdded, ("ops", "daemon"),
-            "Add a notice to the hall board (公告)."),
+            "Add a notice to the hall board (公告). Refusals: `too_many` (20 are shown)."),
     Command("hall", "notice-remove", NoticeRemove, NoticeRemoved, ("ops", "daemon"),
             "Take a notice down."),
 )

@@ -10,6 +10,7 @@ from hallkit.runtime.daemon import Daemon
 from hallkit.runtime.hours import is_open
 from hallkit.store import Migration
 
+MAX_NOTICES = 20  # what a hall board can show; also keeps the retained state small
 
 class HallDaemon(Daemon):
     name = "hall"
@@ -74,6 +75,9 @@ class HallDaemon(Daemon):
     def notice_add(self, req: msg.NoticeAdd, ctx: CommandContext) -> msg.NoticeAdded:
         if req.until is not None and req.until <= ctx.now:
             raise CommandError("bad_request", "the notice would end before it is shown", "data.until")
+        if len(self._notices()) >= MAX_NOTICES:
+            raise CommandError("too_many", f"the board shows {MAX_NOTICES} notices at most; take "
+                               "one down first (notice-remove)")
         cur = self.store.conn.execute(
             "INSERT INTO notices (text_zh, text_en, until, created_at) VALUES (?, ?, ?, ?)",
             (req.text_zh, req.text_en, req.until, ctx.now))

@@ -11,9 +11,9 @@ the protocols leave open:
 - 转移 then digits then confirm (``transfer_typed``, or a plain ``confirm``): the
   digits are a window number; a leading 0 picks a service by its place in the
   hall's list (``03`` = third service);
-- 登录 logs in the typed clerk number. Where the hall gives that clerk a PIN the
-  LED asks for it (``PIN``), the PIN is typed (shown as dashes) and 登录 pressed
-  again; any other function key gives up the login.
+- 登录 logs in the typed clerk number. Where the hall lists its clerks the LED then
+  asks for the PIN (``PIN``, for every number alike), the PIN is typed (shown as
+  dashes) and 登录 pressed again; any other function key gives up the login.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class KeypadSession:
     prefixes: dict[str, str]             # service code -> ticket prefix
     digits_of: dict[str, int]            # service code -> number width
     hall_services: list[str]             # all service codes, in the hall's order
-    pins: frozenset[str] = frozenset()   # clerks who log in with a PIN
+    ask_pin: bool = False                # the hall lists its clerks: each logs in with a PIN
     typed: str = ""
     transfer_mode: bool = False
     pin_for: str | None = None           # the clerk whose PIN is being typed
@@ -114,7 +114,7 @@ class KeypadSession:
             return [QueueCommand("login", {"window": self.window, "clerk": clerk, "pin": self.typed})]
         if not self.typed:
             return [Show("E-USR", beep=1)]
-        if self.typed in self.pins:
+        if self.ask_pin:
             self.pin_for = self.typed
             return [Show("PIN")]
         return [QueueCommand("login", {"window": self.window, "clerk": self.typed})]

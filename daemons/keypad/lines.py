@@ -33,7 +33,7 @@ def _session(cfg: HallConfig, window) -> KeypadSession:
                          prefixes={s.code: s.prefix for s in cfg.services},
                          digits_of={s.code: s.number_digits for s in cfg.services},
                          hall_services=[s.code for s in cfg.services],
-                         pins=frozenset(c.id for c in cfg.clerks if c.pin_hash))
+                         ask_pin=bool(cfg.clerks))
 
 
 def _keypads(cfg: HallConfig, family: str) -> dict[str, object]:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from hallkit.config.model import DEVICE_ID_PATTERN as DEVICE
 from hallkit.contract.envelope import Payload
 from hallkit.contract.spec import Body, Command, Contract, EventTopic, StateTopic
 
@@ -14,8 +15,9 @@ Condition = Literal["ok", "paper_near_end", "paper_out", "cover_open", "offline"
 
 
 class TestPrint(Body):
-    printer: str | None = Field(None, max_length=64, description="printer device id")
-    kiosk: str | None = Field(None, max_length=64, description="or the kiosk whose printer to test")
+    printer: str | None = Field(None, max_length=48, pattern=DEVICE, description="printer device id")
+    kiosk: str | None = Field(None, max_length=48, pattern=DEVICE,
+                              description="or the kiosk whose printer to test")
 
     @model_validator(mode="after")
     def _one(self) -> TestPrint:

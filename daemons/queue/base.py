@@ -15,6 +15,7 @@ from hallkit.clock import Clock
 from hallkit.config.issues import closest
 from hallkit.config.model import HallConfig
 from hallkit.daemons.queue import estimate
+from hallkit.daemons.queue.clerk_gate import ClerkGate
 from hallkit.daemons.queue.day import business_day
 from hallkit.runtime.commands import CommandError
 
@@ -41,6 +42,7 @@ class EngineBase:
         self.services = {s.code: s for s in cfg.services}
         self.windows = {w.number: w for w in cfg.windows}
         self.clerks = {c.id: c for c in cfg.clerks}
+        self.gate = ClerkGate(self.clerks, cfg.hall.demo)
         self.kiosks = set(cfg.devices_of("kiosk"))
         self._service_times: dict[str, float] = {}  # cache; end() drops a service's entry
         self._morning_counts: dict[tuple[str, str], int] = {}  # (day, service): tickets before noon

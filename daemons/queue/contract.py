@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from hallkit.config.model import DEVICE_ID_PATTERN as DEVICE
 from hallkit.config.model import PriorityClass
 from hallkit.contract.envelope import Payload
 from hallkit.contract.spec import CLERK, EVERYONE, Body, Command, Contract, EventTopic, StateTopic
@@ -37,7 +38,6 @@ def _exactly_one(model: BaseModel, a: str, b: str) -> None:
 
 
 TICKET_NUMBER = r"^[A-Z]{1,2}\d{2,5}$"
-NAME = 64  # longest device id or code a sender may name
 
 
 class WindowRef(Body):
@@ -47,7 +47,7 @@ class WindowRef(Body):
 # -- requests ------------------------------------------------------------------
 class Issue(Body):
     service: str = Field(max_length=16, description="service code, e.g. 'BDC'")
-    kiosk: str | None = Field(None, max_length=NAME, description=(
+    kiosk: str | None = Field(None, max_length=48, pattern=DEVICE, description=(
         "device id of the kiosk that prints the ticket; a kiosk may name only itself and is "
         "filled in when it leaves this out"))
     priority_class: PriorityClass | None = None
@@ -68,7 +68,7 @@ class Issue(Body):
 
 class CheckIn(Body):
     code: str = Field(min_length=4, max_length=32, description="appointment code (预约码)")
-    kiosk: str | None = Field(None, max_length=NAME, description="as for issue")
+    kiosk: str | None = Field(None, max_length=48, pattern=DEVICE, description="as for issue")
 
 
 class AppointmentAdd(Body):
@@ -326,12 +326,13 @@ COMMANDS = (
     _cmd("login", Login, WindowStatus, CLERK,
          "Clerk login; logs the clerk out of any other window. Where the hall lists `[[clerks]]` "
          "the clerk must be listed and give their PIN if they have one; a hall without a list "
-         "takes any clerk number only when it says `demo = true`. Refusals: `forbidden`, "
-         "`busy`."),
+         "takes any clerk number only when it says `demo = true`. Five wrong PINs lock the "
+         "clerk out for 5 minutes; ten failures a minute from one device hold that device "
+         "for the minute. Refusals: `forbidden`, `busy`.", personal=True),
     _cmd("logout", WindowRef, WindowStatus, CLERK, "Clerk logout; the window closes."),
     _cmd("cancel", TicketRef, Cancelled, ("kiosk", "console", "ops"),
          "Cancel a waiting or held ticket. A kiosk must give the ticket's `ticket_id` and "
-         "`secret` (both in its QR code); consoles and ops may give the number."),
+         "`secret` (both in its QR code); consoles and ops may give the number.", personal=True),
     _cmd("ticket", TicketRef, TicketStatus, EVERYONE,
          "A ticket's status (for its QR code and the kiosk).", readonly=True),
     _cmd("window-next", WindowNext, WindowQueue, ("console", "ops", "daemon"),

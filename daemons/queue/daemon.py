@@ -144,7 +144,8 @@ class QueueDaemon(Daemon):
 
     @handles("login")
     def login(self, req: q.Login, ctx):
-        return self._run(ctx, self.engine.login, req.window, req.clerk, req.pin)
+        return self._run(ctx, self.engine.login, req.window, req.clerk, req.pin,
+                         sender=ctx.sender.user)
 
     @handles("logout")
     def logout(self, req: q.WindowRef, ctx):
@@ -164,8 +165,12 @@ class QueueDaemon(Daemon):
 
 
 def _pepper(cfg) -> bytes:
-    """The key that ID and phone hashes are made with; kept apart from the database."""
-    path = password_file(cfg, "queue-id-hash-key")
+    """The key that ID and phone hashes and ticket secrets are made with; kept apart from the
+    database, and named unlike any bus user's password file."""
+    path = cfg.credentials_path / "queue-id-hash.key"
+    old = password_file(cfg, "queue-id-hash-key")  # where hallkit 0.1 kept it
+    if old.exists() and not path.exists():
+        old.rename(path)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -60,7 +60,8 @@ def accounts(cfg: HallConfig) -> list[Account]:
     for name, spec in daemons().items():
         user = daemon_user(name)
         rules = [("readwrite", f"hall/{h}/{name}/#"), *_public(h, "daemon")]  # its own commands included
-        rules += [("readwrite", f"hall/{h}/{component}/#") for component in spec.owns]
+        rules += [("readwrite", f"hall/{h}/{component}/#") for component in spec.owns
+                  if component != name]
         out.append(Account(user, "daemon", (*rules, *_commands_for(h, "daemon", user))))
     if simulated_devices(cfg):  # the simulator host: its own subtree, commands from hallctl
         out.append(Account(SIM_USER, "simulator", (("readwrite", f"hall/{h}/{SIM_COMPONENT}/#"),)))

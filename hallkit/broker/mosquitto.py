@@ -40,13 +40,18 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def access_lines(host: str, port: int, password_file: Path | None, acl_file: Path | None,
-                 ops_socket: Path | None) -> list[str]:
+                 ops_socket: Path | None, tls: tuple[Path, Path, Path] | None = None) -> list[str]:
     """Listeners and access rules hallkit's bus security rests on, for the embedded broker
-    and for a hall's own mosquitto (`hallctl broker acl` writes them to a file)."""
+    and for a hall's own mosquitto (`hallctl broker acl` writes them to a file). With
+    ``tls`` (CA, server certificate, key) the one network listener speaks TLS only, on every
+    interface: kiosk PCs and tablets reach it over the hall's network."""
     lines = [f"listener 0 {ops_socket}"] if ops_socket else []
-    lines.append(f"listener {port} {host}")
+    lines.append(f"listener {port}" if tls else f"listener {port} {host}")
     if password_file:  # applies to the listener above: client id := username
         lines.append("use_username_as_clientid true")
+    if tls:
+        ca, cert, key = tls
+        lines += [f"cafile {ca}", f"certfile {cert}", f"keyfile {key}", "tls_version tlsv1.2"]
     lines += [f"allow_anonymous {'false' if password_file else 'true'}",
               f"message_size_limit {MAX_PAYLOAD}"]
     lines += [f"password_file {password_file}"] if password_file else []
@@ -67,13 +72,8 @@ class Mosquitto:
         self.acl_file = acl_file
         self.tls = tls  # (CA file, server certificate, server key) for a TLS listener
         self.proc: subprocess.Popen | None = None
-        self.ops_socket: Path | None = None
+        self.ops_socket: Path | None = self.workdir / "ops.sock" if password_file else None
         self._socket_dir: Path | None = None  # a short private folder when workdir's is too long
-        if password_file:
-            self.ops_socket = self.workdir / "ops.sock"
-            if len(str(self.ops_socket)) > SOCKET_PATH_MAX:
-                self._socket_dir = Path(tempfile.mkdtemp(prefix="hallkit-mqtt-"))
-                self.ops_socket = self._socket_dir / "ops.sock"
 
     @property
     def conf_path(self) -> Path:
@@ -87,12 +87,15 @@ class Mosquitto:
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / "data").mkdir(exist_ok=True)
         lines = ["# written by hallkit; edits are overwritten at the next start"]
+        if self.ops_socket and len(str(self.ops_socket)) > SOCKET_PATH_MAX:
+            self._socket_dir = Path(tempfile.mkdtemp(prefix="hallkit-mqtt-"))
+            self.ops_socket = self._socket_dir / "ops.sock"
         if self.ops_socket:
             self.ops_socket.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             self.ops_socket.parent.chmod(0o700)  # the socket is for the hallkit user alone
             self.ops_socket.unlink(missing_ok=True)
         lines += access_lines(self.host, self.port, self.password_file, self.acl_file,
-                              self.ops_socket)
+                              self.ops_socket, self.tls)
         lines += [
             "persistence true",
             f"persistence_location {self.workdir / 'data'}/",
@@ -106,9 +109,6 @@ class Mosquitto:
             "connection_messages false",
             f"user {getpass.getuser()}",
         ]
-        if self.tls:
-            ca, cert, key = self.tls
-            lines += [f"cafile {ca}", f"certfile {cert}", f"keyfile {key}", "tls_version tlsv1.2"]
         self.conf_path.write_text("\n".join(lines) + "\n")
         return self.conf_path
 

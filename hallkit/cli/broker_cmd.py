@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from hallkit.broker.acl import accounts, write_broker_files
 from hallkit.broker.mosquitto import access_lines
 from hallkit.cli.common import add_config_arg, config_or_exit
 
-TLS_HINT = """\
-# Clients off this box (kiosk PCs, tablets) connect over TLS instead; see docs/security.md:
-# listener 8883 0.0.0.0
-# use_username_as_clientid true
-# cafile /etc/hallkit/pki/ca.crt
-# certfile /etc/hallkit/pki/server.crt
-# keyfile /etc/hallkit/pki/server.key
-# tls_version tlsv1.2
+NO_TLS = """\
+# This listener is plain text: keep it on 127.0.0.1. For kiosk PCs and tablets on the
+# hall's network set [bus.tls] (ca, server_cert, server_key) in the hall config and run
+# `hallctl broker acl` again: the listener then speaks TLS only (docs/security.md).
 """
 
 
@@ -30,12 +27,19 @@ def register(sub) -> None:
 
 def run_acl(args) -> int:
     cfg = config_or_exit(args.config)
+    tls = cfg.bus.tls
+    if tls and not (tls.server_cert and tls.server_key):
+        print("hallctl broker acl: [bus.tls] has no server_cert and server_key: the broker's TLS "
+              "listener cannot be written (docs/security.md); nothing written", file=sys.stderr)
+        return 78
     out = args.out or cfg.storage_path / "broker"
     passwd, acl = write_broker_files(cfg, out)
     conf = out / "hallkit-listeners.conf"
-    lines = access_lines(cfg.bus.host, cfg.bus.port, passwd, acl, cfg.bus.ops_socket)
-    conf.write_text("# written by `hallctl broker acl`; include it from mosquitto.conf\n"
-                    + "\n".join(lines) + "\n" + TLS_HINT)
+    base = cfg._source.parent if cfg._source else Path.cwd()
+    files = (base / tls.ca, base / tls.server_cert, base / tls.server_key) if tls else None
+    lines = access_lines(cfg.bus.host, cfg.bus.port, passwd, acl, cfg.bus.ops_socket, files)
+    conf.write_text("# written by `hallctl broker acl`; edits are lost when it runs again\n"
+                    + "\n".join(lines) + "\n" + ("" if tls else NO_TLS))
     users = accounts(cfg)
     print(f"wrote {passwd}, {acl} and {conf} for {len(users)} users; "
           f"passwords in {cfg.credentials_path}")

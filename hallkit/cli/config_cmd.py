@@ -80,9 +80,8 @@ def summary(cfg: HallConfig) -> str:
     unserved = [s.code for s in cfg.services if not any(s.code in w.services for w in cfg.windows)]
     if unserved:
         lines.append(f"NOTE: no window serves {', '.join(unserved)}; its tickets would never be called")
-    with_pin = sum(1 for c in cfg.clerks if c.pin_hash)
     if cfg.clerks:
-        lines.append(f"Clerks ({len(cfg.clerks)}): {with_pin} log in with a PIN")
+        lines.append(f"Clerks ({len(cfg.clerks)}): each logs in with their number and PIN")
     elif cfg.windows:
         lines.append("NOTE: demo hall: any clerk number logs in" if cfg.hall.demo else
                      "NOTE: no [[clerks]] listed: nobody can log in at a window until they are "

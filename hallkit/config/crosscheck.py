@@ -13,8 +13,8 @@ from hallkit.plugins import families, families_for, family
 
 def cross_check(cfg: HallConfig) -> list[ConfigIssue]:
     issues: list[ConfigIssue] = []
-    for check in (_services, _clerks, _windows, _devices, _shared_lines, _simulated, _lockers, _bus,
-                  _display_texts, _ticket_texts):
+    for check in (_services, _clerks, _windows, _reserved_ids, _devices, _shared_lines, _simulated,
+                  _lockers, _bus, _display_texts, _ticket_texts):
         issues.extend(check(cfg))
     return issues
 
@@ -31,6 +31,18 @@ def _duplicates(items, key, loc_of, what):
 
 def _clerks(cfg: HallConfig):
     yield from _duplicates(cfg.clerks, lambda c: c.id, lambda i: ("clerks", i, "id"), "clerk id")
+
+
+def _reserved_ids(cfg: HallConfig):
+    """A device id is its broker username: it may not be one hallkit's own parts use."""
+    from hallkit.bus.settings import OPS_USER
+    from hallkit.drivers.sim.contract import SIM_USER
+
+    for dev_id in cfg.devices:
+        if dev_id in (OPS_USER, SIM_USER) or dev_id.startswith("daemon-"):
+            yield ConfigIssue(("devices", dev_id), f"{dev_id!r} is the bus user of hallkit's own "
+                              f"{'daemons' if dev_id.startswith('daemon-') else dev_id}; "
+                              "name the device otherwise")
 
 
 def _services(cfg: HallConfig):

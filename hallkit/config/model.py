@@ -18,7 +18,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from hallkit.config.links import Link, parse_link
 
 ID = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
-DEVICE_ID = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$")]
+DEVICE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$"  # also a broker username: no / + #
+DEVICE_ID = Annotated[str, Field(pattern=DEVICE_ID_PATTERN)]
 PRIORITY_CLASSES = ("elderly", "disabled", "military", "green_channel")
 PriorityClass = Literal["elderly", "disabled", "military", "green_channel"]
 LinkField = Annotated[Link, BeforeValidator(lambda v: v if isinstance(v, Link) else parse_link(v))]
@@ -228,14 +229,17 @@ class Clerk(Strict):
     id: str = Field(pattern=r"^[0-9A-Za-z]{1,16}$", description="the number typed at login")
     name_zh: str = Field(min_length=1)
     name_en: str | None = None
-    pin_hash: str | None = Field(None, pattern=r"^pbkdf2_sha256\$[0-9]{4,7}\$[0-9a-f]{32}\$[0-9a-f]{64}$",
-                                 description="from `hallctl clerk pin-hash`; login then needs the PIN")
+    pin_hash: str = Field(pattern=r"^pbkdf2_sha256\$[0-9]{4,7}\$[0-9a-f]{32}\$[0-9a-f]{64}$",
+                          description="the clerk's PIN, hashed: make it with `hallctl clerk pin-hash`")
 
 
 class Tls(Strict):
-    ca: Path
-    cert: Path | None = None
+    ca: Path = Field(description="the hall CA: clients trust only a broker it signed")
+    cert: Path | None = Field(None, description="a client certificate, where the broker asks for one")
     key: Path | None = None
+    server_cert: Path | None = Field(None, description=(
+        "on the hall box: the broker's certificate, for `hallctl broker acl` to write its TLS listener"))
+    server_key: Path | None = None
 
 
 class Bus(Strict):
@@ -275,8 +279,16 @@ class HallConfig(Strict):
         return {k: d for k, d in self.devices.items() if d.kind == kind}
 
     def section(self, name: str) -> BaseModel:
-        """A daemon's own config section, typed by the model the daemon declares."""
-        return getattr(self, name)
+        """A daemon's own config section, typed by the model the daemon declares (its
+        defaults on a config built without hallkit.config.load, e.g. in a test)."""
+        if name in type(self).model_fields:
+            return getattr(self, name)
+        from hallkit.plugins import daemons
+
+        spec = next((d for d in daemons().values() if d.section == name and d.settings), None)
+        if spec is None:
+            raise KeyError(f"no installed daemon has a config section [{name}]")
+        return spec.settings()
 
     def options(self, dev_id: str) -> BaseModel:
         """A wired device's options, typed by its family's model (config check validated them)."""

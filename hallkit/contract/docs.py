@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 
 from pydantic import BaseModel
@@ -103,9 +104,10 @@ Written for whoever builds a client (a tablet app, a screen, a bridge).
   config's MQTT clients), `simulator`.
 - **Who reads what:** everyone reads `status`, `availability` and `state`, and the
   events listed for their role; command topics only the daemon they are addressed
-  to (ops also those that carry no personal data). Commands marked *personal*
-  (ID and phone numbers) and the `issued` event (the ticket's secret) reach only
-  hallkit's daemons. Clients off the box connect over TLS (`[bus.tls]` in the
+  to (ops also those that carry no personal data). A command marked *personal*
+  (ID and phone numbers, PINs, ticket secrets) reaches only the daemon it is
+  addressed to, and the `issued` event (the ticket's secret) only hallkit's
+  daemons. Clients off the box connect over TLS (`[bus.tls]` in the
   hall config; see docs/security.md), so those numbers never cross the hall's
   network in clear.
 """
@@ -150,7 +152,7 @@ def fields(model: type[BaseModel]) -> str:
 
 def _doc(model: type) -> str:
     """A model's docstring as Markdown (the code uses reST double backticks)."""
-    return (model.__doc__ or "").strip().replace("``", "`")
+    return inspect.cleandoc(model.__doc__ or "").replace("``", "`").replace("\n", " ")
 
 
 # A username of the first role allowed to send a command, for its example.
@@ -175,8 +177,8 @@ def _rules(cmd) -> str:
         rules.append(f"*Own:* {', '.join(f'`{f}`' for f in cmd.own)} (a kiosk or console names only "
                      "its own, or leaves it out).")
     if cmd.personal:
-        rules.append("*Personal:* carries ID or phone numbers; only the daemon it is addressed "
-                     "to reads this topic.")
+        rules.append("*Personal:* carries personal data or a secret (ID or phone numbers, a PIN, "
+                     "a ticket's secret); only the daemon it is addressed to reads this topic.")
     return " ".join(rules)
 
 

@@ -34,7 +34,8 @@ class Command:
     # Request fields that a kiosk or console may only fill with its own kiosk or window
     # (left out, they are filled in); ops and daemons may name any.
     own: tuple[str, ...] = ()
-    # Carries personal data (ID or phone numbers): only the owner daemon may read the topic.
+    # Carries personal data or a secret (ID or phone numbers, a PIN, a ticket's secret):
+    # only the daemon it is addressed to may read the topic.
     personal: bool = False
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from hallkit.bus.client import BusClient, encode
+from hallkit.bus.client import BusClient, BusError, encode
 from hallkit.clock import Clock
 from hallkit.contract import Command, contracts
 from hallkit.contract.envelope import ErrorBody, Request, event_json
@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 BATCH_MAX = 256
 INBOX_MAX = 5000  # commands waiting at most; beyond, `busy` at once (a flood must not eat memory)
+DEVICE_STORED_PER_HOUR = 3000  # answers kept for replay per kiosk, console, …: a flood of new
+# ids must not fill the disk; a busy kiosk takes a few hundred tickets an hour
+ECHO_MAX = 100  # characters of a sender's input repeated in an error or a log line
 KEEP_REPLIES_S = 24 * 3600
 
 RUNTIME_MIGRATIONS = (
@@ -113,6 +116,8 @@ class Dispatcher:
         self.specs = {c.action: c for c in contract.commands} if contract else {}
         self.inbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
         self.warn = LogBudget(log)
+        self._stored: dict[str, int] = {}  # answers kept this hour, by device user
+        self._stored_hour = 0
         self._busy_since: float | None = None  # when the batch in hand was started
 
     def on_message(self, topic: str, payload: bytes) -> None:
@@ -141,7 +146,10 @@ class Dispatcher:
             while not self.inbox.empty() and len(batch) < BATCH_MAX:
                 batch.append(self.inbox.get_nowait())
             self._busy_since = time.monotonic()  # real time: the watchdog's business
-            self.run_batch(batch)
+            try:
+                self.run_batch(batch)
+            except Exception:  # a bug must cost this batch, never the daemon's commands
+                log.exception("a batch of %d command(s) failed", len(batch))
             self._busy_since = None
             await asyncio.sleep(0)  # let the bus hand over what arrived meanwhile
 
@@ -156,7 +164,10 @@ class Dispatcher:
             out = [m for topic, payload in batch for m in self._unavailable(topic, payload)]
         for topic, payload, retain in out:
             # A lost reply costs nothing: the client retries the same id and gets the stored one.
-            self.bus.publish(topic, payload, retain=retain, qos=0 if "/reply/" in topic else 1)
+            try:
+                self.bus.publish(topic, payload, retain=retain, qos=0 if "/reply/" in topic else 1)
+            except BusError as exc:
+                log.error("not published: %s", exc)
         self.bus.flush()  # answers first; state publishing comes after
         if self.after_batch:
             try:
@@ -183,11 +194,11 @@ class Dispatcher:
 
         digest = _digest(action, request.data)
         stored = self.store.conn.execute(
-            "SELECT reply, digest FROM _requests WHERE id = ? AND client = ?",
+            "SELECT reply, digest, action FROM _requests WHERE id = ? AND client = ?",
             (request.id, user)).fetchone()
         if stored:
-            if stored[1] in (digest, ""):  # "" : stored before digests were kept
-                return [(reply_to, stored[0].encode(), False)]
+            if stored[1] == digest or (stored[1] == "" and stored[2] == action):  # "": kept
+                return [(reply_to, stored[0].encode(), False)]             # before digests
             self.warn.warning("%s reused request id %s for other content; refused", user, request.id)
             return [answer("error", error=ErrorBody(code="id_reused", message=(
                 "this request id was used for another request; nothing was done. "
@@ -205,9 +216,9 @@ class Dispatcher:
             args = spec.request.model_validate(request.data)
         except ValidationError as exc:
             err = exc.errors()[0]
-            where = ".".join(str(p) for p in ("data", *err["loc"]))
+            where = _where(("data", *err["loc"]))
             self.warn.warning("bad %s request %s from %s: %s: %s", action, request.id, user,
-                        where, str(err["msg"])[:200])
+                              where, err["msg"][:ECHO_MAX])
             return [answer("error", error=ErrorBody(code="bad_request", field=where,
                                                     message=f"{where}: {err['msg']}"))]
         sender = self.senders.get(user) or Sender(user, None)
@@ -216,7 +227,20 @@ class Dispatcher:
         except Refused as exc:
             self.warn.warning("refused %s %s from %s: %s", action, request.id, user, exc)
             return [answer("error", error=ErrorBody(code="forbidden", message=str(exc)))]
+        if not spec.readonly and not sender.trusted and not self._may_store(sender.user, now):
+            self.warn.warning("%s sent over %d commands this hour; answered busy", user,
+                              DEVICE_STORED_PER_HOUR)
+            return [answer("error", error=ErrorBody(code="busy", message=(
+                f"this device sent over {DEVICE_STORED_PER_HOUR} commands this hour; "
+                "nothing was done, ask a technician")))]
         return self._execute(spec, handler, args, request, sender, digest, answer, now)
+
+    def _may_store(self, user: str, now: float) -> bool:
+        hour = int(now // 3600)
+        if hour != self._stored_hour:
+            self._stored, self._stored_hour = {}, hour
+        self._stored[user] = self._stored.get(user, 0) + 1
+        return self._stored[user] <= DEVICE_STORED_PER_HOUR
 
     def _execute(self, spec: Command, handler, args, request: Request, sender: Sender,
                  digest: str, answer, now: float):
@@ -254,9 +278,9 @@ class Dispatcher:
     def _bad_envelope(self, reply_to: str, payload: bytes, exc) -> list[tuple[str, bytes, bool]]:
         """Answer a malformed request if it has an id to answer; log one line either way."""
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(payload)"
+        where = _where(err["loc"]) or "(payload)"
         self.warn.warning("bad request on %s: %s: %s", reply_to.replace("/reply/", "/cmd/"), where,
-                    str(err["msg"])[:200])
+                          err["msg"][:ECHO_MAX])
         try:
             rid = json.loads(payload)["id"]
             Request.model_validate({"id": rid, "ts": 0})
@@ -283,6 +307,13 @@ class Dispatcher:
             cur = self.store.conn.execute("DELETE FROM _requests WHERE at < ?",
                                           (self.clock.time() - KEEP_REPLIES_S,))
         return cur.rowcount
+
+
+def _where(loc) -> str:
+    """An error's location, e.g. ``data.service``; a sender's key names are cut short (an
+    unknown key of 40,000 characters must not come back in the answer, twice)."""
+    where = ".".join(str(p) for p in loc)
+    return where if len(where) <= ECHO_MAX else where[:ECHO_MAX] + "…"
 
 
 def _digest(action: str, data: dict) -> str:

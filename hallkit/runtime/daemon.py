@@ -21,7 +21,7 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 import hallkit
-from hallkit.bus.client import BusClient, BusSettings
+from hallkit.bus.client import BusClient, BusError, BusSettings
 from hallkit.bus.settings import daemon_user
 from hallkit.clock import Clock
 from hallkit.config.model import HallConfig
@@ -130,7 +130,10 @@ class Daemon:
     def publish_retained(self, topic: str, state: BaseModel) -> None:
         """Retained state goes out at QoS 0: every reconnect republishes all of it, so a
         snapshot lost with a dropped connection is replaced at once."""
-        self.bus.publish(topic, state, retain=True, qos=0)
+        try:
+            self.bus.publish(topic, state, retain=True, qos=0)
+        except BusError as exc:  # e.g. over the payload limit: the old state stays retained
+            log.error("state not published: %s", exc)
 
     def publish_availability(self, kind: str, device_id: str, up: bool, reason: str | None = None) -> None:
         """A device's retained availability, from the daemon driving it."""
