@@ -120,3 +120,61 @@ options = { welcome = "您好，请取号" }
     assert (idle["line1"], idle["line2"]) == ("您好，请取号", "2号窗口")
     calling = next(s for s in screens if s["mode"] == "calling")
     assert (calling["line1"], calling["window"], calling["v"]) == ("请B001号", 2, 1)
+
+
+def test_the_blink_stops_the_moment_the_window_moves_on_and_each_screen_is_written_once(
+        tmp_path, broker, write_config, run):
+    """It blinked 请A0xx号 for up to 10 s after the clerk had ended, held or paused."""
+    async def scenario():
+        sim = DisplayLineSim([1, 2])
+        await sim.start()
+        text = small_hall(tmp_path / "var", port=broker.port,
+                          extra=displays(sim.path).replace("blink_seconds = 1", "blink_seconds = 10"))
+        text = text.replace('services = ["BDC"]\n', 'services = ["BDC"]\ndisplay = "d-1"\n')
+        cfg = load_config(write_config(text))
+        clock = ManualClock(MONDAY_9, cfg.hall.timezone)
+
+        async def screen(mode, line1, within=1.0):
+            deadline = time.monotonic() + within
+            while (sim.screen(1).mode, sim.screen(1).line1) != (mode, line1):
+                assert time.monotonic() < deadline, f"display shows {sim.screen(1)}"
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.3)  # let any second write of the same screen come
+            return sim.writes[1]
+
+        async with harness(QueueDaemon, cfg, clock=clock) as q:
+            daemon = DisplayDaemon(cfg, clock=clock, bus_settings=bus_settings(cfg, None))
+            task = asyncio.create_task(daemon.run())
+            await screen("closed", "1号窗口", within=5)
+            await q.request("login", {"window": 1, "clerk": "1001"})
+            for _ in range(3):
+                await q.request("issue", {"service": "BDC"})
+            writes = [await screen("idle", "欢迎光临")]
+            await q.request("call-next", {"window": 1})
+            writes.append(await screen("calling", "请A001号"))
+            await q.request("end", {"window": 1})
+            writes.append(await screen("idle", "欢迎光临"))    # not 10 s of 请A001号
+            await q.request("call-next", {"window": 1})
+            writes.append(await screen("calling", "请A002号"))
+            await q.request("recall", {"window": 1})          # the same screen, blinking afresh
+            await asyncio.sleep(0.3)
+            writes.append(sim.writes[1])
+            await q.request("hold", {"window": 1})
+            writes.append(await screen("idle", "欢迎光临"))
+            await q.request("call-next", {"window": 1})
+            writes.append(await screen("calling", "请A003号"))
+            await q.request("no-show", {"window": 1})
+            writes.append(await screen("idle", "欢迎光临"))
+            await q.request("pause", {"window": 1, "paused": True})
+            await asyncio.sleep(0.3)
+            paused = sim.screen(1)
+            writes.append(sim.writes[1])
+            daemon.request_stop()
+            await asyncio.wait_for(task, 5)
+            await sim.close()
+            return writes, paused
+
+    writes, paused = run(scenario(), timeout=60)
+    steps = [b - a for a, b in zip(writes, writes[1:], strict=False)]
+    assert steps == [1, 1, 1, 1, 1, 1, 1, 1], writes  # one write per change, one for the recall
+    assert paused.mode == "paused" and not paused.blink_s

@@ -44,9 +44,11 @@ class LineWorker:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()  # one request outstanding on the line
 
-    def show(self, addr: int, screen: Screen) -> None:
+    def show(self, addr: int, screen: Screen, again: bool = False) -> None:
+        """Write ``screen`` unless the display shows it already (``again``: write it anyway,
+        e.g. a recall, so the display blinks afresh)."""
         self.wanted[addr] = screen
-        if self.shown.get(addr) != screen:
+        if again or self.shown.get(addr) != screen:
             self.pending[addr] = screen
             self._wake.set()
 
