@@ -90,7 +90,7 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
             time.sleep(0.3)
         test_page = subprocess.run(hallctl_argv("printer", "test", "kiosk-1", "-c", str(cfg_path)),
                                    env=child_env, capture_output=True, text=True, timeout=20)
-        assert test_page.returncode == 1 and "not_printed (paper_out: 打印机缺纸" in test_page.stdout
+        assert test_page.returncode == 1 and "not_printed (paper_out: 测试页未能打印（打印机缺纸）)" in test_page.stdout
         no_paper = queue("take", "A", "--kiosk", "kiosk-1")
         assert "printer: not_printed on printer-kiosk-1: 打印机缺纸" in no_paper.stdout, no_paper
         assert queue("call", "3").stderr.startswith("not_logged_in: 3号窗口未登录")

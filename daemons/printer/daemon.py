@@ -16,7 +16,7 @@ from hallkit.contract.envelope import EventOf, event_json
 from hallkit.contract.topics import Topics
 from hallkit.daemons.printer import contract as p
 from hallkit.daemons.printer.jobs import MIGRATIONS, Job, Jobs
-from hallkit.daemons.printer.messages import CONDITION_WORDS, FAILED_MESSAGES
+from hallkit.daemons.printer.messages import job_words, printer_state_words
 from hallkit.daemons.printer.ticket import template, test_blocks, ticket_blocks
 from hallkit.daemons.printer.worker import PrinterWorker
 from hallkit.daemons.queue.contract import IssuedEvent
@@ -129,7 +129,7 @@ class PrinterDaemon(Daemon):
     def _publish_printer(self, device_id: str, status: PrinterStatus) -> None:
         self._last_state[device_id] = (status, time.monotonic())
         topics = Topics(self.cfg.hall.id, "printer", device_id)
-        zh, en = CONDITION_WORDS[status.condition]
+        zh, en = printer_state_words(status.condition)
         self.publish_retained(topics.state, p.PrinterState(
             printer=device_id, status=status.condition, detail=status.detail, message_zh=zh,
             message_en=en, since=self.since[device_id][1], jobs_waiting=self.jobs.waiting_count(device_id),
@@ -138,12 +138,10 @@ class PrinterDaemon(Daemon):
                                   status.detail or "no reply")
 
     def _on_job(self, job: Job, outcome: str, status: PrinterStatus) -> None:
-        problem_zh, problem_en = CONDITION_WORDS[status.condition]
-        zh, en = FAILED_MESSAGES[outcome]
-        fields = {"problem": problem_zh, "problem_en": problem_en, "number": job.number or ""}
+        zh, en = job_words(outcome, status.condition, job.number)
         event = p.JobEvent(job_id=job.id, printer=job.printer, kiosk=job.kiosk, ticket_id=job.ticket_id,
                            number=job.number, outcome=outcome, status=status.condition,
-                           message_zh=zh.format(**fields), message_en=en.format(**fields),
+                           message_zh=zh, message_en=en,
                            retry_until=job.expires_at if outcome == "not_printed" else None)
         name = "printed" if outcome == "printed" else "failed"
         self.bus.publish(self.topics.event(name), event_json(event, self.clock.time()))

@@ -1,22 +1,43 @@
-"""What people are told about printers and print jobs: the console, hallctl status, the kiosk."""
+"""What people are told about printers and print jobs: the console, hallctl status, the kiosk.
+
+Every sentence a citizen or a technician reads is built here, and each has a test
+with its exact text (tests/test_printer_messages.py).
+"""
 
 from __future__ import annotations
 
-CONDITION_WORDS = {  # a printer's condition, as a person says it
+CONDITION_WORDS = {  # a printer's condition, after "打印机" / "printer: "
     "ok": ("正常", "ready"),
     "paper_near_end": ("纸将用完", "paper near end"),
     "paper_out": ("缺纸", "out of paper"),
     "cover_open": ("纸仓盖未关", "cover open"),
-    "offline": ("打印机脱机", "printer offline"),
-    "unreachable": ("打印机无响应", "printer not answering"),
+    "offline": ("脱机", "offline"),
+    "unreachable": ("无响应", "not answering"),
 }
 
-FAILED_MESSAGES = {  # what the kiosk tells the citizen; the ticket itself is valid either way
-    "not_printed": ("打印机{problem}，未能打印号票。您的号码 {number} 已有效，请记下号码或扫码获取。",
-                    "The printer is {problem_en}: no paper ticket. Your number {number} is valid; "
-                    "please note it or scan the code."),
-    "expired": ("号票未能及时打印，已取消打印。您的号码 {number} 仍然有效。",
-                "The ticket could not be printed in time and will not be printed. "
-                "Your number {number} is still valid."),
-    "printed": ("请取走号票", "Please take your ticket"),
-}
+
+def printer_state_words(condition: str) -> tuple[str, str]:
+    """A printer's condition for hallctl status and the console, e.g. 打印机缺纸."""
+    zh, en = CONDITION_WORDS[condition]
+    return f"打印机{zh}", f"printer {en}"
+
+
+def job_words(outcome: str, condition: str, number: str | None) -> tuple[str, str]:
+    """What the kiosk tells the citizen about their ticket (``number``), or the technician
+    about a test page (no number). A ticket is valid whether or not its paper came out."""
+    zh, en = CONDITION_WORDS[condition]
+    if number is None:
+        return {
+            "printed": ("测试页已打印", "Test page printed"),
+            "not_printed": (f"测试页未能打印（打印机{zh}）", f"Test page not printed (printer {en})"),
+            "expired": ("测试页未能及时打印，已取消", "Test page not printed in time; cancelled"),
+        }[outcome]
+    return {
+        "printed": ("请取走号票", "Please take your ticket"),
+        "not_printed": (f"打印机{zh}，未能打印号票。您的号码 {number} 已有效，请记下号码或扫码获取。",
+                        f"No paper ticket (printer {en}). Your number {number} is valid; "
+                        "please note it or scan the code."),
+        "expired": (f"号票未能及时打印，已取消打印。您的号码 {number} 仍然有效。",
+                    f"The ticket could not be printed in time and will not be printed. "
+                    f"Your number {number} is still valid."),
+    }[outcome]
