@@ -27,6 +27,7 @@ from hallkit.config.model import HallConfig
 from hallkit.contract.topics import Topics
 from hallkit.drivers.sim.lines import simulated_devices
 from hallkit.plugins import daemons
+from hallkit.runtime.orphans import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ class Child:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as out:
             self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+                                         stdin=subprocess.DEVNULL, start_new_session=True,
+                                         preexec_fn=die_with_parent)
         self.started = time.monotonic()
         self.restart_at = None
 

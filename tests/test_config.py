@@ -247,3 +247,16 @@ def test_unreadable_file_is_an_issue_not_a_crash(tmp_path):
 def test_storage_dir_is_relative_to_the_config_file(tmp_path, write_config):
     cfg = load_config(write_config(small_hall("var/x")))
     assert cfg.storage_path == (tmp_path / "var/x").resolve()
+
+
+def test_without_a_config_argument_hallctl_looks_where_a_hall_box_keeps_it(tmp_path, child_env):
+    cfg = tmp_path / "mine.toml"
+    cfg.write_text(small_hall(tmp_path / "var"), encoding="utf-8")
+    env = {**child_env, "HALLKIT_CONFIG": str(cfg)}
+    found = subprocess.run(hallctl_argv("config", "check"), cwd="/", env=env, capture_output=True,
+                           text=True)
+    assert found.returncode == 0 and "测试大厅" in found.stdout
+    env["HALLKIT_CONFIG"] = str(tmp_path / "gone.toml")  # set but missing: an error, no fallback
+    missing = subprocess.run(hallctl_argv("config", "check"), cwd="/", env=env, capture_output=True,
+                             text=True)
+    assert missing.returncode == 78 and "gone.toml" in missing.stdout + missing.stderr

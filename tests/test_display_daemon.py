@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 
@@ -175,6 +176,6 @@ def test_the_blink_stops_the_moment_the_window_moves_on_and_each_screen_is_writt
             return writes, paused
 
     writes, paused = run(scenario(), timeout=60)
-    steps = [b - a for a, b in zip(writes, writes[1:], strict=False)]
+    steps = [b - a for a, b in itertools.pairwise(writes)]
     assert steps == [1, 1, 1, 1, 1, 1, 1, 1], writes  # one write per change, one for the recall
     assert paused.mode == "paused" and not paused.blink_s

@@ -90,7 +90,8 @@ def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, chi
             time.sleep(0.3)
         test_page = subprocess.run(hallctl_argv("printer", "test", "kiosk-1", "-c", str(cfg_path)),
                                    env=child_env, capture_output=True, text=True, timeout=20)
-        assert test_page.returncode == 1 and "not_printed (paper_out: 测试页未能打印（打印机缺纸）)" in test_page.stdout
+        assert test_page.returncode == 1
+        assert "not_printed (paper_out: 测试页未能打印（打印机缺纸）)" in test_page.stdout
         no_paper = queue("take", "A", "--kiosk", "kiosk-1")
         assert "printer: not_printed on printer-kiosk-1: 打印机缺纸" in no_paper.stdout, no_paper
         assert queue("call", "3").stderr.startswith("not_logged_in: 3号窗口未登录")
@@ -176,3 +177,37 @@ def test_status_without_a_running_hall_says_so(tmp_path, child_env):
                           capture_output=True, text=True, timeout=20)
     assert proc.returncode == 69
     assert "embedded broker is not running" in proc.stderr
+
+
+def test_one_supervisor_per_hall_and_its_children_die_with_it(tmp_path, child_env):
+    """A second `up` ran two brokers and daemon sets on one store; kill -9 of `up` left seven
+    children unsupervised."""
+    from conftest import small_hall
+
+    cfg_path = tmp_path / "hall.toml"
+    cfg_path.write_text(small_hall(tmp_path / "var", port=0, embedded=True, auth=True))
+    first = subprocess.Popen(hallctl_argv("up", str(cfg_path)), env=child_env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+    try:
+        table = read_until(first, "is up", 60)
+        pids = [int(line.split()[2]) for line in table.splitlines()
+                if line.startswith(("broker mosquitto", "daemon "))]
+        assert len(pids) >= 5 and all(alive(p) for p in pids)
+        second = subprocess.run(hallctl_argv("up", str(cfg_path)), env=child_env, capture_output=True,
+                                text=True, timeout=30)
+        assert second.returncode == 69
+        assert f"already up (hallctl up, pid {first.pid}" in second.stderr
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        deadline = time.monotonic() + 10
+        while any(alive(p) for p in pids):
+            assert time.monotonic() < deadline, [p for p in pids if alive(p)]
+            time.sleep(0.1)
+        again = subprocess.Popen(hallctl_argv("up", str(cfg_path)), env=child_env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        read_until(again, "is up", 60)  # the lock went with the killed supervisor
+        again.send_signal(signal.SIGINT)
+        assert again.wait(20) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from hallkit.contract.envelope import MAX_PAYLOAD
+from hallkit.runtime.orphans import die_with_parent
 
 SOCKET_PATH_MAX = 100  # AF_UNIX paths end at 107 bytes
 
@@ -117,7 +118,7 @@ class Mosquitto:
         self.write_conf()
         self.proc = subprocess.Popen([find_mosquitto(), "-c", str(self.conf_path)],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=die_with_parent)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

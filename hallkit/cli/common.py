@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,7 +13,24 @@ from hallkit.config.model import HallConfig
 EX_CONFIG = 78
 EX_UNAVAILABLE = 69
 
-DEFAULT_CONFIG = "config/demo-hall.toml"
+ETC_CONFIG = Path("/etc/hallkit/hall.toml")  # where a hall box keeps its config
+# The demo hall of this installation (a clone), so its commands work from any folder.
+DEMO_CONFIG = Path(__file__).resolve().parent.parent.parent / "config" / "demo-hall.toml"
+
+
+def find_config() -> Path:
+    """The hall config when none is given: $HALLKIT_CONFIG when set (a missing file is then an
+    error, never a fallback), else /etc/hallkit/hall.toml, else the demo hall next to this
+    installation; exit 78 naming the places tried."""
+    env = os.environ.get("HALLKIT_CONFIG")
+    if env:
+        return Path(env)
+    for path in (ETC_CONFIG, DEMO_CONFIG):
+        if path.is_file():
+            return path
+    print(f"hallctl: no hall config given and none found; tried $HALLKIT_CONFIG (not set), "
+          f"{ETC_CONFIG}, {DEMO_CONFIG}; give one with -c FILE", file=sys.stderr)
+    raise SystemExit(EX_CONFIG)
 
 
 
@@ -27,9 +45,8 @@ def config_or_exit(path: str | Path) -> HallConfig:
 
 
 def add_config_arg(parser, positional: bool = False) -> None:
+    where = "$HALLKIT_CONFIG, /etc/hallkit/hall.toml or this installation's demo hall"
     if positional:
-        parser.add_argument("config", nargs="?", default=DEFAULT_CONFIG,
-                            help=f"hall config (default {DEFAULT_CONFIG})")
+        parser.add_argument("config", nargs="?", default=None, help=f"hall config (default {where})")
     else:
-        parser.add_argument("--config", "-c", default=DEFAULT_CONFIG,
-                            help=f"hall config (default {DEFAULT_CONFIG})")
+        parser.add_argument("--config", "-c", default=None, help=f"hall config (default {where})")

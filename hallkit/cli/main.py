@@ -20,6 +20,7 @@ from hallkit.cli import (
     status_cmd,
     up_cmd,
 )
+from hallkit.cli.common import find_config
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `hallctl … | head` ends quietly
     args = build_parser().parse_args(argv)
+    if getattr(args, "config", False) is None:
+        args.config = find_config()
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from collections import Counter
 from pathlib import Path
 
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
 from hallkit.contract.topics import Topics
 from hallkit.drivers.sim.lines import simulators
+from hallkit.runtime.instance import AlreadyRunning, hold_lock
 from hallkit.runtime.logs import setup_logging
 from hallkit.supervisor import Supervisor
 
@@ -25,8 +27,15 @@ def register(sub) -> None:
 def run(args) -> int:
     setup_logging("up")
     cfg = config_or_exit(args.config)
-    sup = Supervisor(cfg, Path(args.config))
-    return asyncio.run(_up(sup, args.timeout))
+    try:
+        lock = hold_lock(cfg.storage_path / "run" / "up.lock")
+    except AlreadyRunning as exc:
+        print(f"hallctl up: hall {cfg.hall.id!r} is already up (hallctl up, pid {exc.pid}, storage "
+              f"{cfg.storage_path}); stop it first", file=sys.stderr)
+        return EX_UNAVAILABLE
+    with lock:
+        sup = Supervisor(cfg, Path(args.config))
+        return asyncio.run(_up(sup, args.timeout))
 
 
 async def _up(sup: Supervisor, timeout: float) -> int:
