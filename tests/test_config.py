@@ -3,6 +3,7 @@ at the right line, and every problem in a file is reported at once."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
@@ -260,3 +261,72 @@ def test_without_a_config_argument_hallctl_looks_where_a_hall_box_keeps_it(tmp_p
     missing = subprocess.run(hallctl_argv("config", "check"), cwd="/", env=env, capture_output=True,
                              text=True)
     assert missing.returncode == 78 and "gone.toml" in missing.stdout + missing.stderr
+
+
+@pytest.mark.parametrize("name,change,expected", [
+    ("auth as text", ("auth = false", 'auth = "off"'),
+     "bus.auth: expected true or false, not the text 'off' (write it without quotes)"),
+    ("quota as text", ("daily_quota = 100", 'daily_quota = "400"'),
+     "services[0].daily_quota: expected a number, not the text '400' (write it without quotes)"),
+    ("auth as a number", ("auth = false", "auth = 1"), "bus.auth: expected true or false, not 1"),
+])
+def test_numbers_and_yes_no_are_not_read_from_text(tmp_path, name, change, expected):
+    _, issues = check_text(small_hall(tmp_path / "var").replace(*change))
+    assert [i.format("h").split(": ", 1)[1] for i in issues] == [expected]
+
+
+def test_a_device_stands_at_one_window_and_a_printer_in_one_kiosk(tmp_path):
+    text = small_hall(tmp_path / "var", extra='''printer = "p1"
+[devices.kiosk-2]
+kind = "kiosk"
+printer = "p1"
+[devices.p1]
+kind = "printer"
+family = "escpos"
+link = "file:/dev/usb/lp0"
+[devices.kp]
+kind = "keypad"
+family = "hid-keypad"
+link = "evdev:/dev/input/by-id/usb-pad-event-kbd"
+''')
+    text = text.replace('services = ["BDC"]\n', 'services = ["BDC"]\nkeypad = "kp"\n').replace(
+        'services = ["SB", "BDC"]\n', 'services = ["SB", "BDC"]\nkeypad = "kp"\n')
+    _, issues = check_text(text)
+    assert sorted(i.message for i in issues) == [
+        "keypad 'kp' is already at window 1; a device stands at one window",
+        "printer 'p1' is already the printer of kiosk-1; a kiosk's printer is its own"]
+
+
+def test_notepad_and_gbk_files(tmp_path):
+    text = small_hall(tmp_path / "var")
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert check_file(bom)[1] == []
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes(text.encode("gb18030"))
+    issues = check_file(gbk)[1]
+    assert [i.format("g") for i in issues] == [
+        "g:6: (top): the file is not UTF-8; it looks saved as GB18030/GBK: save it as UTF-8 "
+        "(记事本: 另存为, 编码 UTF-8)"]
+
+
+def test_a_key_after_a_multi_line_string_is_found_at_its_line(tmp_path):
+    text = small_hall(tmp_path / "var").replace(
+        'name_en = "Test Hall"', 'name_en = """Test\n[devices.zz]\nHall"""\ntimezone = "Mars/Base"')
+    line = text.splitlines().index('timezone = "Mars/Base"') + 1
+    assert [i.line for i in check_text(text)[1]] == [line]
+
+
+def test_a_storage_folder_this_user_cannot_write_is_refused(tmp_path, write_config):
+    if os.getuid() == 0:
+        pytest.skip("root writes everywhere")
+    ro = tmp_path / "ro"
+    ro.mkdir(mode=0o500)
+    issues = check_file(write_config(small_hall(ro / "var")))[1]
+    assert issues and issues[0].loc == ("storage_dir",) and "not writable" in issues[0].message
+
+
+def test_a_storage_path_through_a_file_is_refused(tmp_path, write_config):
+    (tmp_path / "afile").write_text("x")
+    issues = check_file(write_config(small_hall(tmp_path / "afile" / "var")))[1]
+    assert issues and issues[0].loc == ("storage_dir",) and "is not a folder" in issues[0].message

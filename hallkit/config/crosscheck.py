@@ -70,12 +70,31 @@ def _windows(cfg: HallConfig):
             yield ConfigIssue(("windows", i, "services"), "a service is listed twice")
         for field, kind in (("keypad", "keypad"), ("display", "window_display"), ("rating", "rating")):
             yield from _ref(cfg, getattr(w, field), kind, ("windows", i, field))
+    for field in ("keypad", "display", "rating"):  # a device stands at one window
+        at: dict[str, int] = {}
+        for i, w in enumerate(cfg.windows):
+            ref = getattr(w, field)
+            if ref and ref in at:
+                yield ConfigIssue(("windows", i, field), f"{field} {ref!r} is already at window "
+                                  f"{at[ref]}; a device stands at one window")
+            elif ref:
+                at[ref] = w.number
     for dev_id, dev in cfg.devices.items():
         if dev.kind == "console" and dev.window not in {w.number for w in cfg.windows}:
             yield ConfigIssue(("devices", dev_id, "window"), f"no window number {dev.window}")
         if dev.kind == "kiosk":
             yield from _ref(cfg, dev.printer, "printer", ("devices", dev_id, "printer"))
             yield from _ref(cfg, dev.scanner, "scanner", ("devices", dev_id, "scanner"))
+    kiosks = [(k, d) for k, d in cfg.devices.items() if d.kind == "kiosk"]
+    for field in ("printer", "scanner"):  # built into one kiosk: two cannot share it
+        first: dict[str, str] = {}
+        for dev_id, dev in kiosks:
+            ref = getattr(dev, field)
+            if ref and ref in first:
+                yield ConfigIssue(("devices", dev_id, field), f"{field} {ref!r} is already the "
+                                  f"{field} of {first[ref]}; a kiosk's {field} is its own")
+            elif ref:
+                first[ref] = dev_id
 
 
 def _ref(cfg: HallConfig, ref: str | None, kind: str, loc):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
 import tomllib
 import types
@@ -32,13 +33,40 @@ def load_config(path: str | Path) -> HallConfig:
 def check_file(path: str | Path) -> tuple[HallConfig | None, list[ConfigIssue]]:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         return None, [ConfigIssue((), f"cannot read the file: {exc}")]
+    try:
+        text = raw.decode("utf-8-sig")  # Notepad's byte order mark is fine
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+            hint = "it looks saved as GB18030/GBK: save it as UTF-8 (记事本: 另存为, 编码 UTF-8)"
+        except UnicodeDecodeError:
+            hint = "save it as UTF-8"
+        return None, [ConfigIssue((), f"the file is not UTF-8; {hint}", line=line)]
     cfg, issues = check_text(text)
     if cfg is not None:
         cfg._source = path.resolve()
+        problem = _unwritable(cfg.storage_path)
+        if problem:
+            lines = key_lines(text)
+            return None, [ConfigIssue(("storage_dir",), problem, line=line_of(lines, ("storage_dir",)))]
     return cfg, issues
+
+
+def _unwritable(storage: Path) -> str | None:
+    """Why this user could not keep the hall's data in ``storage`` (None: it can)."""
+    existing = storage
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is not a folder, so {storage} cannot be made"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return (f"{storage} is not writable by this user (uid {os.getuid()}): "
+                f"{'it' if existing == storage else existing} belongs to uid {existing.stat().st_uid}")
+    return None
 
 
 def check_text(text: str) -> tuple[HallConfig | None, list[ConfigIssue]]:
@@ -99,6 +127,8 @@ def _cross_check_rest(data: dict, errors: list[dict]) -> list[ConfigIssue]:
 def _from_pydantic(err: dict, data: dict) -> ConfigIssue:
     loc = _raw_loc(err["loc"], data)
     kind, message = err["type"], err["msg"].removeprefix("Value error, ")
+    if kind == "wrong_scalar":  # raised for the whole table: the key is in the context
+        return ConfigIssue((*loc, err["ctx"]["key"]), message)
     if kind == "extra_forbidden":
         allowed = _fields_at(loc[:-1], data)
         return ConfigIssue(loc, f"unknown key {loc[-1]!r}", closest(loc[-1], allowed))

@@ -8,12 +8,23 @@ checked in ``crosscheck.py``.
 from __future__ import annotations
 
 import itertools
+import types
+import typing
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from hallkit.config.links import Link, parse_link
 
@@ -26,7 +37,39 @@ LinkField = Annotated[Link, BeforeValidator(lambda v: v if isinstance(v, Link) e
 
 
 class Strict(BaseModel):
+    """Unknown keys refused; a number or a yes/no written as text is refused too (pydantic
+    would read ``auth = "off"`` as false and ``daily_quota = "400"`` as 400)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_text_for_numbers(cls, data):
+        if not isinstance(data, dict):
+            return data
+        for name, value in data.items():
+            field = cls.model_fields.get(name)
+            wants = _scalar_types(field.annotation) if field else set()
+            if not wants or value is None:
+                continue
+            # The loader puts the error at ``name`` (a model validator cannot say the key).
+            if isinstance(value, str):
+                kind = "true or false" if wants - {type(None)} == {bool} else "a number"
+                raise PydanticCustomError("wrong_scalar", "expected {kind}, not the text {value} "
+                                          "(write it without quotes)",
+                                          {"key": name, "kind": kind, "value": repr(value)})
+            if wants - {type(None)} == {bool} and not isinstance(value, bool):
+                raise PydanticCustomError("wrong_scalar", "expected true or false, not {value}",
+                                          {"key": name, "value": repr(value)})
+        return data
+
+
+def _scalar_types(annotation) -> set[type]:
+    """bool, int, float (and None) in an annotation such as ``int | None``; empty otherwise."""
+    args = typing.get_args(annotation) if typing.get_origin(annotation) in (
+        typing.Union, types.UnionType) else (annotation,)
+    out = {a for a in args if a in (bool, int, float, type(None))}
+    return out if len(out) == len(args) and out - {type(None)} else set()
 
 
 def _parse_range(text: str) -> tuple[time, time]:

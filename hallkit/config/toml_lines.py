@@ -57,8 +57,16 @@ def key_lines(text: str) -> dict[Path, int]:
                 path = (*path, arrays[path])
         return path
 
+    in_string = ""  # the delimiter of a multi-line string we are inside: its lines are no keys
     for number, raw in enumerate(text.splitlines(), 1):
+        if in_string:
+            if raw.count(in_string) % 2:
+                in_string = ""
+            continue
         line = _code_part(raw)
+        for delim in ('"""', "\'\'\'"):
+            if raw.count(delim) % 2:  # opens a multi-line string that goes on below
+                in_string = delim
         if line.startswith("[["):
             keys = _split_keys(line[2:].rstrip("]"))
             array = (*resolve(keys[:-1]), keys[-1])
