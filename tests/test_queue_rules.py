@@ -389,3 +389,20 @@ def test_a_window_removed_from_the_config_is_ignored(tmp_path):
     assert k2.take().est_wait_s == 0.0
     bdc = next(s for s in k2.engine.queue_state(k2.clock.time()).services if s.code == "BDC")
     assert bdc.windows_open == 1
+
+
+def test_personal_data_is_erased_after_keep_days_and_the_figures_stay(kit):
+    t = kit.take(id_number=ID_A, phone="13812345678")
+    kit.ok("add_appointment", q.AppointmentAdd(code="YY2026Z", service="BDC",
+                                               start=kit.clock.time() + 3600, id_number=ID_B))
+    kit.clock.advance(timedelta(days=90))
+    kit.ok("rollover")  # 90 days: still kept (default keep_days = 90)
+    conn = kit.store.conn
+    person = "SELECT id_hash, id_masked, phone_hash, phone_masked FROM tickets WHERE ticket_id = ?"
+    assert all(conn.execute(person, (t.ticket_id,)).fetchone())
+    kit.clock.advance(timedelta(days=1))
+    kit.ok("rollover")
+    assert conn.execute(person, (t.ticket_id,)).fetchone() == (None, None, None, None)
+    assert conn.execute("SELECT id_hash, id_masked FROM appointments").fetchone() == (None, None)
+    assert conn.execute("SELECT number, state FROM tickets WHERE ticket_id = ?",
+                        (t.ticket_id,)).fetchone() == ("A001", "expired")  # the figures stay

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hmac
-from datetime import date, datetime
+import logging
+from datetime import date, datetime, timedelta
 
 from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.base import Effects, EngineBase
@@ -14,6 +15,8 @@ from hallkit.runtime.commands import CommandError
 from hallkit.runtime.hours import is_open
 
 LANE_APPOINTMENT, LANE_PRIORITY, LANE_NORMAL = 0, 1, 2
+
+log = logging.getLogger(__name__)
 
 
 class TicketOps(EngineBase):
@@ -34,9 +37,28 @@ class TicketOps(EngineBase):
             self.conn.execute("UPDATE lanes SET normal_since_priority = ? WHERE service = ?",
                               (svc.rules.priority_ratio, code))
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('day', ?)", (today,))
+        self.forget_personal(now)
         fx.services = True
         fx.windows.update(self.windows)
         return True
+
+    def forget_personal(self, now: float) -> int:
+        """Erase masked ID and phone numbers and their hashes older than ``[privacy] keep_days``;
+        the tickets themselves stay for the figures. Returns how many rows lost them."""
+        days = self.cfg.privacy.keep_days
+        cutoff = (date.fromisoformat(self.day(now)) - timedelta(days=days)).isoformat()
+        personal = "id_hash IS NOT NULL OR id_masked IS NOT NULL OR phone_hash IS NOT NULL" \
+                   " OR phone_masked IS NOT NULL"
+        erase = "id_hash = NULL, id_masked = NULL, phone_hash = NULL, phone_masked = NULL"
+        tickets = self.conn.execute(f"UPDATE tickets SET {erase} WHERE day < ? AND ({personal})",
+                                    (cutoff,)).rowcount
+        appointments = self.conn.execute(
+            f"UPDATE appointments SET {erase} WHERE start < ? AND ({personal})",
+            (now - days * 86400,)).rowcount
+        if tickets or appointments:
+            log.info("erased the personal data of %d tickets and %d appointments older than %d days",
+                     tickets, appointments, days)
+        return tickets + appointments
 
     # -- issue ----------------------------------------------------------------------
     def issue(self, req: q.Issue, now: float, fx: Effects, *, lane: int | None = None,

@@ -297,6 +297,12 @@ class Bus(Strict):
         "the embedded broker makes its own"))
 
 
+class Privacy(Strict):
+    keep_days: int = Field(90, ge=1, le=3650, description=(
+        "days a ticket's or appointment's masked ID and phone number and their hashes are "
+        "kept; then they are erased at the day's rollover (the tickets stay, for the figures)"))
+
+
 class HallConfig(Strict):
     hall: Hall
     bus: Bus = Bus()
@@ -306,6 +312,7 @@ class HallConfig(Strict):
     devices: dict[DEVICE_ID, Device] = {}
     lockers: list[Locker] = []
     clerks: list[Clerk] = Field([], description="if listed, only these may log in at a window")
+    privacy: Privacy = Privacy()
     # Daemons add their own sections (e.g. the printer's [ticket]): hallkit.config.load
     # validates the file with this model extended by every installed daemon's section.
 
