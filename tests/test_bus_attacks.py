@@ -337,3 +337,20 @@ def test_a_device_may_not_take_a_name_hallkit_uses_on_the_bus(tmp_path, dev_id):
     _, issues = check_text(text)
     assert [i.loc for i in issues] == [("devices", dev_id)]
     assert "name the device otherwise" in issues[0].message
+
+
+def test_a_kiosk_reprints_only_its_own_tickets(secured, run):
+    cfg, broker = secured
+
+    async def scenario():
+        async with queue_running(cfg), connected(as_user(cfg, broker, "kiosk-1"),
+                                                 as_user(cfg, broker, "kiosk-2")) as (k1, k2):
+            t = (await k1.request(Q + "issue", {"service": "BDC"})).data
+            other = await k2.request(Q + "reprint", {"ticket_id": t["ticket_id"]})
+            by_number = await k1.request(Q + "reprint", {"number": t["number"]})
+            own = await k1.request(Q + "reprint", {"ticket_id": t["ticket_id"]})
+            return other, by_number, own
+
+    other, by_number, own = run(scenario())
+    assert other.error.code == by_number.error.code == "forbidden"
+    assert own.status == "ok" and own.data["number"] == "A001"

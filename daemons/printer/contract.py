@@ -46,9 +46,8 @@ class PrinterState(Payload):
 
 
 class JobEvent(Body):
-    """``printed`` and ``failed`` events. A failed job stays queued until ``retry_until``
-    and is printed if the printer recovers by then (a ``printed`` event follows);
-    ``outcome`` says which failure it was."""
+    """``printed`` and ``failed`` events; ``outcome`` says which failure it was. A failed job
+    is over: it is never printed later on its own (queue `reprint` prints it again)."""
 
     job_id: int
     printer: str
@@ -59,8 +58,6 @@ class JobEvent(Body):
     status: Condition
     message_zh: str
     message_en: str
-    retry_until: float | None = Field(None, description="not_printed: still printed if the printer "
-                                                        "recovers before this time")
 
 
 COMMANDS = (
@@ -76,9 +73,9 @@ STATES = (
 EVENTS = (
     EventTopic("printer", "printed", JobEvent, "A ticket (or test page) came out of the printer."),
     EventTopic("printer", "failed", JobEvent,
-               "A job could not be printed (`not_printed`: the kiosk shows the number instead; it is "
-               "still printed if the printer recovers before `retry_until`), or was dropped "
-               "(`expired`). Published the moment the printer is found unable."),
+               "A job could not be printed (`not_printed`: the kiosk shows the number instead, and "
+               "offers a reprint), or waited too long for its turn (`expired`). Published the "
+               "moment the printer is found unable; the job is over either way."),
 )
 EXAMPLES = {("printer", "test"): {"kiosk": "kiosk-1"}}
 CONTRACT = Contract(COMMANDS, STATES, EVENTS, EXAMPLES)

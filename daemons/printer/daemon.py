@@ -56,7 +56,9 @@ class PrinterDaemon(Daemon):
             self.workers[dev_id] = PrinterWorker(dev_id, driver, self.jobs, self.clock,
                                                  render=self._render, on_status=self._on_status,
                                                  on_job=self._on_job)
-        self.bus.on(Topics(cfg.hall.id, "queue").event("issued"), EventOf[IssuedEvent], self._on_issued)
+        queue = Topics(cfg.hall.id, "queue")
+        self.bus.on(queue.event("issued"), EventOf[IssuedEvent], self._on_issued)
+        self.bus.on(queue.event("reprint"), EventOf[IssuedEvent], self._on_reprint)
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> None:
@@ -72,17 +74,21 @@ class PrinterDaemon(Daemon):
 
     # -- jobs in ------------------------------------------------------------------------------
     def _on_issued(self, topic: str, event: EventOf[IssuedEvent]) -> None:
-        ticket = event.data
+        self._print(event.data, f"ticket:{event.data.ticket_id}", event.data.taken_at)
+
+    def _on_reprint(self, topic: str, event: EventOf[IssuedEvent]) -> None:
+        self._print(event.data, f"reprint:{event.data.ticket_id}:{event.ts!r}", event.ts)
+
+    def _print(self, ticket: IssuedEvent, key: str, asked_at: float) -> None:
+        """Queue a ticket for its kiosk's printer; the key makes a redelivered event a no-op."""
         if ticket.kiosk is None:
             return  # taken at a console or by hallctl: nothing to print
         printer = self.kiosks.get(ticket.kiosk)
         if printer is None:
             log.info("ticket %s from %s: that kiosk has no printer", ticket.number, ticket.kiosk)
             return
-        expires = ticket.taken_at + self.template.print_expiry_s
-        _, new = self.jobs.add(f"ticket:{ticket.ticket_id}", printer, ticket.kiosk,
-                                 ticket.model_dump(), self.clock.time(), expires,
-                                 ticket.ticket_id, ticket.number)
+        _, new = self.jobs.add(key, printer, ticket.kiosk, ticket.model_dump(), self.clock.time(),
+                               asked_at + self.template.print_expiry_s, ticket.ticket_id, ticket.number)
         if new:
             self.workers[printer].wake.set()
 
@@ -141,8 +147,7 @@ class PrinterDaemon(Daemon):
         zh, en = job_words(outcome, status.condition, job.number)
         event = p.JobEvent(job_id=job.id, printer=job.printer, kiosk=job.kiosk, ticket_id=job.ticket_id,
                            number=job.number, outcome=outcome, status=status.condition,
-                           message_zh=zh, message_en=en,
-                           retry_until=job.expires_at if outcome == "not_printed" else None)
+                           message_zh=zh, message_en=en)
         name = "printed" if outcome == "printed" else "failed"
         self.bus.publish(self.topics.event(name), event_json(event, self.clock.time()))
         self._publish_printer(job.printer, self.workers[job.printer].status)

@@ -24,7 +24,7 @@ MIGRATIONS = (
             expires_at REAL NOT NULL,
             done_at REAL,
             attempts INTEGER NOT NULL DEFAULT 0,
-            told_failed INTEGER NOT NULL DEFAULT 0  -- the kiosk has been told it did not print
+            told_failed INTEGER NOT NULL DEFAULT 0  -- unused since failed jobs end at once
         );
         CREATE INDEX jobs_open ON jobs (printer, id) WHERE state IN ('waiting', 'sending');
     """),
@@ -44,7 +44,6 @@ class Job:
     created_at: float
     expires_at: float
     attempts: int
-    told_failed: bool
 
     @property
     def is_test(self) -> bool:
@@ -54,7 +53,7 @@ class Job:
 def _job(row: sqlite3.Row) -> Job:
     d = dict(row)
     d["body"] = json.loads(d["body"])
-    d["told_failed"] = bool(d["told_failed"])
+    d.pop("told_failed")
     d.pop("done_at")
     return Job(**d)
 
@@ -94,10 +93,6 @@ class Jobs:
                 "UPDATE jobs SET state = ?, done_at = CASE WHEN ? IN ('printed', 'expired') THEN ?"
                 " END, attempts = attempts + ? WHERE id = ?",
                 (state, state, now, 1 if attempt else 0, job_id))
-
-    def told_failed(self, job_id: int) -> None:
-        with self.db.atomic():
-            self.conn.execute("UPDATE jobs SET told_failed = 1 WHERE id = ?", (job_id,))
 
     def purge(self, before: float) -> int:
         with self.db.atomic():

@@ -1,6 +1,10 @@
 """One printer's loop: poll its status between jobs, print what waits in order, tell the
 kiosk at once when it cannot, expire what waited too long.
 
+A job the printer cannot print is over the moment the kiosk is told so: its citizen
+has been told to note the number, and a slip coming out later would be picked up
+by the next person. A reprint is something the citizen asks for (queue `reprint`).
+
 The driver blocks (serial, USB, sockets), so it runs on this printer's own thread;
 the loop only waits for it.
 """
@@ -72,7 +76,7 @@ class PrinterWorker:
 
     async def _work(self) -> None:
         """Print the open jobs oldest first. Once the printer cannot print, every job still
-        open is told so at once (each kiosk has a citizen waiting) and stays for a retry."""
+        open is told so at once (each kiosk has a citizen waiting) and is over."""
         for job in self.jobs.open_jobs(self.device_id):
             if self.clock.time() >= job.expires_at:
                 self.jobs.set_state(job.id, "expired", self.clock.time())
@@ -93,14 +97,12 @@ class PrinterWorker:
             self.jobs.set_state(job.id, "sending", self.clock.time(), attempt=True)
             status = await self._call(self.driver.print, data)
             self._set(status)
-            if not status.printable:  # it did not take it (or ran out on it): retry until expiry
-                self.jobs.set_state(job.id, "waiting", self.clock.time())
+            if not status.printable:  # it did not take it (or ran out on it)
                 self._tell_failed(job, status)
                 continue
             self.jobs.set_state(job.id, "printed", self.clock.time())
             self.on_job(job, "printed", status)
 
     def _tell_failed(self, job: Job, status: PrinterStatus) -> None:
-        if not job.told_failed:
-            self.jobs.told_failed(job.id)
-            self.on_job(job, "not_printed", status)
+        self.jobs.set_state(job.id, "expired", self.clock.time())  # never printed late
+        self.on_job(job, "not_printed", status)

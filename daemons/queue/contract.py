@@ -333,6 +333,11 @@ COMMANDS = (
     _cmd("cancel", TicketRef, Cancelled, ("kiosk", "console", "ops"),
          "Cancel a waiting or held ticket. A kiosk must give the ticket's `ticket_id` and "
          "`secret` (both in its QR code); consoles and ops may give the number.", personal=True),
+    _cmd("reprint", TicketRef, TicketIssued, ("kiosk", "console", "ops"),
+         "Print a waiting ticket again, with today's figures, at the kiosk it was taken at (a "
+         "slip the printer could not print is never printed later on its own). A kiosk reprints "
+         "only its own tickets, by `ticket_id`. Refusals: `wrong_state` (called or ended), "
+         "`no_printer` (taken without a kiosk), `not_found`."),
     _cmd("ticket", TicketRef, TicketStatus, EVERYONE,
          "A ticket's status (for its QR code and the kiosk).", readonly=True),
     _cmd("window-next", WindowNext, WindowQueue, ("console", "ops", "daemon"),
@@ -349,6 +354,9 @@ STATES = (
 EVENTS = (
     EventTopic("queue", "issued", IssuedEvent, "A ticket was taken (the printer prints it). "
                "Carries the ticket's secret and masked personal data: daemons only.",
+               readers=("daemon",)),
+    EventTopic("queue", "reprint", IssuedEvent, "A waiting ticket to print again, with fresh "
+               "figures (the printer prints it at `kiosk`). Daemons only, as `issued`.",
                readers=("daemon",)),
     EventTopic("queue", "called", CalledEvent,
                "A ticket is called to a window: displays, the hall board and voice react to it."),
@@ -373,6 +381,7 @@ EXAMPLES = {("queue", action): data for action, data in (
     ("login", {"window": 3, "clerk": "1001"}),
     ("logout", {"window": 3}),
     ("cancel", {"ticket_id": "9f3c2a7d41b0e865"}),
+    ("reprint", {"ticket_id": "9f3c2a7d41b0e865"}),
     ("ticket", {"number": "A012"}),
     ("window-next", {"window": 3, "limit": 5}),
 )}

@@ -155,6 +155,11 @@ class QueueDaemon(Daemon):
     def cancel(self, req: q.TicketRef, ctx):
         return self._run(ctx, self.engine.cancel, req, holder=ctx.sender.role == "kiosk")
 
+    @handles("reprint")
+    def reprint(self, req: q.TicketRef, ctx):
+        kiosk = ctx.sender.user if ctx.sender.role == "kiosk" else None
+        return self._run(ctx, self.engine.reprint, req, by_kiosk=kiosk)
+
     @handles("ticket")
     def ticket(self, req: q.TicketRef, ctx):
         return self.engine.status(req, ctx.now)

@@ -15,6 +15,8 @@ from hallkit.runtime.commands import CommandError
 from hallkit.runtime.hours import is_open
 
 LANE_APPOINTMENT, LANE_PRIORITY, LANE_NORMAL = 0, 1, 2
+STATE_ZH = {"called": "叫号", "held": "挂起", "done": "办结", "no_show": "过号", "cancelled": "取消",
+            "expired": "过期"}
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +234,32 @@ class TicketOps(EngineBase):
         if t["state"] == "held":
             fx.windows.add(t["window"])
         return q.Cancelled(ticket_id=t["ticket_id"], number=t["number"])
+
+    def reprint(self, ref: q.TicketRef, now: float, fx: Effects, *,
+                by_kiosk: str | None = None) -> q.TicketIssued:
+        """Print a waiting ticket again at the kiosk it was taken at, with today's figures
+        (the printer never prints a slip late on its own: the citizen asks)."""
+        t = self.find(ref, now)
+        if by_kiosk is not None and (ref.ticket_id is None or t["kiosk"] != by_kiosk):
+            raise CommandError("forbidden", "a kiosk reprints only the tickets taken at it, by their "
+                               "id", "data.ticket_id")
+        if t["state"] != "waiting":
+            raise CommandError("wrong_state", f"{t['number']} 已{STATE_ZH.get(t['state'], '结束')}，"
+                               f"无需补打 / ticket {t['number']} is {t['state']}: nothing to reprint")
+        if t["kiosk"] is None:
+            raise CommandError("no_printer", f"{t['number']} was not taken at a kiosk: there is no "
+                               "printer to print it on")
+        svc = self.services[t["service"]]
+        ahead = self.ahead_of(t)
+        issued = q.TicketIssued(
+            ticket_id=t["ticket_id"], secret=self.secret(t["ticket_id"]), number=t["number"],
+            service=svc.code, service_name_zh=svc.name_zh, service_name_en=svc.name_en,
+            day=t["day"], taken_at=t["taken_at"], ahead=ahead,
+            est_wait_s=self.estimate(svc.code, ahead, now), priority_class=t["priority_class"],
+            appointment=t["appointment"] is not None, id_masked=t["id_masked"],
+            phone_masked=t["phone_masked"])
+        fx.event("reprint", q.IssuedEvent(**dict(issued), kiosk=t["kiosk"]))
+        return issued
 
     def status(self, ref: q.TicketRef, now: float) -> q.TicketStatus:
         t = self.find(ref, now)

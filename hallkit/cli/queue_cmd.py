@@ -78,8 +78,11 @@ def register(sub) -> None:
     p.add_argument("--kiosk", help="as if checked in at this kiosk: its printer prints the ticket")
     p = cmd("cancel", "cancel a waiting ticket", "cancel", lambda a, cfg: {"number": a.number.upper()})
     p.add_argument("number")
+    p = cmd("reprint", "print a waiting ticket again at the kiosk it was taken at, with today's "
+            "figures", "reprint", lambda a, cfg: {"number": a.number.upper()})
+    p.add_argument("number", help="today's ticket number, e.g. A012")
     p = cmd("ticket", "a ticket's status", "ticket", lambda a, cfg: {"number": a.number.upper()})
-    p.add_argument("number")
+    p.add_argument("number", help="today's ticket number, e.g. A012")
     p = cmd("next", "the next tickets WINDOW would call", "window-next",
             lambda a, cfg: {"window": a.window})
     p.add_argument("window", type=int)
@@ -113,6 +116,7 @@ def _service(cfg, text: str) -> str:
 def run(args) -> int:
     cfg = config_or_exit(args.config)
     data = {k: v for k, v in args.build(args, cfg).items() if v is not None}
+    prints = bool(data.get("kiosk")) or args.action == "reprint"  # wait for the printer's word
 
     printed: dict[str, dict] = {}  # ticket id -> the printer's word on it
 
@@ -122,10 +126,10 @@ def run(args) -> int:
 
     async def ask():
         async with ops_bus(cfg) as bus:
-            if data.get("kiosk"):  # listen before asking, or a quick printer's word is missed
+            if prints:  # listen before asking, or a quick printer's word is missed
                 bus.subscribe(Topics(cfg.hall.id, "printer").event("+"), on_print_event)
             reply = await bus.request(Topics(cfg.hall.id, "queue").cmd(args.action), data, timeout=5)
-            if data.get("kiosk") and reply.status == "ok":
+            if prints and reply.status == "ok":
                 for _ in range(60):
                     if reply.data["ticket_id"] in printed:
                         break
@@ -137,7 +141,7 @@ def run(args) -> int:
         print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
         return EX_REFUSED
     print(_describe(args.action, reply.data or {}, cfg))
-    if data.get("kiosk"):
+    if prints:
         job = printed.get(reply.data["ticket_id"])
         print(f"printer: {job['outcome']} on {job['printer']}: {job['message_zh']}" if job
               else "printer: no word from the printer daemon within 3 s (is it running?)")
@@ -149,7 +153,7 @@ def _minutes(seconds: float | None) -> str:
 
 
 def _describe(action: str, d: dict, cfg) -> str:
-    if action in ("issue", "check-in"):
+    if action in ("issue", "check-in", "reprint"):
         return (f"{d['number']}  {d['service_name_zh']} / {d['service_name_en']}  ahead {d['ahead']}, "
                 f"est. wait {_minutes(d.get('est_wait_s'))}  (ticket id {d['ticket_id']})")
     if action in ("call-next", "call-number", "recall", "resume"):
