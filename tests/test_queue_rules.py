@@ -406,3 +406,13 @@ def test_personal_data_is_erased_after_keep_days_and_the_figures_stay(kit):
     assert conn.execute("SELECT id_hash, id_masked FROM appointments").fetchone() == (None, None)
     assert conn.execute("SELECT number, state FROM tickets WHERE ticket_id = ?",
                         (t.ticket_id,)).fetchone() == ("A001", "expired")  # the figures stay
+
+
+def test_a_normal_ticket_behind_five_priority_ones_is_told_it_comes_second(kit):
+    """It was printed "5 people ahead, about 30 minutes" and then called second."""
+    kit.ok("logout", 2)  # window 1 alone serves BDC (priority_ratio 3)
+    for _ in range(5):
+        kit.take(priority_class="elderly")
+    normal = kit.take()
+    assert normal.ahead == 1
+    assert [kit.call(1) for _ in range(2)] == ["A001", normal.number]

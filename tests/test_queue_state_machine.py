@@ -13,11 +13,12 @@ from datetime import datetime
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from queue_kit import hall_text
+from queue_kit import PIN, hall_text
 
 from hallkit.bus.client import BusSettings, encode
 from hallkit.clock import ManualClock
 from hallkit.config.load import check_text
+from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.daemon import QueueDaemon
 
 WINDOWS = (1, 2, 3)
@@ -99,7 +100,11 @@ class QueueMachine(RuleBasedStateMachine):
         if person:
             data["id_number"] = person
         for _ in range(count):
-            self.send("issue", data)
+            reply = self.send("issue", data)
+            if reply["status"] == "ok":  # what the ticket says is where the play-out puts it
+                told = reply["data"]["ahead"]
+                assert told == self.place(reply["data"]["ticket_id"]), \
+                    f"{reply['data']['number']} was told {told} ahead"
 
     @rule(window=st.sampled_from(WINDOWS), clerk=st.sampled_from(CLERKS),
           out=st.sampled_from([False, False, False, True]))
@@ -107,7 +112,7 @@ class QueueMachine(RuleBasedStateMachine):
         if out:
             self.send("logout", {"window": window})
         else:
-            self.send("login", {"window": window, "clerk": clerk})
+            self.send("login", {"window": window, "clerk": clerk, "pin": PIN})
 
     @rule(window=st.sampled_from(WINDOWS))
     def call_next(self, window):
@@ -175,7 +180,27 @@ class QueueMachine(RuleBasedStateMachine):
     def time_passes(self, seconds):
         self.clock.advance(seconds)
 
+    def place(self, ticket_id: str) -> int:
+        """Where the clerks' next-lists put a ticket: its smallest place over the windows that
+        can call it (by its service alone where none can)."""
+        engine = self.daemon.engine
+        row = self.rows("SELECT service, target_window FROM tickets WHERE ticket_id = ?",
+                        (ticket_id,))[0]
+        number = self.rows("SELECT number FROM tickets WHERE ticket_id = ?", (ticket_id,))[0][0]
+        windows = [row[1]] if row[1] is not None else engine.windows_of[row[0]]
+        places = [[t.number for t in engine.window_next(w, 10_000, self.clock.time()).tickets]
+                  .index(number) for w in windows]
+        return min(places) if places else engine.status(q.TicketRef(ticket_id=ticket_id),
+                                                        self.clock.time()).ahead
+
     # -- invariants -------------------------------------------------------------------
+    @invariant()
+    def every_waiting_ticket_is_told_its_place_in_the_play_out(self):
+        engine = self.daemon.engine
+        for (ticket_id,) in self.rows("SELECT ticket_id FROM tickets WHERE state = 'waiting'"):
+            status = engine.status(q.TicketRef(ticket_id=ticket_id), self.clock.time())
+            assert status.ahead == self.place(ticket_id)
+
     @invariant()
     def no_ticket_lost_or_doubled(self):
         ids = {r[0] for r in self.rows("SELECT ticket_id FROM tickets")}

@@ -17,6 +17,7 @@ from hallkit.config.model import HallConfig
 from hallkit.daemons.queue import estimate
 from hallkit.daemons.queue.clerk_gate import ClerkGate
 from hallkit.daemons.queue.day import business_day
+from hallkit.daemons.queue.place import window_groups
 from hallkit.runtime.commands import CommandError
 
 
@@ -48,6 +49,8 @@ class EngineBase:
         self._morning_counts: dict[tuple[str, str], int] = {}  # (day, service): tickets before noon
         self.windows_of = {code: [n for n, w in self.windows.items() if code in w.services]
                            for code in self.services}
+        self.window_groups = {code: window_groups(cfg, code) for code in self.services}
+        self.ratios = {code: s.rules.priority_ratio for code, s in self.services.items()}
         for number in self.windows:
             conn.execute("INSERT OR IGNORE INTO windows (number) VALUES (?)", (number,))
         for code, svc in self.services.items():
@@ -87,6 +90,10 @@ class EngineBase:
 
     def ticket_by_number(self, number: str, day: str) -> sqlite3.Row | None:
         return self.one("SELECT * FROM tickets WHERE day = ? AND number = ?", (day, number))
+
+    def _since_priority(self) -> dict[str, int]:
+        """Per service: normal tickets called since its last priority one."""
+        return dict(self.conn.execute("SELECT service, normal_since_priority FROM lanes"))
 
     def hash(self, value: str | None) -> str | None:
         if value is None:
@@ -134,25 +141,4 @@ class EngineBase:
             t = self._service_times[service] = estimate.service_time(self.conn, service, default, now)
         cap, idle = (caps or self.capacities(service))[service]
         return estimate.wait_s(ahead, t, cap, idle)
-
-    def ahead_of(self, ticket: sqlite3.Row) -> int:
-        """Waiting tickets of its service that will be called before it."""
-        if ticket["target_window"] is not None:
-            return self.conn.execute(
-                "SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting'"
-                " AND target_window = ? AND queue_key < ?",
-                (ticket["day"], ticket["target_window"], ticket["queue_key"])).fetchone()[0]
-        def count(lane_rule: str, *args) -> int:
-            return self.conn.execute(
-                "SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND service = ?"
-                f" AND target_window IS NULL AND id != ? AND {lane_rule}",
-                (ticket["day"], ticket["service"], ticket["id"], *args)).fetchone()[0]
-
-        # A priority ticket waits for older priority ones; a normal one for every priority
-        # ticket and older normal ones. Two counts, so each uses the line index.
-        ahead = count("lane < 2 AND queue_key < ?", ticket["queue_key"])
-        if ticket["lane"] == 2:
-            ahead += count("lane < 2 AND queue_key >= ?", ticket["queue_key"])
-            ahead += count("lane = 2 AND queue_key < ?", ticket["queue_key"])
-        return ahead
 

@@ -14,6 +14,8 @@ import sqlite3
 from collections import deque
 from dataclasses import dataclass
 
+from hallkit.daemons.queue.lanes import NORMAL_LANE_SQL, PRIORITY_LANES_SQL, is_priority
+
 
 @dataclass(frozen=True)
 class Head:
@@ -26,7 +28,8 @@ class Head:
 def _head(conn: sqlite3.Connection, day: str, service: str, priority: bool) -> Head | None:
     row = conn.execute(
         "SELECT id, service, lane, queue_key FROM tickets WHERE day = ? AND state = 'waiting'"
-        f" AND service = ? AND lane {'<' if priority else '='} 2 AND target_window IS NULL"
+        f" AND service = ? AND {PRIORITY_LANES_SQL if priority else NORMAL_LANE_SQL}"
+        " AND target_window IS NULL"
         " ORDER BY queue_key, id LIMIT 1", (day, service)).fetchone()
     return Head(*row) if row else None
 
@@ -40,7 +43,7 @@ def lane_pick(prio: Head | None, normal: Head | None, since_priority: int, ratio
 
 def since_priority_after(head: Head, since_priority: int) -> int:
     """A service's count of normal tickets called since its last priority one, after ``head``."""
-    return 0 if head.lane < 2 else since_priority + 1
+    return 0 if is_priority(head.lane) else since_priority + 1
 
 
 def _choose(heads: list[Head], call_order: str) -> Head:
@@ -80,8 +83,8 @@ def upcoming(targeted: list[Head], untargeted: list[Head], services: list[str], 
     for head in order:  # they count for their service's lane rule too
         if head.service in since:
             since[head.service] = since_priority_after(head, since[head.service])
-    lanes = {(s, prio): deque(sorted((h for h in untargeted if h.service == s and (h.lane < 2) == prio),
-                                     key=_place))
+    lanes = {(s, prio): deque(sorted((h for h in untargeted
+                                      if h.service == s and is_priority(h.lane) == prio), key=_place))
              for s in services for prio in (True, False)}
     while len(order) < limit:
         heads = [h for s in services if (h := lane_pick(
@@ -90,7 +93,7 @@ def upcoming(targeted: list[Head], untargeted: list[Head], services: list[str], 
         if not heads:
             break
         head = _choose(heads, call_order)
-        lanes[head.service, head.lane < 2].popleft()
+        lanes[head.service, is_priority(head.lane)].popleft()
         since[head.service] = since_priority_after(head, since[head.service])
         order.append(head)
     return order
@@ -98,7 +101,7 @@ def upcoming(targeted: list[Head], untargeted: list[Head], services: list[str], 
 
 def requeue_key(conn, day: str, service: str, lane: int, places_back: int, now: float) -> float:
     """A queue_key that puts a ticket ``places_back`` places behind the head of its lane."""
-    same_lane = "lane < 2" if lane < 2 else "lane = 2"
+    same_lane = PRIORITY_LANES_SQL if is_priority(lane) else NORMAL_LANE_SQL
     keys = [r[0] for r in conn.execute(
         f"SELECT queue_key FROM tickets WHERE day = ? AND state = 'waiting' AND service = ?"
         f" AND {same_lane} AND target_window IS NULL ORDER BY queue_key, id LIMIT ?",

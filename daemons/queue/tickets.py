@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.base import Effects, EngineBase
 from hallkit.daemons.queue.day import at_time
+from hallkit.daemons.queue.lanes import LANE_APPOINTMENT, LANE_NORMAL, LANE_PRIORITY, is_priority
+from hallkit.daemons.queue.place import newest_place
 from hallkit.ids import ordered_id
 from hallkit.privacy import mask_id, mask_phone
 from hallkit.runtime.commands import CommandError
 from hallkit.runtime.hours import is_open
 
-LANE_APPOINTMENT, LANE_PRIORITY, LANE_NORMAL = 0, 1, 2
 STATE_ZH = {"called": "叫号", "held": "挂起", "done": "办结", "no_show": "过号", "cancelled": "取消",
             "expired": "过期"}
 
@@ -104,12 +105,7 @@ class TicketOps(EngineBase):
             (ticket_id, day, svc.code, svc.code, number, lane, req.priority_class, appointment, now,
              key, req.kiosk, id_hash, id_masked, phone_hash, phone_masked))
         self.log(cur.lastrowid, "issued", now, detail=req.kiosk)
-        # It is the newest ticket of the day: everyone waiting in its lane (and, for a normal
-        # ticket, in the priority lane) is ahead of it; the counts include it, hence the - 1.
-        ahead = self.conn.execute(
-            "SELECT COALESCE(SUM(n), 0) - 1 FROM waiting_counts WHERE day = ? AND service = ?"
-            f" AND target_window = 0{' AND priority = 1' if lane < 2 else ''}",
-            (day, svc.code)).fetchone()[0]
+        ahead = self._newest_place(day, svc.code, lane)
         issued = q.TicketIssued(
             ticket_id=ticket_id, secret=self.secret(ticket_id), number=number, service=svc.code,
             service_name_zh=svc.name_zh, service_name_en=svc.name_en, day=day, taken_at=now, ahead=ahead,
@@ -119,6 +115,20 @@ class TicketOps(EngineBase):
         fx.event("issued", q.IssuedEvent.model_construct(**dict(issued), kiosk=req.kiosk))
         fx.services = True
         return issued
+
+    def _newest_place(self, day: str, service: str, lane: int) -> int:
+        """People ahead of the ticket just taken, by the counts the triggers keep (place.py)."""
+        waiting: dict[tuple[str, bool], int] = {}
+        targeted: dict[int, int] = {}
+        for s, window, prio, n in self.conn.execute(
+                "SELECT service, target_window, priority, n FROM waiting_counts WHERE day = ?"
+                " AND n > 0", (day,)):
+            if window:
+                targeted[window] = targeted.get(window, 0) + n
+            else:
+                waiting[s, bool(prio)] = n
+        return newest_place(service, is_priority(lane), self.window_groups[service], waiting,
+                            targeted, self._since_priority(), self.ratios)
 
     def _line_key(self, day: str, now: float) -> float:
         """The take time, nudged to be 1 ms after the day's last one: places in line are
@@ -250,7 +260,7 @@ class TicketOps(EngineBase):
             raise CommandError("no_printer", f"{t['number']} was not taken at a kiosk: there is no "
                                "printer to print it on")
         svc = self.services[t["service"]]
-        ahead = self.ahead_of(t)
+        ahead = self.place_of(t)
         issued = q.TicketIssued(
             ticket_id=t["ticket_id"], secret=self.secret(t["ticket_id"]), number=t["number"],
             service=svc.code, service_name_zh=svc.name_zh, service_name_en=svc.name_en,
@@ -265,7 +275,7 @@ class TicketOps(EngineBase):
         t = self.find(ref, now)
         ahead = est = None
         if t["state"] == "waiting":
-            ahead = self.ahead_of(t)
+            ahead = self.place_of(t)
             est = self.estimate(t["service"], ahead, now)
         return q.TicketStatus(
             ticket_id=t["ticket_id"], number=t["number"], service=t["service"], state=t["state"],

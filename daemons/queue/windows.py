@@ -7,6 +7,8 @@ import sqlite3
 from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue import selection
 from hallkit.daemons.queue.base import Effects, EngineBase
+from hallkit.daemons.queue.lanes import LANE_APPOINTMENT, is_priority
+from hallkit.daemons.queue.place import played_out_place
 from hallkit.runtime.commands import CommandError
 
 
@@ -59,7 +61,7 @@ class WindowOps(EngineBase):
         row = self._open_window(number)
         w = self.windows[number]
         day = self.day(now)
-        counters, ratios = self._lane_counters(w.services)
+        counters, ratios = self._since_priority(), self.ratios
         head = selection.pick_next(self.conn, day, number, w.services, w.call_order, counters, ratios)
         if head is None:
             raise CommandError("no_ticket", f"无人等候 / nobody is waiting for window {number}")
@@ -237,27 +239,42 @@ class WindowOps(EngineBase):
     def window_next(self, number: int, limit: int, now: float) -> q.WindowQueue:
         """The next tickets this window would call, in order, without calling them."""
         w = self.window_cfg(number)
-        day = self.day(now)
-        marks = ",".join("?" * len(w.services))
-        rows = self.all(
-            f"SELECT * FROM tickets WHERE day = ? AND state = 'waiting' AND ((service IN ({marks})"
-            " AND target_window IS NULL) OR target_window = ?)", (day, *w.services, number))
+        rows, targeted, untargeted = self._waiting_at(number, w.services, self.day(now))
         by_id = {r["id"]: r for r in rows}
-        heads = [selection.Head(r["id"], r["service"], r["lane"], r["queue_key"]) for r in rows]
-        counters, ratios = self._lane_counters(w.services)
-        order = selection.upcoming(
-            [h for h in heads if by_id[h.id]["target_window"] == number],
-            [h for h in heads if by_id[h.id]["target_window"] is None],
-            w.services, w.call_order, counters, ratios, limit)
+        order = selection.upcoming(targeted, untargeted, w.services, w.call_order,
+                                   self._since_priority(), self.ratios, limit)
         return q.WindowQueue(window=number, waiting=len(rows), tickets=[
             q.NextTicket(number=r["number"], service=r["service"], waited_s=round(now - r["taken_at"], 1),
-                         priority=r["lane"] < 2, appointment=r["lane"] == 0)
+                         priority=is_priority(r["lane"]), appointment=r["lane"] == LANE_APPOINTMENT)
             for r in (by_id[h.id] for h in order)])
 
-    def _lane_counters(self, services: list[str]) -> tuple[dict[str, int], dict[str, int]]:
-        """Per service: normal tickets called since its last priority one, and its ratio."""
-        counters = dict(self.conn.execute("SELECT service, normal_since_priority FROM lanes"))
-        return counters, {s: self.services[s].rules.priority_ratio for s in services}
+    def place_of(self, ticket: sqlite3.Row) -> int:
+        """People ahead of a waiting ticket: its place in the play-out of each window that can
+        call it, the smallest (place.py); by its service alone where no window serves it."""
+        target = ticket["target_window"]
+        numbers = [target] if target is not None else self.windows_of.get(ticket["service"], [])
+        candidates = {}
+        for n in numbers:
+            w = self.windows[n]
+            _, targeted, untargeted = self._waiting_at(n, w.services, ticket["day"])
+            candidates[n] = (targeted, untargeted, w.services, w.call_order)
+        if not candidates:
+            _, _, untargeted = self._waiting_at(None, [ticket["service"]], ticket["day"])
+            candidates[0] = ([], untargeted, [ticket["service"]], "longest_wait")
+        place = played_out_place(ticket, candidates, self._since_priority(), self.ratios)
+        return place if place is not None else 0
+
+    def _waiting_at(self, number: int | None, services: list[str], day: str):
+        """(rows, heads transferred to the window, heads of its services' own lines)."""
+        marks = ",".join("?" * len(services))
+        rows = self.all(
+            f"SELECT * FROM tickets WHERE day = ? AND state = 'waiting' AND ((service IN ({marks})"
+            " AND target_window IS NULL) OR target_window = ?)", (day, *services, number))
+        heads = [(r["target_window"], selection.Head(r["id"], r["service"], r["lane"], r["queue_key"]))
+                 for r in rows]
+        return (rows, [h for t, h in heads if t is not None and t == number],
+                [h for t, h in heads if t is None])
+
 
 
 def mode(row: sqlite3.Row) -> str:
