@@ -8,12 +8,15 @@ port or a database: this is all they talk to.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
+import time
 import uuid
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from hallkit.bus.client import BusClient, BusError, BusSettings
+from hallkit.contract.envelope import Status
 
 REPLY_WAIT_S = 5.0
 
@@ -23,9 +26,11 @@ class BusBridge(QObject):
     replied = pyqtSignal(str, str, object)       # tag, action, Reply (or an error text)
     connection = pyqtSignal(bool)
 
-    def __init__(self, settings: BusSettings, client_id: str, hall: str) -> None:
+    def __init__(self, settings: BusSettings, client_id: str, hall: str,
+                 status_topic: str | None = None) -> None:
         super().__init__()
         self._settings, self._client_id, self._hall = settings, client_id, hall
+        self._status_topic = status_topic  # the app's own retained status (last will: offline)
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="bus", daemon=True)
@@ -38,13 +43,24 @@ class BusBridge(QObject):
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        self.client = BusClient(self._settings, self._client_id, hall=self._hall)
+        will = (self._status_topic, _status("offline")) if self._status_topic else None
+        self.client = BusClient(self._settings, self._client_id, hall=self._hall, will=will)
         self._ready.set()
         self._loop.run_until_complete(self._connect())
         self._loop.run_forever()
 
+    @property
+    def is_connected(self) -> bool:
+        """Connected now (the ``connection`` signal tells each change after this)."""
+        return self.client is not None and self.client.connected.is_set()
+
+    def _on_connect(self) -> None:
+        if self._status_topic:
+            self.client.publish(self._status_topic, _status("online"), retain=True)
+        self.connection.emit(True)
+
     async def _connect(self) -> None:
-        self.client.on_connect(lambda: self.connection.emit(True))
+        self.client.on_connect(self._on_connect)
         try:
             await self.client.connect(timeout=30)
         except BusError:
@@ -78,3 +94,7 @@ class BusBridge(QObject):
             asyncio.run_coroutine_threadsafe(self.client.close(), self._loop).result(5)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(5)
+
+
+def _status(state: str) -> Status:
+    return Status(state=state, ts=time.time(), pid=os.getpid())

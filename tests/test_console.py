@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +17,7 @@ pytest.importorskip("PyQt6")
 
 from PyQt6.QtCore import Qt
 
+from hallkit.bus.client import BusClient
 from hallkit.bus.settings import bus_settings
 from hallkit.cli.console_cmd import window_info
 from hallkit.config.load import load_config
@@ -80,3 +85,39 @@ def _shot(window, tmp_path, name: str) -> None:
     path = (Path(SHOTS) if SHOTS else tmp_path) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(path))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("Xvfb"), reason="xvfb is installed by scripts/bootstrap")
+def test_the_console_runs_on_a_real_x_server(hall, child_env, run):
+    """It aborted under Xvfb on a fresh machine (Qt's xcb libraries were missing)."""
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
+                             "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    display = xvfb.stdout.readline().decode().strip()
+    env = {**child_env, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb"}
+    console = subprocess.Popen(hallctl_argv("console", "console-1", "-c", str(hall._source)), env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        async def online() -> dict:
+            client = BusClient(bus_settings(hall, "hallctl"), "probe", hall="t1")
+            got = asyncio.get_running_loop().create_future()
+            client.subscribe("hall/t1/console/console-1/status",
+                             lambda t, p: got.done() or got.set_result(json.loads(p)))
+            await client.connect()
+            try:
+                while True:
+                    status = await asyncio.wait_for(asyncio.shield(got), 20)
+                    if status["state"] == "online":
+                        return status
+            finally:
+                await client.close()
+
+        status = run(online())
+        time.sleep(1.0)
+        assert console.poll() is None, console.stdout.read().decode()
+        assert status["pid"] == console.pid
+    finally:
+        console.terminate()
+        console.wait(10)
+        xvfb.terminate()
+        xvfb.wait(10)

@@ -35,15 +35,15 @@ def run(args) -> int:
     from PyQt6.QtWidgets import QApplication
 
     from hallkit.bus.settings import bus_settings
+    from hallkit.contract.topics import Topics
     from hallkit.kiosk_ui.bus_bridge import BusBridge
     from hallkit.kiosk_ui.console.window import ConsoleWindow
 
     app = QApplication(sys.argv)
-    bridge = BusBridge(bus_settings(cfg, args.device), args.device, cfg.hall.id)
+    bridge = BusBridge(bus_settings(cfg, args.device), args.device, cfg.hall.id,
+                       status_topic=Topics(cfg.hall.id, "console", args.device).status)
     bridge.start()
     window = ConsoleWindow(bridge, window_info(cfg, args.device))
-    bridge.connection.connect(lambda up: window.statusBar().showMessage(
-        "已连接 Connected" if up else "总线不可用 Bus unavailable"))
     window.show()
     code = app.exec()
     bridge.stop()

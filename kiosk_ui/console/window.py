@@ -59,6 +59,7 @@ class ConsoleWindow(QMainWindow):
         self._build()
         bridge.message.connect(self._on_message)
         bridge.replied.connect(self._on_reply)
+        bridge.connection.connect(self._on_connection)
         bridge.subscribe(Topics(info.hall, "window", str(info.number)).state)
         bridge.subscribe(self.queue.state)
         self._tick = QTimer(self)
@@ -130,6 +131,15 @@ class ConsoleWindow(QMainWindow):
         layout.addLayout(right, 1)
         self.setCentralWidget(root)
         self.statusBar().showMessage("连接中… Connecting…")
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.bridge.is_connected:  # it may have connected before this window listened
+            self._on_connection(True)
+
+    def _on_connection(self, up: bool) -> None:
+        self._status("已连接 Connected" if up else "总线不可用，重连中… Bus unavailable, reconnecting…",
+                     error=not up)
 
     # -- actions ----------------------------------------------------------------------------
     def _act(self, action: str) -> None:
