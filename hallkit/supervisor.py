@@ -123,7 +123,7 @@ class Supervisor:
             bus.subscribe(Topics(self.cfg.hall.id, "+").status, on_status)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and any(s != "online" for s in states.values()):
-                self.poll()
+                await asyncio.to_thread(self.poll)  # a broker restart waits for its port
                 await asyncio.sleep(0.05)
         return states
 
@@ -161,7 +161,7 @@ class Supervisor:
 
     async def run_until(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            self.poll()
+            await asyncio.to_thread(self.poll)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 0.5)
 

@@ -3,7 +3,10 @@
 Reads without blocking through the loop's reader on the port's file descriptor,
 hands every chunk to ``on_bytes``, and when the port goes away (unplugged
 adapter) logs it once, tells ``on_state`` and reopens it with backoff; it
-never raises into the daemon.
+never raises into the daemon. Writes never block either: what the line does not
+take at once waits in a small buffer sent when the port is writable, and a line
+that takes nothing for ``STUCK_S`` (or lets ``OUT_MAX`` bytes pile up) is treated
+as lost and reopened.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import time
 from collections.abc import Callable
 
 import serial
@@ -24,6 +29,8 @@ PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_O
 class SerialLine:
     REOPEN_MIN_S = 0.5
     REOPEN_MAX_S = 10.0
+    OUT_MAX = 4096  # bytes waiting for the line at most (a keypad line sends tens a second)
+    STUCK_S = 2.0
 
     def __init__(self, path: str, *, baud: int = 9600, fmt: str = "8N1",
                  on_bytes: Callable[[bytes], None], on_state: Callable[[bool, str], None] | None = None):
@@ -31,6 +38,8 @@ class SerialLine:
         self.on_bytes = on_bytes
         self.on_state = on_state or (lambda up, why: None)
         self.port: serial.Serial | None = None
+        self._out = bytearray()  # written, not yet taken by the line
+        self._stuck_since: float | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reopen: asyncio.Task | None = None
         self._closing = False
@@ -47,15 +56,39 @@ class SerialLine:
             self._schedule_reopen()
 
     def write(self, data: bytes) -> bool:
-        """Send bytes; False (and the port is reopened) if it is gone."""
+        """Send bytes without blocking; False (and the port is reopened) if it is gone or stuck."""
         if self.port is None:
             return False
-        try:
-            self.port.write(data)
-            return True
-        except (OSError, serial.SerialException) as exc:
+        self._out += data
+        if len(self._out) > self.OUT_MAX:
+            self._lost(f"stuck: {len(self._out)} bytes not taken")
+            return False
+        return self._flush()
+
+    def _flush(self) -> bool:
+        fd = self.port.fileno()
+        try:  # the port is non-blocking: the line takes what it can now
+            taken = os.write(fd, self._out)
+        except BlockingIOError:
+            taken = 0
+        except OSError as exc:
             self._lost(f"write failed: {exc}")
             return False
+        del self._out[:taken]
+        now = time.monotonic()
+        if not self._out:
+            if self._stuck_since is not None:
+                self._loop.remove_writer(fd)
+            self._stuck_since = None
+        elif self._stuck_since is None:
+            self._stuck_since = now
+            self._loop.add_writer(fd, self._flush)
+        elif taken == 0 and now - self._stuck_since > self.STUCK_S:
+            self._lost(f"stuck: nothing taken for {self.STUCK_S:g} s")
+            return False
+        elif taken:
+            self._stuck_since = now
+        return True
 
     def close(self) -> None:
         self._closing = True
@@ -68,7 +101,7 @@ class SerialLine:
         bits, parity, stop = int(self.fmt[0]), PARITY[self.fmt[1]], int(self.fmt[2])
         try:
             self.port = serial.Serial(self.path, self.baud, bytesize=bits, parity=parity,
-                                      stopbits=stop, timeout=0, write_timeout=1)
+                                      stopbits=stop, timeout=0, write_timeout=0)
         except (OSError, serial.SerialException):
             return False  # not there (yet): the reopen loop tries again
         self._loop.add_reader(self.port.fileno(), self._readable)
@@ -96,6 +129,9 @@ class SerialLine:
             # The descriptor may already be gone with the device: nothing left to undo then.
             with contextlib.suppress(OSError, ValueError):
                 self._loop.remove_reader(self.port.fileno())
+                self._loop.remove_writer(self.port.fileno())
+            self._out.clear()
+            self._stuck_since = None
             with contextlib.suppress(OSError, serial.SerialException):
                 self.port.close()
             self.port = None

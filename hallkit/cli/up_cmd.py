@@ -44,7 +44,7 @@ async def _up(sup: Supervisor, timeout: float) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        sup.start_broker()
+        await asyncio.to_thread(sup.start_broker)  # it waits for the port: not in the loop
         sup.start_daemons()
         states = await sup.wait_online(timeout)
         print(_table(sup, states), flush=True)
