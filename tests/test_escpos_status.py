@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from hallkit.drivers.escpos.status import (
+    CONDITIONS,
+    ERROR_CAUSE,
     OFFLINE_CAUSE,
     PAPER_SENSOR,
     PRINTER_STATUS,
     classify,
     is_status_byte,
+    needs_error_cause,
     reply_for,
 )
 
@@ -29,8 +32,8 @@ def replies(online=0x12, cause=0x12, paper=0x12):
     (0x1A, 0x32, 0x12, "paper_out"),  # stopped for paper end, sensor not yet saying so
     (0x1A, 0x16, 0x12, "cover_open"),
     (0x1A, 0x36, 0x7E, "paper_out"),  # cover open with no paper: paper first
-    (0x1A, 0x52, 0x12, "offline"),  # error bit
-    (0x1A, 0x1A, 0x12, "offline"),  # feed button held
+    (0x1A, 0x1A, 0x12, "feed_button"),  # feed button held
+    (0x1A, 0x12, 0x12, "offline"),  # offline, no cause given
 ])
 def test_conditions(online, cause, paper, condition):
     assert classify(replies(online, cause, paper)).condition == condition
@@ -49,9 +52,32 @@ def test_silence_is_unreachable_never_paper_ok():
     assert classify({}).condition == "unreachable"
 
 
-@pytest.mark.parametrize("condition", ["ok", "paper_near_end", "paper_out", "cover_open", "offline"])
+@pytest.mark.parametrize(("error", "condition", "detail"), [
+    (0x1A, "cutter_error", ""),           # DLE EOT 3 bit 3
+    (0x32, "unrecoverable_error", ""),    # bit 5
+    (0x3A, "unrecoverable_error", ""),    # both: the unrecoverable one is what matters
+    (0x12, "offline", "recoverable error"),
+    (None, "offline", "error; no readable error cause"),
+    (0xFF, "offline", "error; no readable error cause"),
+])
+def test_an_error_is_told_apart_by_dle_eot_3(error, condition, detail):
+    got = replies(0x1A, 0x52, 0x12)  # offline, and the offline cause says: error
+    assert needs_error_cause(got)
+    status = classify({**got, ERROR_CAUSE: error})
+    assert (status.condition, status.detail) == (condition, detail)
+
+
+def test_dle_eot_3_is_asked_only_after_an_error():
+    assert not needs_error_cause(replies(0x1A, 0x16, 0x12))  # cover open: no
+    assert not needs_error_cause(replies(0x12, 0x52, 0x12))  # not offline: no
+    assert not needs_error_cause({PRINTER_STATUS: 0x1A})     # no cause read
+
+
+@pytest.mark.parametrize("condition", [c for c in CONDITIONS if c != "unreachable"])
 def test_what_the_simulator_answers_reads_back_as_its_condition(condition):
     got = {req: reply_for(req[2], condition) for req in (PRINTER_STATUS, OFFLINE_CAUSE, PAPER_SENSOR)}
+    if needs_error_cause(got):
+        got[ERROR_CAUSE] = reply_for(3, condition)
     assert all(is_status_byte(v) for v in got.values())
     assert classify(got).condition == condition
     assert reply_for(1, "unreachable") is None

@@ -278,3 +278,19 @@ def test_a_ticket_taken_while_the_printer_daemon_restarts_prints_when_it_is_back
 
     printed = run(scenario())
     assert len(printed) == 1 and "A001" in printed[0]
+
+
+def test_a_jammed_cutter_is_told_as_such_not_as_offline(tmp_path, broker, write_config, run):
+    """Cutter error, feed button and unrecoverable error all read "offline": DLE EOT 3 was
+    never asked."""
+    async def scenario():
+        async with hall(tmp_path, broker, write_config) as h:
+            h.sim.set_condition("cutter_error")
+            state = await h.state("status", "cutter_error")
+            t = await h.take()
+            failed = await h.event(t["number"], "not_printed")
+            return state, failed
+
+    state, failed = run(scenario())
+    assert state["message_zh"] == "打印机切刀故障" and state["message_en"] == "printer cutter jammed"
+    assert failed["message_zh"].startswith("打印机切刀故障，未能打印号票。")

@@ -10,6 +10,9 @@ NOT_PRINTED = {
     "paper_out": "打印机缺纸，未能打印号票。您的号码 A017 已有效，请记下号码或扫码获取。",
     "cover_open": "打印机纸仓盖未关，未能打印号票。您的号码 A017 已有效，请记下号码或扫码获取。",
     "offline": "打印机脱机，未能打印号票。您的号码 A017 已有效，请记下号码或扫码获取。",
+    "feed_button": "打印机正在走纸，未能打印号票。您的号码 A017 已有效，请记下号码或扫码获取。",
+    "cutter_error": "打印机切刀故障，未能打印号票。您的号码 A017 已有效，请记下号码或扫码获取。",
+    "unrecoverable_error": "打印机故障需维修，未能打印号票。您的号码 A017 已有效，请记下号码或扫码获取。",
     "unreachable": "打印机无响应，未能打印号票。您的号码 A017 已有效，请记下号码或扫码获取。",
 }
 
@@ -40,5 +43,6 @@ def test_a_test_page_has_no_number_to_leave_blank():
 
 def test_a_printers_state_in_words():
     assert [printer_state_words(c)[0] for c in CONDITION_WORDS] == [
-        "打印机正常", "打印机纸将用完", "打印机缺纸", "打印机纸仓盖未关", "打印机脱机", "打印机无响应"]
+        "打印机正常", "打印机纸将用完", "打印机缺纸", "打印机纸仓盖未关", "打印机正在走纸", "打印机切刀故障",
+        "打印机故障需维修", "打印机脱机", "打印机无响应"]
     assert printer_state_words("unreachable")[1] == "printer not answering"

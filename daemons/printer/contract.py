@@ -10,8 +10,9 @@ from pydantic import Field, model_validator
 from hallkit.config.model import DEVICE_ID_PATTERN as DEVICE
 from hallkit.contract.envelope import Payload
 from hallkit.contract.spec import Body, Command, Contract, EventTopic, StateTopic
+from hallkit.drivers.escpos.status import PrinterCondition
 
-Condition = Literal["ok", "paper_near_end", "paper_out", "cover_open", "offline", "unreachable"]
+Condition = PrinterCondition  # the driver's conditions are the contract's
 
 
 class TestPrint(Body):
@@ -67,7 +68,8 @@ COMMANDS = (
 )
 STATES = (
     StateTopic("printer", PrinterState, "A ticket printer's condition (ok, paper_near_end, "
-               "paper_out, cover_open, offline, unreachable) and jobs waiting; its availability is "
+               "paper_out, cover_open, feed_button, cutter_error, unrecoverable_error, offline, "
+               "unreachable) and jobs waiting; its availability is "
                "offline while it does not answer.", "hall/<hall>/printer/<device-id>/state"),
 )
 EVENTS = (

@@ -11,6 +11,9 @@ CONDITION_WORDS = {  # a printer's condition, after "打印机" / "printer: "
     "paper_near_end": ("纸将用完", "paper near end"),
     "paper_out": ("缺纸", "out of paper"),
     "cover_open": ("纸仓盖未关", "cover open"),
+    "feed_button": ("正在走纸", "feeding paper (feed button held)"),
+    "cutter_error": ("切刀故障", "cutter jammed"),
+    "unrecoverable_error": ("故障需维修", "failed, needs service"),
     "offline": ("脱机", "offline"),
     "unreachable": ("无响应", "not answering"),
 }

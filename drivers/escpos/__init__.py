@@ -3,7 +3,8 @@
 from hallkit.drivers.escpos.options import PrinterOptions
 from hallkit.plugins.family import Family, SimAction, SimArg, SimSpec
 
-CONDITIONS = "ok, paper_near_end, paper_out, cover_open, offline or silent (answers nothing)"
+CONDITIONS = ("ok, paper_near_end, paper_out, cover_open, feed_button, cutter_error, "
+              "unrecoverable_error, offline or silent (answers nothing)")
 
 FAMILY = Family(
     name="escpos",

@@ -15,7 +15,13 @@ from collections.abc import Callable
 import usb.core
 from escpos.exceptions import Error as EscposError
 
-from hallkit.drivers.escpos.status import REQUESTS, PrinterStatus, classify
+from hallkit.drivers.escpos.status import (
+    ERROR_CAUSE,
+    REQUESTS,
+    PrinterStatus,
+    classify,
+    needs_error_cause,
+)
 
 log = logging.getLogger(__name__)
 STATUS_TIMEOUT_S = 0.5
@@ -64,6 +70,9 @@ class EscposPrinter:
                 replies[request] = self.link.read_byte(self.status_timeout)
                 if replies[request] is None:
                     break
+            if needs_error_cause(replies):  # which error: only DLE EOT 3 tells
+                self.link.write(ERROR_CAUSE)
+                replies[ERROR_CAUSE] = self.link.read_byte(self.status_timeout)
         except LINK_ERRORS as exc:
             self.drop()
             return PrinterStatus("unreachable", f"link failed: {exc}")

@@ -21,10 +21,11 @@ from pathlib import Path
 from hallkit.drivers.escpos.layout import DOTS_80MM
 from hallkit.drivers.escpos.paper import PaperModel, Ticket
 from hallkit.drivers.escpos.picture import draw
+from hallkit.drivers.escpos.status import CONDITIONS as PRINTER_CONDITIONS
 from hallkit.drivers.escpos.status import PRINTABLE, reply_for
 
 log = logging.getLogger(__name__)
-CONDITIONS = ("ok", "paper_near_end", "paper_out", "cover_open", "offline", "silent")
+CONDITIONS = (*(c for c in PRINTER_CONDITIONS if c != "unreachable"), "silent")
 
 
 class PrinterSim:
