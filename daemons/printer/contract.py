@@ -33,6 +33,18 @@ class JobQueued(Body):
     status: Condition = Field(description="the printer's condition when the job was queued")
 
 
+class JobAccepted(Body):
+    """A ticket the printer daemon took on: its ``printed`` or ``failed`` event follows, by
+    ``expect_by`` at the latest (from the printer's own timing and the jobs before it)."""
+
+    job_id: int
+    printer: str
+    kiosk: str
+    ticket_id: str
+    number: str
+    expect_by: float = Field(description="epoch seconds: the word on this job comes before this")
+
+
 class PrinterState(Payload):
     """Retained at ``hall/<hall>/printer/<device-id>/state``."""
 
@@ -73,6 +85,9 @@ STATES = (
                "offline while it does not answer.", "hall/<hall>/printer/<device-id>/state"),
 )
 EVENTS = (
+    EventTopic("printer", "accepted", JobAccepted, "A kiosk's ticket is queued for its printer: "
+               "the kiosk waits for `printed` or `failed` until `expect_by`, however slow the "
+               "printer (status replies may take 500 ms each)."),
     EventTopic("printer", "printed", JobEvent, "A ticket (or test page) came out of the printer."),
     EventTopic("printer", "failed", JobEvent,
                "A job could not be printed (`not_printed`: the kiosk shows the number instead, and "

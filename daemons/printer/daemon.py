@@ -21,7 +21,7 @@ from hallkit.daemons.printer.ticket import template, test_blocks, ticket_blocks
 from hallkit.daemons.printer.worker import PrinterWorker
 from hallkit.daemons.queue.contract import IssuedEvent
 from hallkit.drivers.escpos.connectors import link_for
-from hallkit.drivers.escpos.driver import EscposPrinter
+from hallkit.drivers.escpos.driver import STATUS_TIMEOUT_S, EscposPrinter
 from hallkit.drivers.escpos.status import PrinterStatus
 from hallkit.drivers.sim.lines import sim_endpoint
 from hallkit.plugins import family
@@ -30,6 +30,9 @@ from hallkit.runtime.daemon import HEARTBEAT_S, Daemon, keep_running
 
 log = logging.getLogger(__name__)
 KEEP_DONE_S = 7 * 86400  # printed and expired jobs are kept a week for questions
+# What one job may take at most: a status poll before and after (four requests each, each
+# answered within the driver's timeout) and the slip itself.
+JOB_WORST_S = 2 * 4 * STATUS_TIMEOUT_S + 3.0
 
 
 class PrinterDaemon(Daemon):
@@ -87,9 +90,15 @@ class PrinterDaemon(Daemon):
         if printer is None:
             log.info("ticket %s from %s: that kiosk has no printer", ticket.number, ticket.kiosk)
             return
-        _, new = self.jobs.add(key, printer, ticket.kiosk, ticket.model_dump(), self.clock.time(),
-                               asked_at + self.template.print_expiry_s, ticket.ticket_id, ticket.number)
+        now = self.clock.time()
+        job, new = self.jobs.add(key, printer, ticket.kiosk, ticket.model_dump(), now,
+                                 asked_at + self.template.print_expiry_s, ticket.ticket_id,
+                                 ticket.number)
         if new:
+            ahead = self.jobs.waiting_count(printer)  # this one included
+            self.bus.publish(self.topics.event("accepted"), event_json(p.JobAccepted(
+                job_id=job.id, printer=printer, kiosk=ticket.kiosk, ticket_id=ticket.ticket_id,
+                number=ticket.number, expect_by=now + ahead * JOB_WORST_S), now))
             self.workers[printer].wake.set()
 
     @handles("test")

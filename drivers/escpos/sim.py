@@ -36,6 +36,7 @@ class PrinterSim:
         self.paper_dots = paper_dots
         self.save_png = save_png and out_dir is not None
         self.condition = "ok"
+        self.status_delay_s = 0.0  # how long it takes to answer DLE EOT (the protocol allows 0.5 s)
         self.tickets: list[Ticket] = []
         self.pictures: list[Path] = []
         self.lost = 0  # tickets sent while it could not print
@@ -57,7 +58,9 @@ class PrinterSim:
     def _model(self, reply: Callable[[bytes], None]) -> PaperModel:
         def on_status(n: int) -> None:
             value = reply_for(n, "unreachable" if self.condition == "silent" else self.condition)
-            if value is not None:
+            if value is not None and self.status_delay_s:
+                asyncio.get_running_loop().call_later(self.status_delay_s, reply, bytes([value]))
+            elif value is not None:
                 reply(bytes([value]))
 
         return PaperModel(self._cut, on_status)

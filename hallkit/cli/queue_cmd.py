@@ -6,6 +6,7 @@ import asyncio
 import getpass
 import json
 import sys
+import time as time_
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -118,11 +119,12 @@ def run(args) -> int:
     data = {k: v for k, v in args.build(args, cfg).items() if v is not None}
     prints = bool(data.get("kiosk")) or args.action == "reprint"  # wait for the printer's word
 
+    accepted: dict[str, dict] = {}  # ticket id -> the printer daemon took the job on
     printed: dict[str, dict] = {}  # ticket id -> the printer's word on it
 
     def on_print_event(topic: str, body: bytes) -> None:
         job = json.loads(body)["data"]
-        printed.setdefault(job.get("ticket_id"), job)
+        (accepted if topic.endswith("/accepted") else printed).setdefault(job.get("ticket_id"), job)
 
     async def ask():
         async with ops_bus(cfg) as bus:
@@ -130,10 +132,7 @@ def run(args) -> int:
                 bus.subscribe(Topics(cfg.hall.id, "printer").event("+"), on_print_event)
             reply = await bus.request(Topics(cfg.hall.id, "queue").cmd(args.action), data, timeout=5)
             if prints and reply.status == "ok":
-                for _ in range(60):
-                    if reply.data["ticket_id"] in printed:
-                        break
-                    await asyncio.sleep(0.05)
+                await _printer_word(reply.data["ticket_id"], accepted, printed)
             return reply
 
     reply = run_or_exit("hallctl queue", ask())
@@ -142,10 +141,28 @@ def run(args) -> int:
         return EX_REFUSED
     print(_describe(args.action, reply.data or {}, cfg))
     if prints:
-        job = printed.get(reply.data["ticket_id"])
-        print(f"printer: {job['outcome']} on {job['printer']}: {job['message_zh']}" if job
-              else "printer: no word from the printer daemon within 3 s (is it running?)")
+        tid = reply.data["ticket_id"]
+        job, taken = printed.get(tid), accepted.get(tid)
+        print(f"printer: {job['outcome']} on {job['printer']}: {job['message_zh']}" if job else
+              f"printer: still printing on {taken['printer']} (no word by the time it gave)"
+              if taken else f"printer: no word from the printer daemon within {ACCEPT_WAIT_S:g} s "
+              "(is it running?)")
     return 0
+
+
+ACCEPT_WAIT_S = 2.0  # the printer daemon takes a job on at once
+
+
+async def _printer_word(tid: str, accepted: dict, printed: dict) -> None:
+    """Wait for the printer's word on a ticket: as long as the printer daemon said it may
+    take (its ``expect_by``), however slow the printer, or until it is clearly not there."""
+    deadline = time_.time() + ACCEPT_WAIT_S
+    while tid not in printed:
+        if tid in accepted:
+            deadline = max(deadline, accepted[tid]["expect_by"] + 0.5)
+        if time_.time() > deadline:
+            return
+        await asyncio.sleep(0.05)
 
 
 def _minutes(seconds: float | None) -> str:
