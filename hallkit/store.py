@@ -7,7 +7,10 @@ is taken beside it, so a bad upgrade never costs a hall its tickets.
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,10 +30,31 @@ class Migration:
     apply: str | Callable[[Database], None]  # SQL script, or a function given the database
 
 
+class StorageError(Exception):
+    """The store cannot be opened or written: the one line to tell the technician."""
+
+
+def storage_problem(path: Path, exc: BaseException) -> str:
+    """``exc`` as a sentence: which file, and for a full disk how much space there is."""
+    full = (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in str(exc)
+    if full:
+        folder = path.parent if path.parent.exists() else Path("/")
+        free = shutil.disk_usage(folder).free
+        return (f"no space left on the disk of {path} ({free // 1024} KiB free): free some space, "
+                "then start again")
+    return f"cannot use {path}: {exc}"
+
+
 class Store:
     def __init__(self, path: Path, clock: Clock) -> None:
         self.path = Path(path)
         self.clock = clock
+        try:
+            self._open()
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(storage_problem(self.path, exc)) from exc
+
+    def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._existed = self.path.exists() and self.path.stat().st_size > 0
         conn = sqlite3.connect(self.path, timeout=5.0)
@@ -55,7 +79,14 @@ class Store:
         return row[0] or 0
 
     def migrate(self, scope: str, migrations: Sequence[Migration]) -> list[int]:
-        """Apply what is pending, each in its own transaction; returns the versions applied."""
+        """Apply what is pending, each in its own transaction; returns the versions applied.
+        StorageError (one line) when the disk is full or the file unusable."""
+        try:
+            return self._migrate(scope, migrations)
+        except (OSError, sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            raise StorageError(storage_problem(self.path, exc)) from exc
+
+    def _migrate(self, scope: str, migrations: Sequence[Migration]) -> list[int]:
         numbers = [m.version for m in migrations]
         if numbers != sorted(set(numbers)) or (numbers and numbers[0] < 1):
             raise ValueError(f"{scope}: migration numbers must rise from 1 without repeats: {numbers}")
@@ -82,11 +113,16 @@ class Store:
         """A consistent copy beside the file, named by label and time."""
         stamp = self.clock.now().strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{self.path.stem}.{label}.{stamp}.bak.sqlite")
-        dest = sqlite3.connect(target)
+        partial = target.with_name(target.name + ".partial")  # never a half backup by its name
         try:
-            self.conn.backup(dest)
+            dest = sqlite3.connect(partial)
+            try:
+                self.conn.backup(dest)
+            finally:
+                dest.close()
+            os.replace(partial, target)
         finally:
-            dest.close()
+            partial.unlink(missing_ok=True)
         log.info("backed up %s to %s", self.path.name, target.name)
         return target
 

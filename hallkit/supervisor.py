@@ -51,6 +51,16 @@ class Child:
     def pid(self) -> int | None:
         return self.proc.pid if self.proc else None
 
+    def last_words(self) -> str:
+        """The last line the child logged: why it stopped, in its own words."""
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(max(0, f.seek(0, os.SEEK_END) - 2048))
+                lines = f.read().decode(errors="replace").strip().splitlines()
+        except OSError:
+            return "no log"
+        return lines[-1].split(": ", 1)[-1][:300] if lines else "nothing logged"
+
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as out:
@@ -153,8 +163,8 @@ class Supervisor:
                 delay = min(BACKOFF_MAX_S, 2.0 ** (child.failures - 1))
                 child.restart_at = now + delay
                 child.history.append(f"exit {code}")
-                log.error("%s exited with %s; restarting in %.0f s (see %s)",
-                          child.name, code, delay, child.log_path)
+                log.error("%s exited with %s (%s); restarting in %.0f s (see %s)",
+                          child.name, code, child.last_words(), delay, child.log_path)
             elif code is not None and child.restart_at is not None and now >= child.restart_at:
                 log.warning("restarting %s", child.name)
                 child.start()

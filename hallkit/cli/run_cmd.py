@@ -11,6 +11,7 @@ from hallkit.cli.common import EX_CONFIG, EX_UNAVAILABLE, add_config_arg, config
 from hallkit.clock import SystemClock
 from hallkit.plugins import daemon_spec, daemons
 from hallkit.runtime.logs import setup_logging
+from hallkit.store import StorageError
 
 log = logging.getLogger("hallkit.run")
 
@@ -44,7 +45,7 @@ def run(args) -> int:
 
     try:
         asyncio.run(main())
-    except BusError as exc:
+    except (BusError, StorageError) as exc:  # one line: what is wrong, where
         log.error("%s", exc)
         return EX_UNAVAILABLE
     return 0
