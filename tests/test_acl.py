@@ -92,15 +92,20 @@ def test_acl_is_enforced_by_mosquitto(secured, run):
         for c in (ops, queue, kiosk):
             await c.connect()
         kiosk.publish("hall/t1/hall/main/cmd/ping/kiosk-1", b"{}")        # allowed for kiosks
-        kiosk.publish("hall/t1/queue/main/cmd/issue/kiosk-1", b"{}")      # a kiosk takes tickets
         kiosk.publish("hall/t1/queue/main/cmd/call-next/kiosk-1", b"{}")  # but calls none
         kiosk.publish("hall/t1/queue/main/cmd/issue/daemon-queue", b"{}")  # nor speaks for others
         kiosk.publish("hall/t1/queue/main/cmd/issue", b"{}")              # nor leaves its name out
-        kiosk.publish("hall/t1/kiosk/kiosk-1/status", b"{}")              # its own topic
         kiosk.publish("hall/t1/locker_board/lb-1/cmd/open", b"{}")        # a locker's topic: no
         kiosk.publish("hall/t1/hall/main/cmd/notice-add/kiosk-1", b"{}")  # not a kiosk's command
         kiosk.publish("hall/t1/kiosk/kiosk-2/status", b"{}")              # another kiosk: no
-        await asyncio.sleep(0.5)
+        kiosk.publish("hall/t1/queue/main/cmd/issue/kiosk-1", b"{}")      # a kiosk takes tickets
+        kiosk.publish("hall/t1/kiosk/kiosk-1/status", b"{}")              # its own topic
+        # The last two are the sentinels: once each observer has its one, whatever was sent
+        # before it and allowed would have arrived too.
+        for _ in range(300):
+            if "hall/t1/kiosk/kiosk-1/status" in seen["ops"] and seen["queue"]:
+                break
+            await asyncio.sleep(0.01)
         for c in (ops, queue, kiosk):
             await c.close()
         return seen
@@ -121,9 +126,12 @@ def test_a_client_reads_only_replies_addressed_to_it(secured, run):
         kiosk.subscribe("hall/t1/hall/main/reply/#", lambda t, p: got.append(t))
         await daemon.connect()
         await kiosk.connect()
-        daemon.publish("hall/t1/hall/main/reply/ping/kiosk-1", b"{}")
         daemon.publish("hall/t1/hall/main/reply/ping/board-1", b"{}")
-        await asyncio.sleep(0.5)
+        daemon.publish("hall/t1/hall/main/reply/ping/kiosk-1", b"{}")  # the sentinel: after it
+        for _ in range(300):
+            if got:
+                break
+            await asyncio.sleep(0.01)
         await daemon.close()
         await kiosk.close()
         return got

@@ -134,7 +134,9 @@ def test_a_kiosk_password_cannot_read_a_consoles_replies(secured, run):
             console = as_user(cfg, broker, "console-1")
             async with connected(spy, console):
                 reply = await console.request(Q + "window-next", {"window": 1}, timeout=3)
-                await asyncio.sleep(0.3)
+                # Sentinel: the queue daemon answers the spy after the console; had the
+                # console's reply been delivered to the spy, it would be here by then.
+                await spy.request(Q + "ticket", {"number": "A001"}, timeout=3)
             return reply, seen
 
     reply, seen = run(scenario())
@@ -225,7 +227,8 @@ def test_a_command_outside_the_role_never_reaches_the_daemon(secured, run):
                 await kiosk.request(Q + "call-next", {"window": 1}, timeout=0.5)
             kiosk.publish(Q + "issue/daemon-keypad", json.dumps(  # speaking for another user
                 {"v": 1, "id": "x1", "ts": 1.0, "data": {"service": "BDC"}}))
-            await asyncio.sleep(0.3)
+            # Sentinel: sent after it, answered after it would have been acted on.
+            await kiosk.request(Q + "ticket", {"number": "A001"}, timeout=3)
 
     run(scenario())
     assert tickets(cfg) == []
@@ -303,7 +306,15 @@ def test_only_the_queue_daemon_reads_commands_with_id_numbers(secured, run):
         async with queue_running(cfg), connected(printer, ops, board,
                                                  as_user(cfg, broker, "kiosk-1")) as clients:
             reply = await clients[-1].request(Q + "issue", {"service": "BDC", "id_number": ID_NUMBER})
-            await asyncio.sleep(0.3)
+            # Sentinel: a public event from the same daemon, published after the issued one,
+            # reaches every observer; what they were kept from would have arrived before it.
+            got = {c.identity: asyncio.Event() for c in (printer, ops, board)}
+            for c in (printer, ops, board):
+                c.subscribe("hall/t1/queue/main/event/called",
+                            lambda t, p, who=c.identity: got[who].set())
+            await clients[1].request(Q + "login", {"window": 1, "clerk": "1001", "pin": "2468"})
+            await clients[1].request(Q + "call-next", {"window": 1})
+            await asyncio.wait_for(asyncio.gather(*(e.wait() for e in got.values())), 5)
         return reply, seen
 
     reply, seen = run(scenario())

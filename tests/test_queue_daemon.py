@@ -32,7 +32,11 @@ def test_issue_and_call_over_the_bus_with_events_and_state(hall_cfg, run):
             second = await h.request("issue", {"service": "BDC"})
             called = await h.request("call-next", {"window": 1})
             seen = [await asyncio.wait_for(events.get(), 3) for _ in range(3)]
-            await asyncio.sleep(0.2)
+            for _ in range(300):  # the state follows the replies at the next quiet moment
+                if windows.get("1", {}).get("state") == "serving" and \
+                        any(s.get("issued") == 2 for s in queue.get("services", [])):
+                    break
+                await asyncio.sleep(0.01)
             return first, second, called, seen, windows, queue
 
     first, second, called, seen, windows, queue = run(scenario())
