@@ -30,7 +30,7 @@ def register(sub) -> None:
     p = cmd("take", "take a ticket: SERVICE is a code (BDC) or a ticket prefix (A)", "issue",
             lambda a, cfg: {"service": _service(cfg, a.service), "priority_class": a.priority,
                             "id_number": a.id_number, "phone": a.phone, "kiosk": a.kiosk})
-    p.add_argument("service")
+    p.add_argument("service", help="service code or ticket prefix, e.g. BDC or A")
     p.add_argument("--kiosk", help="as if taken at this kiosk: its printer prints the ticket")
     p.add_argument("--priority", choices=("elderly", "disabled", "military", "green_channel"))
     p.add_argument("--id-number", help="resident ID (stored only hashed and masked)")
@@ -42,27 +42,27 @@ def register(sub) -> None:
                                ("end", "end", "service done"),
                                ("logout", "logout", "clerk logout")):
         cmd(name, text, action, lambda a, cfg: {"window": a.window}).add_argument(
-            "window", type=int)
+            "window", type=int, help="window number, e.g. 3")
     p = cmd("call-number", "call a given ticket to WINDOW", "call-number",
             lambda a, cfg: {"window": a.window, "number": a.number.upper()})
-    p.add_argument("window", type=int)
-    p.add_argument("number")
+    p.add_argument("window", type=int, help="window number, e.g. 3")
+    p.add_argument("number", help="today's ticket number, e.g. A012")
     p = cmd("resume", "serve a held ticket again", "resume",
             lambda a, cfg: {"window": a.window, "number": a.number.upper()})
-    p.add_argument("window", type=int)
-    p.add_argument("number")
+    p.add_argument("window", type=int, help="window number, e.g. 3")
+    p.add_argument("number", help="today's ticket number, e.g. A012")
     p = cmd("login", "clerk CLERK logs in at WINDOW", "login",
             lambda a, cfg: {"window": a.window, "clerk": a.clerk,
                             "pin": getpass.getpass("PIN: ") if a.pin else None})
-    p.add_argument("window", type=int)
-    p.add_argument("clerk")
+    p.add_argument("window", type=int, help="window number, e.g. 3")
+    p.add_argument("clerk", help="clerk number from [[clerks]], e.g. 1001")
     p.add_argument("--pin", action="store_true", help="ask for the clerk's PIN (typed without echo)")
     p = cmd("pause", "pause or resume WINDOW (toggle)", "pause", lambda a, cfg: {"window": a.window})
-    p.add_argument("window", type=int)
+    p.add_argument("window", type=int, help="window number, e.g. 3")
     p = cmd("transfer", "send the current ticket to another service or window", "transfer",
             lambda a, cfg: {"window": a.window, "to_service": a.to_service and
                             _service(cfg, a.to_service), "to_window": a.to_window})
-    p.add_argument("window", type=int)
+    p.add_argument("window", type=int, help="window number, e.g. 3")
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--to-service")
     target.add_argument("--to-window", type=int)
@@ -70,15 +70,15 @@ def register(sub) -> None:
             "at HH:MM today", "appointment-add",
             lambda a, cfg: {"code": a.code, "service": _service(cfg, a.service),
                             "start": _today_at(cfg, a.at)})
-    p.add_argument("code")
-    p.add_argument("service")
+    p.add_argument("code", help="appointment code (预约码), e.g. YY2026A17")
+    p.add_argument("service", help="service code or ticket prefix, e.g. BDC or A")
     p.add_argument("at", help="slot start, HH:MM (hall time, today)")
     p = cmd("check-in", "check in with an appointment code", "check-in",
             lambda a, cfg: {"code": a.code, "kiosk": a.kiosk})
-    p.add_argument("code")
+    p.add_argument("code", help="appointment code (预约码), e.g. YY2026A17")
     p.add_argument("--kiosk", help="as if checked in at this kiosk: its printer prints the ticket")
     p = cmd("cancel", "cancel a waiting ticket", "cancel", lambda a, cfg: {"number": a.number.upper()})
-    p.add_argument("number")
+    p.add_argument("number", help="today's ticket number, e.g. A012")
     p = cmd("reprint", "print a waiting ticket again at the kiosk it was taken at, with today's "
             "figures", "reprint", lambda a, cfg: {"number": a.number.upper()})
     p.add_argument("number", help="today's ticket number, e.g. A012")
@@ -86,7 +86,7 @@ def register(sub) -> None:
     p.add_argument("number", help="today's ticket number, e.g. A012")
     p = cmd("next", "the next tickets WINDOW would call", "window-next",
             lambda a, cfg: {"window": a.window})
-    p.add_argument("window", type=int)
+    p.add_argument("window", type=int, help="window number, e.g. 3")
     sim = queue.add_parser("simulate", help="run a simulated day through the queue engine: waits "
                            "per service and how good the wait estimates were (no bus needed)")
     add_config_arg(sim)
@@ -186,10 +186,12 @@ def _describe(action: str, d: dict, cfg) -> str:
                   + ("  priority" if t["priority"] else "") for t in d["tickets"]]
         return "\n".join(lines)
     if action == "ticket":
+        # The words `queue show` uses for the window: a called ticket is being served there.
+        state = {"called": "serving"}.get(d["state"], d["state"])
         where = f" at window {d['window']}" if d.get("window") else ""
         ahead = f", ahead {d['ahead']}, est. wait {_minutes(d.get('est_wait_s'))}" \
             if d["state"] == "waiting" else ""
-        return f"{d['number']}  {d['service']}  {d['state']}{where}{ahead}"
+        return f"{d['number']}  {d['service']}  {state}{where}{ahead}"
     if action in ("login", "logout", "pause"):
         return f"window {d['window']}: {d['state']}" + (f", clerk {d['clerk']}" if d.get("clerk") else "")
     if action == "no-show":
