@@ -77,6 +77,18 @@ def test_console_logs_in_calls_and_ends(hall, qtbot, tmp_path):
         qtbot.waitUntil(lambda: "已办结 A001" in window.statusBar().currentMessage(), timeout=5000)
         qtbot.mouseClick(window.buttons["recall"], Qt.MouseButton.LeftButton)  # nothing to recall
         qtbot.waitUntil(lambda: "serving nobody" in window.statusBar().currentMessage(), timeout=5000)
+
+        # The next-list is asked for again only when this window's part of the queue changed.
+        asked, sb_issued = [], []
+        sent = bridge.request
+        bridge.request = lambda topic, data, tag="": (asked.append(topic), sent(topic, data, tag))[1]
+        bridge.message.connect(lambda topic, payload: sb_issued.extend(
+            s["issued"] for s in json.loads(payload).get("services", []) if s["code"] == "SB"))
+        bridge.request("hall/t1/queue/main/cmd/issue", {"service": "SB"})  # window 2's service
+        qtbot.waitUntil(lambda: 1 in sb_issued, timeout=5000)  # the console saw it first
+        assert not [t for t in asked if t.endswith("window-next")]
+        bridge.request("hall/t1/queue/main/cmd/issue", {"service": "BDC"})  # window 1's
+        qtbot.waitUntil(lambda: any(t.endswith("window-next") for t in asked), timeout=5000)
     finally:
         bridge.stop()
 

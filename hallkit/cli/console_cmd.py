@@ -21,7 +21,8 @@ def window_info(cfg, device: str):
     return ConsoleSetup(hall=cfg.hall.id, number=window.number, label_zh=window.label_zh,
                       label_en=window.label_en,
                       services={s.code: s.name_zh for s in cfg.services},
-                      windows=[(w.number, w.label_zh) for w in cfg.windows])
+                      windows=[(w.number, w.label_zh) for w in cfg.windows],
+                      serves=tuple(window.services))
 
 
 def run(args) -> int:

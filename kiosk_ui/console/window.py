@@ -46,6 +46,7 @@ class ConsoleSetup:
     label_en: str
     services: dict[str, str]       # code -> name (zh), the hall's, for transfers
     windows: list[tuple[int, str]]  # every window, for transfers
+    serves: tuple[str, ...] = ()   # the services this window calls
 
 
 class ConsoleWindow(QMainWindow):
@@ -53,6 +54,7 @@ class ConsoleWindow(QMainWindow):
         super().__init__()
         self.bridge, self.info = bridge, info
         self.state: dict = {}
+        self._queue_view: tuple | None = None  # the queue state's part that this window sees
         self.queue = Topics(info.hall, "queue")
         self.setWindowTitle(f"hallkit 窗口终端 · {info.label_zh} / {info.label_en}")
         self.resize(900, 560)
@@ -170,7 +172,14 @@ class ConsoleWindow(QMainWindow):
         if topic == self.queue.state:
             n = body.get("waiting_by_window", {}).get(str(self.info.number), 0)
             self.waiting.setText(f"等候 Waiting: {n}")
-            self._refresh_next()
+            # Ask for the next-list only when what this window could call changed: a ticket
+            # taken or called for another window's services changes nothing here.
+            view = (n, tuple(sorted((s.get("code"), s.get("waiting"), s.get("issued"))
+                                    for s in body.get("services", [])
+                                    if s.get("code") in self.info.serves)))
+            if view != self._queue_view:
+                self._queue_view = view
+                self._refresh_next()
         else:
             self.state = body
             self._show_state()
