@@ -9,6 +9,8 @@ import shutil
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -44,129 +46,145 @@ def status(cfg_path, env) -> list[dict]:
     return json.loads(proc.stdout) if proc.stdout.strip() else []
 
 
-def test_up_brings_the_demo_hall_online_restarts_a_crash_and_stops(tmp_path, child_env):
-    cfg_path = tmp_path / "demo-hall.toml"
-    cfg_path.write_text(DEMO.read_text().replace('storage_dir = "../var/demo-hall"',
-                                                 f'storage_dir = "{tmp_path / "var"}"'))
-    up = subprocess.Popen(hallctl_argv("up", str(cfg_path)), env=child_env,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        out = read_until(up, "is up", 40)
-        assert "broker mosquitto" in out and "users+ACL" in out
-        assert "daemon hall" in out and "online" in out
+@dataclass
+class DemoHall:
+    """The demo hall brought up once for this module's flows, which run in file order."""
 
-        rows = status(cfg_path, child_env)
-        assert {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"} == \
-            {("hall", "online"), ("queue", "online"), ("keypad", "online"), ("display", "online"),
-             ("printer", "online")}
-        # The demo's keypads are simulated on ptys that the simulator host opened.
-        keypad_rows = [r for r in rows if r["kind"] == "keypad"]
-        assert len(keypad_rows) == 12 and {r["state"] for r in keypad_rows} == {"online"}
-        hall = next(r for r in rows if r["kind"] == "daemon" and r["id"] == "hall")
+    cfg_path: Path
+    storage: Path
+    up: subprocess.Popen
+    env: dict
+    table: str
 
-        # The demo hall takes and calls tickets from the shell.
-        def queue(*args):
-            return subprocess.run(hallctl_argv("queue", *args, "-c", str(cfg_path)), env=child_env,
-                                  capture_output=True, text=True, timeout=20)
-        taken = queue("take", "A")
-        assert taken.returncode == 0 and taken.stdout.startswith("A001  不动产登记"), taken
-        # A ticket taken at a kiosk comes out of its simulated printer as a PNG; paper out
-        # shows on hallctl status and reaches the kiosk.
-        at_kiosk = queue("take", "A", "--kiosk", "kiosk-1")
-        assert at_kiosk.stdout.startswith("A002") and "printer: printed on printer-kiosk-1" in \
-            at_kiosk.stdout, at_kiosk
-        pictures = list((tmp_path / "var" / "sim" / "printer" / "printer-kiosk-1").glob("*A002.png"))
-        assert len(pictures) == 1
-        if shutil.which("zbarimg"):
-            qr = subprocess.run(["zbarimg", "-q", "--raw", str(pictures[0])], capture_output=True,
-                                text=True).stdout
-            assert qr.startswith("hallkit:ticket:demo:")
-        subprocess.run(hallctl_argv("sim", "printer", "printer-kiosk-1", "paper_out", "-c",
-                                    str(cfg_path)), env=child_env, check=True, timeout=20)
-        deadline = time.monotonic() + 10
-        while not any(r["id"] == "printer-kiosk-1" and r["detail"] == "paper_out"
-                      for r in status(cfg_path, child_env)):
-            assert time.monotonic() < deadline
-            time.sleep(0.3)
-        test_page = subprocess.run(hallctl_argv("printer", "test", "kiosk-1", "-c", str(cfg_path)),
-                                   env=child_env, capture_output=True, text=True, timeout=20)
-        assert test_page.returncode == 1
-        assert "not_printed (paper_out: 测试页未能打印（打印机缺纸）)" in test_page.stdout
-        no_paper = queue("take", "A", "--kiosk", "kiosk-1")
-        assert "printer: not_printed on printer-kiosk-1: 打印机缺纸" in no_paper.stdout, no_paper
-        assert queue("call", "3").stderr.startswith("not_logged_in: 3号窗口未登录")
-        assert queue("login", "3", "1001").returncode == 0
-        assert queue("call", "3").stdout.strip() == "请 A001 号到 3号窗口办理"
-        shown = queue("show").stdout
-        assert "3       serving  1001    A001" in shown
-        # An appointment booked for now checks in to the priority lane.
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-        now = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
-        assert queue("book", "YY0001", "SB", now).stdout.strip() == "appointment YY0001 booked"
-        checked = queue("check-in", "YY0001")
-        assert checked.returncode == 0 and checked.stdout.startswith("B001  社保"), checked
-        assert queue("check-in", "YY0001").stderr.startswith("duplicate: 已签到，号码 B001")
-
-        # A clerk at window 5 (社保, 医保) logs in on the keypad and calls B001.
-        def press(device, key):
-            proc = subprocess.run(hallctl_argv("sim", "press", device, key, "-c", str(cfg_path)),
-                                  env=child_env, capture_output=True, text=True, timeout=20)
-            return proc.stdout.strip()
-        assert [press("keypad-5", k) for k in ("1", "0", "0", "2", "login")][-1] == "keypad-5 LED: ON"
-        assert press("keypad-5", "call") == "keypad-5 LED: B001"
-        # …and window 5's LED display calls B001 too.
-        deadline = time.monotonic() + 10
-        while True:
-            shown = subprocess.run(hallctl_argv("sim", "show", "-c", str(cfg_path)), env=child_env,
-                                   capture_output=True, text=True, timeout=20).stdout
-            if "display-5        [calling] 请B001号 / 5号窗口" in shown:
-                break
-            assert time.monotonic() < deadline, shown
-            time.sleep(0.3)
-        pid = int(hall["detail"].split()[1])
-
-        # A crashed daemon is restarted by the supervisor.
-        os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 20
-        while True:
-            rows = status(cfg_path, child_env)
-            hall = next((r for r in rows if r["kind"] == "daemon" and r["id"] == "hall"), {})
-            if hall.get("state") == "online" and hall["detail"] != f"pid {pid}":
-                break
-            assert time.monotonic() < deadline, rows
-            time.sleep(0.3)
-        new_pid = int(hall["detail"].split()[1])
-        broker_pid = json.loads((tmp_path / "var" / "run" / "broker.json").read_text())["pid"]
-
-        # The broker dies: the supervisor restarts it on its port, the daemons reconnect.
-        os.kill(broker_pid, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                rows = status(cfg_path, child_env)
-            except json.JSONDecodeError:
-                rows = []
-            daemons = {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"}
-            if daemons == {("hall", "online"), ("queue", "online"), ("keypad", "online"),
-                           ("display", "online"), ("printer", "online")}:
-                break
-            assert time.monotonic() < deadline, rows
-            time.sleep(0.5)
-        broker_pid = json.loads((tmp_path / "var" / "run" / "broker.json").read_text())["pid"]
-        assert queue("take", "A").stdout.startswith("A004")
-
-        text = subprocess.run(hallctl_argv("status", "-c", str(cfg_path)), env=child_env,
+    def hallctl(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(hallctl_argv(*args, "-c", str(self.cfg_path)), env=self.env,
                               capture_output=True, text=True, timeout=20)
-        assert text.returncode == 0 and "hall" in text.stdout and "online" in text.stdout
 
-        up.send_signal(signal.SIGINT)
-        assert up.wait(15) == 0
-        assert not alive(new_pid) and not alive(broker_pid)
-        assert not (tmp_path / "var" / "run" / "broker.json").exists()
+    def queue(self, *args: str) -> subprocess.CompletedProcess:
+        return self.hallctl("queue", *args)
+
+    def daemons(self) -> set[tuple[str, str]]:
+        return {(r["id"], r["state"]) for r in status(self.cfg_path, self.env) if r["kind"] == "daemon"}
+
+
+ALL_ONLINE = {("hall", "online"), ("queue", "online"), ("keypad", "online"), ("display", "online"),
+              ("printer", "online")}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo")
+    env = dict(os.environ)
+    env.pop("NOTIFY_SOCKET", None)
+    env.pop("WATCHDOG_USEC", None)
+    cfg_path = tmp / "demo-hall.toml"
+    cfg_path.write_text(DEMO.read_text().replace('storage_dir = "../var/demo-hall"',
+                                                 f'storage_dir = "{tmp / "var"}"'))
+    up = subprocess.Popen(hallctl_argv("up", str(cfg_path)), env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT)
+    try:
+        yield DemoHall(cfg_path, tmp / "var", up, env, read_until(up, "is up", 40))
     finally:
         if up.poll() is None:
             up.kill()
+
+
+def wait_for(predicate, timeout: float, what: str, pause: float = 0.3):
+    deadline = time.monotonic() + timeout
+    while not (result := predicate()):
+        assert time.monotonic() < deadline, what
+        time.sleep(pause)
+    return result
+
+
+def test_up_brings_the_demo_hall_online_with_users_and_every_keypad(demo):
+    assert "broker mosquitto" in demo.table and "users+ACL" in demo.table
+    rows = status(demo.cfg_path, demo.env)
+    assert {(r["id"], r["state"]) for r in rows if r["kind"] == "daemon"} == ALL_ONLINE
+    # The demo's keypads are simulated on ptys that the simulator host opened.
+    keypad_rows = [r for r in rows if r["kind"] == "keypad"]
+    assert len(keypad_rows) == 12 and {r["state"] for r in keypad_rows} == {"online"}
+
+
+def test_tickets_print_at_kiosks_and_paper_out_reaches_the_kiosk(demo):
+    taken = demo.queue("take", "A")
+    assert taken.returncode == 0 and taken.stdout.startswith("A001  不动产登记"), taken
+    at_kiosk = demo.queue("take", "A", "--kiosk", "kiosk-1")
+    assert at_kiosk.stdout.startswith("A002") and "printer: printed on printer-kiosk-1" in \
+        at_kiosk.stdout, at_kiosk
+    pictures = list((demo.storage / "sim" / "printer" / "printer-kiosk-1").glob("*A002.png"))
+    assert len(pictures) == 1
+    if shutil.which("zbarimg"):
+        qr = subprocess.run(["zbarimg", "-q", "--raw", str(pictures[0])], capture_output=True,
+                            text=True).stdout
+        assert qr.startswith("hallkit:ticket:demo:")
+    assert demo.hallctl("sim", "printer", "printer-kiosk-1", "paper_out").returncode == 0
+    wait_for(lambda: any(r["id"] == "printer-kiosk-1" and r["detail"] == "paper_out"
+                         for r in status(demo.cfg_path, demo.env)), 10, "paper_out in status")
+    test_page = demo.hallctl("printer", "test", "kiosk-1")
+    assert test_page.returncode == 1
+    assert "not_printed (paper_out: 测试页未能打印（打印机缺纸）)" in test_page.stdout
+    no_paper = demo.queue("take", "A", "--kiosk", "kiosk-1")
+    assert "printer: not_printed on printer-kiosk-1: 打印机缺纸" in no_paper.stdout, no_paper
+    assert demo.hallctl("sim", "printer", "printer-kiosk-1", "ok").returncode == 0
+
+
+def test_a_clerk_calls_from_the_shell_and_an_appointment_checks_in(demo):
+    assert demo.queue("call", "3").stderr.startswith("not_logged_in: 3号窗口未登录")
+    assert demo.queue("login", "3", "1001").returncode == 0
+    assert demo.queue("call", "3").stdout.strip() == "请 A001 号到 3号窗口办理"
+    assert "3       serving  1001    A001" in demo.queue("show").stdout
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    now = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%H:%M")
+    assert demo.queue("book", "YY0001", "SB", now).stdout.strip() == "appointment YY0001 booked"
+    checked = demo.queue("check-in", "YY0001")
+    assert checked.returncode == 0 and checked.stdout.startswith("B001  社保"), checked
+    assert demo.queue("check-in", "YY0001").stderr.startswith("duplicate: 已签到，号码 B001")
+
+
+def test_a_keypad_login_and_call_reach_its_led_and_the_window_display(demo):
+    """A clerk at window 5 (社保, 医保) logs in on the keypad and calls B001."""
+    def press(key):
+        return demo.hallctl("sim", "press", "keypad-5", key).stdout.strip()
+    assert [press(k) for k in ("1", "0", "0", "2", "login")][-1] == "keypad-5 LED: ON"
+    assert press("call") == "keypad-5 LED: B001"
+    wait_for(lambda: "display-5        [calling] 请B001号 / 5号窗口" in demo.hallctl("sim", "show").stdout,
+             10, "display-5 calling B001")
+
+
+def test_a_crashed_daemon_and_a_dead_broker_are_restarted(demo):
+    hall = next(r for r in status(demo.cfg_path, demo.env) if r["kind"] == "daemon" and r["id"] == "hall")
+    pid = int(hall["detail"].split()[1])
+    os.kill(pid, signal.SIGKILL)
+
+    def restarted():
+        rows = status(demo.cfg_path, demo.env)
+        row = next((r for r in rows if r["kind"] == "daemon" and r["id"] == "hall"), {})
+        return row.get("state") == "online" and row["detail"] != f"pid {pid}"
+    wait_for(restarted, 20, "the hall daemon restarted")
+    broker_pid = json.loads((demo.storage / "run" / "broker.json").read_text())["pid"]
+    os.kill(broker_pid, signal.SIGKILL)  # the supervisor restarts it on its port
+
+    def reconnected():
+        try:
+            return demo.daemons() == ALL_ONLINE
+        except json.JSONDecodeError:
+            return False
+    wait_for(reconnected, 30, "every daemon back online", pause=0.5)
+    assert demo.queue("take", "A").stdout.startswith("A004")
+
+
+def test_ctrl_c_stops_the_whole_hall(demo):
+    pids = [int(r["detail"].split()[1]) for r in status(demo.cfg_path, demo.env)
+            if r["kind"] == "daemon"]
+    broker_pid = json.loads((demo.storage / "run" / "broker.json").read_text())["pid"]
+    text = demo.hallctl("status")
+    assert text.returncode == 0 and "hall" in text.stdout and "online" in text.stdout
+    demo.up.send_signal(signal.SIGINT)
+    assert demo.up.wait(15) == 0
+    assert not any(alive(p) for p in (*pids, broker_pid))
+    assert not (demo.storage / "run" / "broker.json").exists()
 
 
 def test_status_without_a_running_hall_says_so(tmp_path, child_env):
