@@ -8,6 +8,8 @@ A family maps its hardware to these names and nothing else; the meaning of each
 
 from __future__ import annotations
 
+from typing import Protocol
+
 DIGITS = tuple("0123456789")
 
 KEYS: dict[str, str] = {
@@ -29,3 +31,24 @@ KEYS: dict[str, str] = {
 
 # Keys a family may put on a plain button (a rating result needs the device's score).
 BUTTON_KEYS = frozenset(DIGITS) | (KEYS.keys() - {"rating"})
+
+
+class KeypadPort(Protocol):
+    """One keypad family's keypads on one link, as the keypad daemon drives them.
+
+    A keypad family's ``driver`` names the class, built as
+    ``Port(cfg, link, members, on_key, on_state)``: ``members`` maps each device id to its
+    address on a shared line (None for a device alone on its link); the port calls
+    ``on_key(device_id, key, data)`` with a key of this vocabulary and
+    ``on_state(device_id, up, why)`` when a keypad comes and goes. The daemon owns what
+    the keys mean; the port owns the wire.
+    """
+
+    async def run(self) -> None:
+        """Open the link, read it, reopen it when it goes; until cancelled."""
+
+    def show(self, device_id: str, text: str, beep: int = 0) -> None:
+        """Put ``text`` (6 characters at most) on the keypad's display, if it has one."""
+
+    def start_rating(self, device_id: str) -> None:
+        """Ask the citizen to rate, where the keypad has rating buttons."""

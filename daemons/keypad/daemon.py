@@ -1,23 +1,25 @@
-"""Clerk keypads on their lines → queue commands; the answers and the window on the LED."""
+"""Clerk keypads → queue commands; the answers and the window on the keypad's display.
+
+Each keypad family's port (named by its declaration's ``driver``, see hallkit/keypad.py)
+turns the wire into keys of the keypad vocabulary; this daemon gives them their
+meaning per window, whatever the family.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
+from dataclasses import dataclass
 
 from hallkit.bus.client import BusTimeout
 from hallkit.contract.topics import Topics
-from hallkit.daemons.keypad.keys import QueueCommand, Show, StartRating, led_for
-from hallkit.daemons.keypad.lines import HidPad, Pad, hid_pads, keypad_lines, line_keymap
+from hallkit.daemons.keypad.keys import KeypadSession, QueueCommand, Show, StartRating, led_for
+from hallkit.daemons.keypad.lines import keypad_windows, port_groups, session_for
 from hallkit.daemons.queue.contract import QueueState, WindowState
-from hallkit.drivers.ff68.codec import KeyPress
-from hallkit.drivers.ff68.driver import KeypadLine
-from hallkit.drivers.hid.keys import key_for
-from hallkit.drivers.hid.reader import DeviceReader
-from hallkit.drivers.transport.serial_line import SerialLine
-from hallkit.runtime.daemon import Daemon
-from hallkit.runtime.device_lines import DeviceLine
+from hallkit.keypad import KeypadPort
+from hallkit.plugins import family
+from hallkit.plugins.family import load_attr
+from hallkit.runtime.daemon import Daemon, keep_running
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +28,27 @@ ANSWER_S = 3.0  # how long an answer stays on the LED before the window's view r
 PRESS_TTL_S = 3.0  # a press the queue has not acted on by then is dead: the LED said E-BUS
 
 
+@dataclass
+class Pad:
+    device_id: str
+    session: KeypadSession
+    port: KeypadPort
+
+
 class KeypadDaemon(Daemon):
     name = "keypad"
 
     def __init__(self, cfg, **kw) -> None:
         super().__init__(cfg, **kw)
-        self.lines = keypad_lines(cfg)
-        self.hid = hid_pads(cfg)
-        self.drivers: dict[str, KeypadLine] = {}
-        self.ports: dict[str, SerialLine] = {}
+        self.pads: dict[str, Pad] = {}
+        self.ports: list[tuple[str, KeypadPort]] = []
+        windows = keypad_windows(cfg)
+        for group in port_groups(cfg):  # each family's own port class, from its declaration
+            port = load_attr(family(group.family).driver)(cfg, group.link, group.members,
+                                                          self._key, self._pad_state)
+            self.ports.append((f"{group.family} keypads on {group.link.line_key}", port))
+            for dev_id in group.members:
+                self.pads[dev_id] = Pad(dev_id, session_for(cfg, windows[dev_id]), port)
         self._window_state: dict[int, WindowState] = {}
         self._waiting: dict[str, int] = {}
         self._answer_timers: dict[str, asyncio.TimerHandle] = {}  # keypads showing an answer
@@ -43,11 +57,7 @@ class KeypadDaemon(Daemon):
         self.bus.on(Topics(cfg.hall.id, "queue").state, QueueState, self._on_queue_state)
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._keep_open(line)) for line in self.lines.values()]
-        for pad in self.hid:
-            reader = DeviceReader(pad.path, lambda event, pad=pad: self._hid_key(pad, event),
-                                  lambda up, why, pad=pad: self._pad_availability(pad.device_id, up, why))
-            self._tasks.append(asyncio.create_task(reader.run()))
+        self._tasks = [asyncio.create_task(keep_running(what, port.run)) for what, port in self.ports]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -55,59 +65,24 @@ class KeypadDaemon(Daemon):
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for timer in self._answer_timers.values():
             timer.cancel()
-        for port in self.ports.values():
-            port.close()
 
-    # -- lines -------------------------------------------------------------------------
-    async def _keep_open(self, line: DeviceLine[Pad]) -> None:
-        """Open the line's port once it can be found (a simulator may start later)."""
-        path = await line.wait_for_port(
-            self.cfg, lambda: self._availability(line, False, "simulator not running"))
-        # Resend timing is the hardware's real time, not the hall's business clock.
-        driver = KeypadLine(lambda data: port.write(data), lambda press: self._key(line, press),
-                            now=time.monotonic, keymap=line_keymap(self.cfg, line),
-                            addresses=frozenset(line.members))
-        port = SerialLine(path, baud=line.baud, fmt=line.fmt, on_bytes=driver.feed,
-                          on_state=lambda up, why: self._line_state(line, up, why))
-        self.drivers[line.key], self.ports[line.key] = driver, port
-        await port.open()
-
-    def _line_state(self, line: DeviceLine[Pad], up: bool, why: str) -> None:
-        self._availability(line, up, None if up else why)
-        if up:
-            for pad in line.members.values():
-                self._show_idle(line, pad)
-
-    def _availability(self, line: DeviceLine[Pad], up: bool, reason: str | None) -> None:
-        for pad in line.members.values():
-            self._pad_availability(pad.device_id, up, reason)
-
-    def _pad_availability(self, device_id: str, up: bool, reason: str | None) -> None:
+    def _pad_state(self, device_id: str, up: bool, reason: str | None) -> None:
         self.publish_availability("keypad", device_id, up, reason)
-
-    def _hid_key(self, pad: HidPad, event) -> None:
-        """A USB pad has no LED: its answers are logged; the clerk sees the window display."""
-        key = key_for(event, pad.keymap)
-        if key is None:
-            return
-        for step in pad.session.press(*key):
-            if isinstance(step, QueueCommand):
-                self._spawn(self._send(step, lambda show, pad=pad: log.info(
-                    "%s: %s", pad.device_id, show.text)))
+        if up and device_id in self.pads:
+            self._show_idle(self.pads[device_id])
 
     # -- keys ----------------------------------------------------------------------------
-    def _key(self, line: DeviceLine[Pad], press: KeyPress) -> None:
-        pad = line.members.get(press.addr)
+    def _key(self, device_id: str, key: str, data: bytes) -> None:
+        pad = self.pads.get(device_id)
         if pad is None:
-            log.warning("key from address %d, which no window's keypad has on %s", press.addr, line.key)
             return
-        for step in pad.session.press(press.name, press.data):
+        for step in pad.session.press(key, data):
             if isinstance(step, Show):
-                self._show(line, pad, step)
+                self._show(pad, step)
             elif isinstance(step, StartRating):
-                self.drivers[line.key].start_rating(pad.addr)
+                pad.port.start_rating(device_id)
             elif isinstance(step, QueueCommand):
-                self._spawn(self._send(step, lambda show, line=line, pad=pad: self._show(line, pad, show)))
+                self._spawn(self._send(step, lambda show, pad=pad: self._show(pad, show)))
 
     def _spawn(self, coro) -> None:
         task = asyncio.ensure_future(coro)
@@ -133,33 +108,27 @@ class KeypadDaemon(Daemon):
         show(led_for(cmd.action, reply.status, reply.data, reply.error.code if reply.error else None))
 
     # -- the LED -------------------------------------------------------------------------
-    def _show(self, line: DeviceLine[Pad], pad: Pad, show: Show) -> None:
-        driver = self.drivers.get(line.key)
-        if driver is None:
-            return
-        driver.show(pad.addr, show.text)
-        if show.beep:
-            driver.beep(pad.addr, show.beep)
+    def _show(self, pad: Pad, show: Show) -> None:
+        pad.port.show(pad.device_id, show.text, show.beep)
         # An answer stays up long enough to be read, then the idle view returns.
         timer = self._answer_timers.pop(pad.device_id, None)
         if timer:
             timer.cancel()
         self._answer_timers[pad.device_id] = asyncio.get_running_loop().call_later(
-            ANSWER_S, self._answer_read, line, pad)
+            ANSWER_S, self._answer_read, pad)
 
-    def _answer_read(self, line: DeviceLine[Pad], pad: Pad) -> None:
+    def _answer_read(self, pad: Pad) -> None:
         self._answer_timers.pop(pad.device_id, None)
-        self._show_idle(line, pad)
+        self._show_idle(pad)
 
-    def _show_idle(self, line: DeviceLine[Pad], pad: Pad) -> None:
+    def _show_idle(self, pad: Pad) -> None:
         """The window's ticket while serving, else how many wait for it."""
-        driver = self.drivers.get(line.key)
-        if driver is None or pad.session.typed:
+        if pad.session.typed:
             return
         state = self._window_state.get(pad.session.window)
         ticket = state.ticket.number if state and state.ticket else None
         text = ticket or str(self._waiting.get(str(pad.session.window), 0))
-        driver.show(pad.addr, text[-6:])
+        pad.port.show(pad.device_id, text[-6:])
 
     def _on_window_state(self, topic: str, state: WindowState) -> None:
         number = state.window
@@ -179,7 +148,6 @@ class KeypadDaemon(Daemon):
                           and pad.device_id not in self._answer_timers)
 
     def _refresh(self, which) -> None:
-        for line in self.lines.values():
-            for pad in line.members.values():
-                if which(pad):
-                    self._show_idle(line, pad)
+        for pad in self.pads.values():
+            if which(pad):
+                self._show_idle(pad)

@@ -10,5 +10,5 @@ FAMILY = Family(
     options=HidKeypadOptions,
     summary="USB HID numeric pad used as call keypad",
     codec="hallkit.drivers.hid.keys",
-    driver="hallkit.drivers.hid.reader:DeviceReader",
+    driver="hallkit.drivers.hid.port:HidPort",
 )
