@@ -34,6 +34,15 @@ class StorageError(Exception):
     """The store cannot be opened or written: the one line to tell the technician."""
 
 
+STORAGE_FAILURES = ("disk is full", "disk I/O error", "unable to open", "readonly database",
+                    "not a database", "malformed")
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """The disk or the file failed (not the SQL): what a technician must fix, not a bug."""
+    return isinstance(exc, OSError) or any(s in str(exc) for s in STORAGE_FAILURES)
+
+
 def storage_problem(path: Path, exc: BaseException) -> str:
     """``exc`` as a sentence: which file, and for a full disk how much space there is."""
     full = (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in str(exc)
@@ -83,7 +92,9 @@ class Store:
         StorageError (one line) when the disk is full or the file unusable."""
         try:
             return self._migrate(scope, migrations)
-        except (OSError, sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+        except (OSError, sqlite3.Error) as exc:
+            if not is_storage_failure(exc):
+                raise  # a migration's own error: a bug, with its traceback
             raise StorageError(storage_problem(self.path, exc)) from exc
 
     def _migrate(self, scope: str, migrations: Sequence[Migration]) -> list[int]:

@@ -3,7 +3,8 @@
 from pymodbus.client import AsyncModbusSerialClient
 from pymodbus.exceptions import ModbusIOException
 
-from hallkit.drivers.modbus_window.codec import Screen
+from hallkit.display import Screen
+from hallkit.drivers.modbus_window.codec import registers
 from hallkit.drivers.modbus_window.sim import DisplayLineSim
 
 
@@ -15,7 +16,7 @@ def test_displays_show_what_is_written_and_a_silent_one_does_not_answer(run):
         await client.connect()
         try:
             screen = Screen("calling", "请A012号", "3号窗口")
-            await client.write_registers(0, screen.registers(), device_id=3)
+            await client.write_registers(0, registers(screen), device_id=3)
             health = await client.read_input_registers(0, count=2, device_id=1)
             sim.silence(2)
             try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hallkit.drivers.modbus_window.codec import Screen
+from hallkit.display import Screen
 
 WELCOME = "欢迎光临"
 

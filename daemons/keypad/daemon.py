@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from hallkit.bus.client import BusTimeout
 from hallkit.contract.topics import Topics
 from hallkit.daemons.keypad.keys import KeypadSession, QueueCommand, Show, StartRating, led_for
-from hallkit.daemons.keypad.lines import keypad_windows, port_groups, session_for
+from hallkit.daemons.keypad.lines import keypad_windows, session_for
 from hallkit.daemons.queue.contract import QueueState, WindowState
 from hallkit.keypad import KeypadPort
 from hallkit.plugins import family
 from hallkit.plugins.family import load_attr
 from hallkit.runtime.daemon import Daemon, keep_running
+from hallkit.runtime.device_lines import port_groups
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class KeypadDaemon(Daemon):
         self.pads: dict[str, Pad] = {}
         self.ports: list[tuple[str, KeypadPort]] = []
         windows = keypad_windows(cfg)
-        for group in port_groups(cfg):  # each family's own port class, from its declaration
+        for group in port_groups(cfg, windows):  # each family's port class, from its declaration
             port = load_attr(family(group.family).driver)(cfg, group.link, group.members,
                                                           self._key, self._pad_state)
             self.ports.append((f"{group.family} keypads on {group.link.line_key}", port))

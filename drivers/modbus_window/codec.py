@@ -8,7 +8,7 @@ character the LED font lacks (outside GB2312) becomes □.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from hallkit.display import Screen
 
 MODES = {"idle": 0, "calling": 1, "serving": 2, "paused": 3, "closed": 4}
 LINE_BYTES = 32
@@ -32,32 +32,25 @@ def gb2312_line(text: str, width: int = LINE_BYTES) -> bytes:
     return out.ljust(width, b"\0")
 
 
-@dataclass(frozen=True)
-class Screen:
-    mode: str = "idle"
-    line1: str = ""
-    line2: str = ""
-    blink_s: int = 10
-    brightness: int = 8
+def registers(screen: Screen) -> list[int]:
+    """The holding registers 0-34 that make a display show ``screen``."""
+    if screen.mode not in MODES:
+        raise ValueError(f"unknown display mode {screen.mode!r}")
+    if not (0 <= screen.brightness <= 15 and 0 <= screen.blink_s <= 255):
+        raise ValueError("brightness is 0–15 and blink 0–255 seconds")
+    text = gb2312_line(screen.line1) + gb2312_line(screen.line2)
+    return [MODES[screen.mode], screen.blink_s, screen.brightness,
+            *(int.from_bytes(text[i:i + 2], "big") for i in range(0, len(text), 2))]
 
-    def registers(self) -> list[int]:
-        if self.mode not in MODES:
-            raise ValueError(f"unknown display mode {self.mode!r}")
-        if not (0 <= self.brightness <= 15 and 0 <= self.blink_s <= 255):
-            raise ValueError("brightness is 0–15 and blink 0–255 seconds")
-        text = gb2312_line(self.line1) + gb2312_line(self.line2)
-        return [MODES[self.mode], self.blink_s, self.brightness,
-                *(int.from_bytes(text[i:i + 2], "big") for i in range(0, len(text), 2))]
 
-    @classmethod
-    def from_registers(cls, values: list[int]) -> Screen:
-        """What a display shows for the registers it holds (the simulator reads it so)."""
-        if len(values) < REGISTERS:
-            raise ValueError(f"{len(values)} registers, not {REGISTERS}")
-        mode = next((name for name, code in MODES.items() if code == values[0]), "idle")
-        raw = b"".join(v.to_bytes(2, "big") for v in values[3:REGISTERS])
+def screen_of(values: list[int]) -> Screen:
+    """What a display shows for the registers it holds (the simulator reads it so)."""
+    if len(values) < REGISTERS:
+        raise ValueError(f"{len(values)} registers, not {REGISTERS}")
+    mode = next((name for name, code in MODES.items() if code == values[0]), "idle")
+    raw = b"".join(v.to_bytes(2, "big") for v in values[3:REGISTERS])
 
-        def line(data: bytes) -> str:
-            return data.rstrip(b"\0").decode("gb2312", errors="replace")
+    def line(data: bytes) -> str:
+        return data.rstrip(b"\0").decode("gb2312", errors="replace")
 
-        return cls(mode, line(raw[:LINE_BYTES]), line(raw[LINE_BYTES:]), values[1], values[2])
+    return Screen(mode, line(raw[:LINE_BYTES]), line(raw[LINE_BYTES:]), values[1], values[2])

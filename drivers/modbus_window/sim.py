@@ -17,7 +17,8 @@ from pymodbus.server import ModbusSerialServer
 from pymodbus.simulator.simdata import DataType, SimData
 from pymodbus.simulator.simdevice import SimDevice
 
-from hallkit.drivers.modbus_window.codec import MAP_VERSION, REGISTERS, Screen
+from hallkit.display import Screen
+from hallkit.drivers.modbus_window.codec import MAP_VERSION, REGISTERS, screen_of
 
 WRITE_MULTIPLE = 16
 
@@ -72,7 +73,7 @@ class DisplayLineSim:
             os.close(pty.slave)
 
     def screen(self, addr: int) -> Screen:
-        return Screen.from_registers(self.registers[addr])
+        return screen_of(self.registers[addr])
 
     def silence(self, addr: int, silent: bool = True) -> None:
         """The display stops answering (unplugged from the bus, or broken), or comes back."""

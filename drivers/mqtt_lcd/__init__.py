@@ -11,5 +11,5 @@ FAMILY = Family(
     options=LcdOptions,
     summary="LCD / Android window screen, JSON over MQTT",
     codec="hallkit.drivers.mqtt_lcd.codec",
-    driver="hallkit.daemons.display.daemon:DisplayDaemon",
+    driver="hallkit.drivers.mqtt_lcd.port:LcdPort",
 )

@@ -31,7 +31,7 @@ from hallkit.contract.envelope import ErrorBody, Request, event_json
 from hallkit.contract.topics import Topics, command_of
 from hallkit.runtime.log_budget import LogBudget
 from hallkit.runtime.senders import Refused, Sender, authorize
-from hallkit.store import Migration, Store, storage_problem
+from hallkit.store import Migration, Store, is_storage_failure, storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -160,9 +160,12 @@ class Dispatcher:
             with self.store.db.atomic():
                 for topic, payload in batch:
                     out.extend(self._one(topic, payload))
-        except (OSError, sqlite3.OperationalError) as exc:  # e.g. the disk is full: say it briefly
-            self.warn.warning("storage failed (%s); %d request(s) answered unavailable",
-                              storage_problem(self.store.path, exc), len(batch))
+        except (OSError, sqlite3.Error) as exc:
+            if is_storage_failure(exc):  # e.g. the disk is full: said briefly, rate-limited
+                self.warn.warning("storage failed (%s); %d request(s) answered unavailable",
+                                  storage_problem(self.store.path, exc), len(batch))
+            else:
+                log.exception("storage failed; %d request(s) answered as unavailable", len(batch))
             out = [m for topic, payload in batch for m in self._unavailable(topic, payload)]
         except Exception:
             log.exception("storage failed; %d request(s) answered as unavailable", len(batch))

@@ -1,5 +1,6 @@
 """What device daemons share about their lines: which devices sit on which serial line (or
-simulated one), at which setting, and waiting for a line's port to appear."""
+simulated one), at which setting, waiting for a line's port to appear, and which devices
+one family port drives."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from hallkit.config.links import Link
 from hallkit.config.model import HallConfig
 from hallkit.drivers.sim.lines import port_path
 from hallkit.plugins import family
@@ -48,3 +50,25 @@ def group_by_line(cfg: HallConfig, devices: dict[str, T], family_name: str) -> d
         line = lines.setdefault(dev.link.line_key, DeviceLine(dev.link.line_key, baud, fmt))
         line.members[dev.address] = member
     return lines
+
+
+@dataclass
+class PortGroup:
+    """The devices one family port drives: a shared line's, or one device alone on its link."""
+
+    family: str
+    link: Link
+    members: dict[str, int | None] = field(default_factory=dict)  # device id → address
+
+
+def port_groups(cfg: HallConfig, device_ids) -> list[PortGroup]:
+    """``device_ids`` grouped as their families drive them: by line where the family shares
+    a line between addressed devices, else one by one."""
+    groups: dict[tuple[str, str], PortGroup] = {}
+    for dev_id in device_ids:
+        dev = cfg.devices[dev_id]
+        shared = family(dev.family).address is not None
+        key = (dev.family, dev.link.line_key if shared else dev_id)
+        group = groups.setdefault(key, PortGroup(dev.family, dev.link))
+        group.members[dev_id] = dev.address if shared else None
+    return list(groups.values())

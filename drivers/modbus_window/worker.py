@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pymodbus.client import AsyncModbusSerialClient
 from pymodbus.exceptions import ModbusException
 
-from hallkit.daemons.display.lines import Display
-from hallkit.drivers.modbus_window.codec import HEALTH_REGISTERS, Screen
+from hallkit.display import Screen
+from hallkit.drivers.modbus_window.codec import HEALTH_REGISTERS, registers
 from hallkit.runtime.device_lines import DeviceLine
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ HEALTH_FAILS = 3
 
 
 class LineWorker:
-    def __init__(self, line: DeviceLine[Display], path: str,
+    def __init__(self, line: DeviceLine[str], path: str,
                  on_availability: Callable[[str, bool, str | None], None]) -> None:
         self.line = line
         self.on_availability = on_availability
@@ -72,7 +72,7 @@ class LineWorker:
     async def _write(self, addr: int, screen: Screen) -> None:
         try:
             async with self._lock:
-                reply = await self.client.write_registers(0, screen.registers(), device_id=addr)
+                reply = await self.client.write_registers(0, registers(screen), device_id=addr)
             if reply.isError():
                 raise ModbusException(f"exception reply {reply}")
         except ModbusException as exc:
@@ -115,8 +115,8 @@ class LineWorker:
     def _set_online(self, addr: int, up: bool, reason: str | None) -> None:
         if self.online.get(addr) != up:
             (log.info if up else log.error)("display %s on %s is %s%s",
-                                            self.line.members[addr].device_id, self.line.key,
+                                            self.line.members[addr], self.line.key,
                                             "online" if up else "offline",
                                             f" ({reason})" if reason else "")
         self.online[addr] = up
-        self.on_availability(self.line.members[addr].device_id, up, reason)
+        self.on_availability(self.line.members[addr], up, reason)
