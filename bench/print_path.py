@@ -61,7 +61,8 @@ def render_cost(cfg, n: int, mode: str) -> tuple[float, list[float]]:
     rng = random.Random(5)
     samples = []
     for i in range(n + 1):
-        t = IssuedEvent(ticket_id=f"{i:016x}", number=f"A{i % 999 + 1:03d}", service="BDC",
+        t = IssuedEvent(ticket_id=f"{i:016x}", secret=f"{i:012x}", number=f"A{i % 999 + 1:03d}",
+                        service="BDC",
                         service_name_zh="BDC", service_name_en="BDC", day="2026-11-23",
                         taken_at=1795395960.0 + i, ahead=rng.randint(0, 80),
                         est_wait_s=rng.uniform(0, 5400), priority_class=rng.choice([None, "elderly"]),
