@@ -11,9 +11,9 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-import call_latency  # noqa: E402
-import print_path  # noqa: E402
-import queue_ops  # noqa: E402
+import call_latency
+import print_path
+import queue_ops
 
 
 def test_the_benchmark_halls_are_valid(tmp_path):

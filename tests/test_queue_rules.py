@@ -416,3 +416,15 @@ def test_a_normal_ticket_behind_five_priority_ones_is_told_it_comes_second(kit):
     normal = kit.take()
     assert normal.ahead == 1
     assert [kit.call(1) for _ in range(2)] == ["A001", normal.number]
+
+
+def test_the_newest_tickets_place_counts_tickets_transferred_to_a_window(kit):
+    """A ticket transferred to a window moves its service's lane counter when called: the
+    count alone put the newest ticket a place too early."""
+    first = kit.take(priority_class="elderly")
+    assert kit.call(2) == first.number  # window 2 (SB, BDC) calls it, and sends it to window 1
+    kit.ok("transfer", 2, q.Transfer(window=2, to_window=1))
+    kit.take()  # a normal ticket waits
+    newest = kit.take(priority_class="elderly")
+    status = kit.engine.status(q.TicketRef(ticket_id=newest.ticket_id), kit.clock.time())
+    assert newest.ahead == status.ahead

@@ -43,9 +43,14 @@ def window_groups(cfg: HallConfig, service: str) -> dict[tuple[tuple[str, ...], 
 
 
 def newest_place(service: str, priority: bool, groups: Groups, waiting: dict[tuple[str, bool], int],
-                 targeted: dict[int, int], since: dict[str, int], ratios: dict[str, int]) -> int:
+                 targeted: dict[int, int], since: dict[str, int], ratios: dict[str, int],
+                 targeted_same: set[int] = frozenset()) -> int | None:
     """People ahead of the ticket just issued (``waiting`` counts it too; ``groups``: the
-    windows serving its service, from ``window_groups``)."""
+    windows serving its service, from ``window_groups``). None where a window serving it
+    holds tickets of its own service transferred to it: calling those moves the service's
+    lane counter first, which only the play-out follows (``targeted_same``: such windows)."""
+    if any(n in targeted_same for numbers in groups.values() for n in numbers):
+        return None
     prio = waiting.get((service, True), 0) - priority
     normal = waiting.get((service, False), 0) - (not priority)
     own = place_in_service(priority, prio, normal, since.get(service, ratios[service]), ratios[service])

@@ -120,15 +120,23 @@ class TicketOps(EngineBase):
         """People ahead of the ticket just taken, by the counts the triggers keep (place.py)."""
         waiting: dict[tuple[str, bool], int] = {}
         targeted: dict[int, int] = {}
+        targeted_same: set[int] = set()
         for s, window, prio, n in self.conn.execute(
                 "SELECT service, target_window, priority, n FROM waiting_counts WHERE day = ?"
                 " AND n > 0", (day,)):
             if window:
                 targeted[window] = targeted.get(window, 0) + n
+                if s == service:
+                    targeted_same.add(window)
             else:
                 waiting[s, bool(prio)] = n
-        return newest_place(service, is_priority(lane), self.window_groups[service], waiting,
-                            targeted, self._since_priority(), self.ratios)
+        place = newest_place(service, is_priority(lane), self.window_groups[service], waiting,
+                             targeted, self._since_priority(), self.ratios, targeted_same)
+        if place is None:  # rare: a transferred ticket of its service waits; play it out
+            row = self.one("SELECT * FROM tickets WHERE day = ? ORDER BY queue_key DESC LIMIT 1",
+                           (day,))
+            place = self.place_of(row)
+        return place
 
     def _line_key(self, day: str, now: float) -> float:
         """The take time, nudged to be 1 ms after the day's last one: places in line are

@@ -253,9 +253,17 @@ class WindowOps(EngineBase):
         call it, the smallest (place.py); by its service alone where no window serves it."""
         target = ticket["target_window"]
         numbers = [target] if target is not None else self.windows_of.get(ticket["service"], [])
-        candidates = {}
+        holding = {w for (w,) in self.conn.execute(  # windows with tickets transferred to them
+            "SELECT DISTINCT target_window FROM waiting_counts WHERE day = ? AND n > 0"
+            " AND target_window != 0", (ticket["day"],))}
+        candidates, alike = {}, set()
         for n in numbers:
             w = self.windows[n]
+            shape = (tuple(w.services), w.call_order)
+            if n not in holding and shape in alike:
+                continue  # plays out like a window already counted
+            if n not in holding:
+                alike.add(shape)
             _, targeted, untargeted = self._waiting_at(n, w.services, ticket["day"])
             candidates[n] = (targeted, untargeted, w.services, w.call_order)
         if not candidates:
