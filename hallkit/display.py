@@ -44,3 +44,7 @@ class DisplayPort(Protocol):
     def show(self, device_id: str, screen: Screen, again: bool = False) -> None:
         """Give the display ``screen``; write it even if shown already when ``again`` (a
         recall: the display blinks afresh)."""
+
+    def bus_back(self) -> None:
+        """The bus connection is back: what was kept on the broker (retained screens) may be
+        gone or stale with it, so the next ``show`` must not take it as shown."""

@@ -66,7 +66,7 @@ class Child:
         with open(self.log_path, "ab") as out:
             self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, start_new_session=True,
-                                         preexec_fn=die_with_parent)
+                                         preexec_fn=die_with_parent())
         self.started = time.monotonic()
         self.restart_at = None
 
@@ -81,9 +81,10 @@ class Supervisor:
         self.stopping = False
         self._broker_failures = 0
         self._broker_retry_at = 0.0
+        self._broker_starting: float | None = None  # a restarted broker must listen by then
 
     # -- start ----------------------------------------------------------------
-    def start_broker(self) -> None:
+    async def start_broker(self) -> None:
         if not self.cfg.bus.embedded:
             return
         workdir = self.storage / "broker"
@@ -92,7 +93,7 @@ class Supervisor:
             passwd, acl = write_broker_files(self.cfg, workdir)
         self.broker = Mosquitto(workdir, host=self.cfg.bus.host, port=self.cfg.bus.port,
                                 password_file=passwd, acl_file=acl)
-        self.broker.start()
+        await self.broker.start_async()  # waits for its port without holding up the loop
         self._write_runfile()
 
     def _write_runfile(self) -> None:
@@ -133,7 +134,7 @@ class Supervisor:
             bus.subscribe(Topics(self.cfg.hall.id, "+").status, on_status)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and any(s != "online" for s in states.values()):
-                await asyncio.to_thread(self.poll)  # a broker restart waits for its port
+                self.poll()
                 await asyncio.sleep(0.05)
         return states
 
@@ -141,19 +142,8 @@ class Supervisor:
     def poll(self) -> None:
         """Notice dead children and restart them when their backoff has passed."""
         now = time.monotonic()
-        if (self.broker and not self.broker.running and not self.stopping
-                and now >= self._broker_retry_at):
-            log.error("mosquitto died (exit %s); restarting it on port %d",
-                      self.broker.proc.returncode if self.broker.proc else "?", self.broker.port)
-            try:
-                self.broker.start()
-                self._write_runfile()
-                self._broker_failures = 0
-            except RuntimeError as exc:  # e.g. the port is taken: try again, later each time
-                self._broker_failures += 1
-                delay = min(BACKOFF_MAX_S, 2.0 ** self._broker_failures)
-                self._broker_retry_at = now + delay
-                log.error("mosquitto did not start (%s); next try in %.0f s", exc, delay)
+        if self.broker and not self.stopping:
+            self._keep_broker(now)
         for child in self.children:
             if self.stopping or child.proc is None:
                 continue
@@ -169,9 +159,33 @@ class Supervisor:
                 log.warning("restarting %s", child.name)
                 child.start()
 
+    def _keep_broker(self, now: float) -> None:
+        """Restart a dead broker on its port; each poll looks whether it listens yet (never
+        waiting here: this is the supervisor's loop)."""
+        try:
+            if self._broker_starting is not None:
+                if self.broker.listening():
+                    self._broker_starting = None
+                    self._broker_failures = 0
+                    self._write_runfile()
+                elif now > self._broker_starting:
+                    self.broker.stop()
+                    raise RuntimeError(f"it did not listen on port {self.broker.port} in time")
+            elif not self.broker.running and now >= self._broker_retry_at:
+                log.error("mosquitto died (exit %s); restarting it on port %d",
+                          self.broker.proc.returncode if self.broker.proc else "?", self.broker.port)
+                self.broker.spawn()
+                self._broker_starting = now + 10.0
+        except RuntimeError as exc:  # e.g. the port is taken: try again, later each time
+            self._broker_starting = None
+            self._broker_failures += 1
+            delay = min(BACKOFF_MAX_S, 2.0 ** self._broker_failures)
+            self._broker_retry_at = now + delay
+            log.error("mosquitto did not start (%s); next try in %.0f s", exc, delay)
+
     async def run_until(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            await asyncio.to_thread(self.poll)
+            self.poll()  # never waits: children are started from this (the main) thread
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 0.5)
 

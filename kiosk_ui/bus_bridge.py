@@ -57,10 +57,11 @@ class BusBridge(QObject):
     def _on_connect(self) -> None:
         if self._status_topic:
             self.client.publish(self._status_topic, _status("online"), retain=True)
-        self.connection.emit(True)
 
     async def _connect(self) -> None:
         self.client.on_connect(self._on_connect)
+        # Every change, both ways: lost, refused, back (the UI says which it is now).
+        self.client.on_state(lambda text: self.connection.emit(text == "connected"))
         try:
             await self.client.connect(timeout=30)
         except BusError:

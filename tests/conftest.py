@@ -164,3 +164,14 @@ def toy_family():
     yield toyboard.FAMILY
     unregister(toyboard.FAMILY.name)
     sys.path.remove(str(PLUGINS))
+
+
+@pytest.fixture
+def kit(tmp_path):
+    """The queue engine with a manual clock and three clerks logged in (tests/queue_kit.py)."""
+    from queue_kit import Kit
+
+    k = Kit(tmp_path)
+    for window, clerk in ((1, "1001"), (2, "1002"), (3, "1003")):
+        k.login(window, clerk)
+    return k

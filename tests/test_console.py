@@ -112,15 +112,15 @@ def test_the_console_runs_on_a_real_x_server(hall, child_env, run):
     try:
         async def online() -> dict:
             client = BusClient(bus_settings(hall, "hallctl"), "probe", hall="t1")
-            got = asyncio.get_running_loop().create_future()
+            got: asyncio.Queue = asyncio.Queue()
             client.subscribe("hall/t1/console/console-1/status",
-                             lambda t, p: got.done() or got.set_result(json.loads(p)))
+                             lambda t, p: got.put_nowait(json.loads(p)))
             await client.connect()
             try:
-                while True:
-                    status = await asyncio.wait_for(asyncio.shield(got), 20)
-                    if status["state"] == "online":
-                        return status
+                async with asyncio.timeout(20):
+                    while (status := await got.get())["state"] != "online":
+                        pass
+                    return status
             finally:
                 await client.close()
 

@@ -42,11 +42,17 @@ class DisplayDaemon(Daemon):
         self.called: dict[int, tuple[str, float]] = {}  # window -> (number, calling until)
         self.bus.on(Topics(cfg.hall.id, "window", "+").state, WindowState, self._on_window_state)
         self.bus.on(Topics(cfg.hall.id, "queue").event("called"), EventOf[CalledEvent], self._on_called)
+        self.bus.on_connect(self._bus_back)
 
     async def start(self) -> None:
+        # Screens follow the retained window states as they arrive: none is guessed before.
         self._tasks = [asyncio.create_task(keep_running(what, port.run)) for what, port in self.ports]
-        for display in self.displays.values():
-            self._refresh_display(display)
+
+    def _bus_back(self) -> None:
+        for _, port in self.ports:
+            port.bus_back()
+        for number in list(self.states):
+            self._refresh(number)
 
     async def stop(self) -> None:
         for task in self._tasks:

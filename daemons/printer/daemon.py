@@ -163,6 +163,8 @@ class PrinterDaemon(Daemon):
         log.info("job %d (%s) on %s: %s", job.id, job.number or "test", job.printer, outcome)
 
     def housekeeping(self) -> None:
-        purged = self.jobs.purge(self.clock.time() - KEEP_DONE_S)
+        # A job keeps the ticket as printed (masked ID and phone): never past [privacy] keep_days.
+        keep_s = min(KEEP_DONE_S, self.cfg.privacy.keep_days * 86400)
+        purged = self.jobs.purge(self.clock.time() - keep_s)
         if purged:
-            log.info("forgot %d print jobs finished over a week ago", purged)
+            log.info("forgot %d print jobs finished over %d days ago", purged, keep_s // 86400)

@@ -106,7 +106,7 @@ class Pause(WindowRef):
 class Login(WindowRef):
     clerk: str = Field(pattern=r"^[0-9A-Za-z]{1,16}$", max_length=16)
     pin: str | None = Field(None, pattern=r"^[0-9]{4,6}$", max_length=6, description=(
-        "the clerk's PIN; needed where the hall lists [[clerks]] with a pin_hash"))
+        "the clerk's PIN; needed wherever the hall lists [[clerks]] (each has one)"))
 
 
 class TicketRef(Body):

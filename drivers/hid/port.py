@@ -36,8 +36,9 @@ class HidPort:
         await self.reader.run()
 
     def show(self, device_id: str, text: str, beep: int = 0) -> None:
+        # No display: a refusal (it beeps on a keypad) is worth a line; the idle view is not.
         if text:
-            log.info("%s: %s", device_id, text)
+            (log.info if beep else log.debug)("%s: %s", device_id, text)
 
     def start_rating(self, device_id: str) -> None:
         log.info("%s has no rating buttons; the window's rating device asks instead", device_id)

@@ -38,6 +38,9 @@ class ModbusDisplayPort:
 
         await keep_running(f"display line {self.line.key}", run_worker)
 
+    def bus_back(self) -> None:
+        """The displays hold their screens themselves: nothing to redo."""
+
     def show(self, device_id: str, screen: Screen, again: bool = False) -> None:
         self.wanted[device_id] = screen
         if self.worker is not None:

@@ -28,6 +28,9 @@ class LcdPort:
         self.on_state(self.device_id, True, None)
         await asyncio.Event().wait()
 
+    def bus_back(self) -> None:
+        self.shown = None  # the broker may have restarted without its retained screens
+
     def show(self, device_id: str, screen: Screen, again: bool = False) -> None:
         lcd = LcdScreen(window=self.window, mode=screen.mode, line1=screen.line1,
                         line2=screen.line2, blink_s=screen.blink_s, brightness=screen.brightness)

@@ -40,6 +40,7 @@ class SerialLine:
         self.port: serial.Serial | None = None
         self._out = bytearray()  # written, not yet taken by the line
         self._stuck_since: float | None = None
+        self._stuck_check: asyncio.TimerHandle | None = None  # looks again if nothing moves
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reopen: asyncio.Task | None = None
         self._closing = False
@@ -83,12 +84,25 @@ class SerialLine:
         elif self._stuck_since is None:
             self._stuck_since = now
             self._loop.add_writer(fd, self._flush)
+            self._watch_stuck()
         elif taken == 0 and now - self._stuck_since > self.STUCK_S:
             self._lost(f"stuck: nothing taken for {self.STUCK_S:g} s")
             return False
         elif taken:
             self._stuck_since = now
         return True
+
+    def _watch_stuck(self) -> None:
+        """A line may take nothing and never become writable: look again in STUCK_S."""
+        def check() -> None:
+            self._stuck_check = None
+            if self._stuck_since is None or self.port is None:
+                return
+            if time.monotonic() - self._stuck_since > self.STUCK_S:
+                self._lost(f"stuck: nothing taken for {self.STUCK_S:g} s")
+            else:
+                self._watch_stuck()
+        self._stuck_check = self._loop.call_later(self.STUCK_S + 0.05, check)
 
     def close(self) -> None:
         self._closing = True
@@ -129,9 +143,12 @@ class SerialLine:
             # The descriptor may already be gone with the device: nothing left to undo then.
             with contextlib.suppress(OSError, ValueError):
                 self._loop.remove_reader(self.port.fileno())
+            with contextlib.suppress(OSError, ValueError):
                 self._loop.remove_writer(self.port.fileno())
+            if self._stuck_check:
+                self._stuck_check.cancel()
             self._out.clear()
-            self._stuck_since = None
+            self._stuck_since = self._stuck_check = None
             with contextlib.suppress(OSError, serial.SerialException):
                 self.port.close()
             self.port = None

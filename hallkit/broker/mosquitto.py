@@ -9,6 +9,7 @@ hallkit user can open, where client ids are free.
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import os
 import shutil
@@ -115,23 +116,47 @@ class Mosquitto:
 
     def start(self, timeout: float = 10.0) -> int:
         """Start (or restart on the same port) and wait until it accepts connections."""
+        self.spawn()
+        deadline = time.monotonic() + timeout
+        while not self.listening():
+            if time.monotonic() >= deadline:
+                self.stop()
+                raise RuntimeError(f"mosquitto did not listen on {self.host}:{self.port} "
+                                   f"within {timeout} s")
+            time.sleep(0.02)
+        return self.port
+
+    async def start_async(self, timeout: float = 10.0) -> int:
+        """``start`` without blocking the event loop (the supervisor's)."""
+        self.spawn()
+        deadline = time.monotonic() + timeout
+        while not self.listening():
+            if time.monotonic() >= deadline:
+                self.stop()
+                raise RuntimeError(f"mosquitto did not listen on {self.host}:{self.port} "
+                                   f"within {timeout} s")
+            await asyncio.sleep(0.02)
+        return self.port
+
+    def spawn(self) -> None:
+        """The broker process, started from the caller's thread (it dies with that thread's
+        process: see hallkit.runtime.orphans)."""
         self.write_conf()
         self.proc = subprocess.Popen([find_mosquitto(), "-c", str(self.conf_path)],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     start_new_session=True, preexec_fn=die_with_parent)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
-                tail = self.log_path.read_text()[-600:] if self.log_path.exists() else ""
-                raise RuntimeError(f"mosquitto exited with {self.proc.returncode}: {err}{tail}")
-            try:
-                with socket.create_connection((self.host, self.port), timeout=0.2):
-                    return self.port
-            except OSError:
-                time.sleep(0.02)
-        self.stop()
-        raise RuntimeError(f"mosquitto did not listen on {self.host}:{self.port} within {timeout} s")
+                                     start_new_session=True, preexec_fn=die_with_parent())
+
+    def listening(self) -> bool:
+        """Accepting connections now; RuntimeError (with its words) if it exited instead."""
+        if self.proc is not None and self.proc.poll() is not None:
+            err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
+            tail = self.log_path.read_text()[-600:] if self.log_path.exists() else ""
+            raise RuntimeError(f"mosquitto exited with {self.proc.returncode}: {err}{tail}")
+        try:
+            with socket.create_connection((self.host, self.port), timeout=0.05):
+                return True
+        except OSError:
+            return False
 
     @property
     def running(self) -> bool:

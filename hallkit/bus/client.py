@@ -18,7 +18,6 @@ import logging
 import select
 import socket
 import ssl
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ import paho.mqtt.client as mqtt
 from pydantic import BaseModel, ValidationError
 
 from hallkit.bus.backoff import Backoff, FailureLog
+from hallkit.bus.droplog import DropLog
 from hallkit.clock import Clock, SystemClock
 from hallkit.contract.envelope import MAX_PAYLOAD, Reply, Request
 from hallkit.contract.topics import replies_for
@@ -95,39 +95,6 @@ def topic_matcher(pattern: str) -> Callable[[str], bool]:
     return matches
 
 
-class _DropLog:
-    """Rate-limited logging of payloads dropped on one subscription: once a minute, with a count."""
-
-    EVERY_S = 60.0
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self.count = 0
-        self.logged_at: float | None = None
-
-    def _due(self) -> bool:
-        self.count += 1
-        now = time.monotonic()
-        if self.logged_at is not None and now - self.logged_at < self.EVERY_S:
-            return False
-        self.logged_at = now
-        return True
-
-    def note(self, topic: str, exc: ValidationError) -> None:
-        if self._due():
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "(payload)"
-            log.warning("dropped %d payload(s) on %s that do not fit their model; latest on %s: "
-                        "%s: %s", self.count, self.pattern, topic, where, err["msg"])
-            self.count = 0
-
-    def note_size(self, topic: str, size: int) -> None:
-        if self._due():
-            log.warning("dropped %d payload(s) over the bus limit of %d bytes; latest %d bytes on %s",
-                        self.count, MAX_PAYLOAD, size, topic)
-            self.count = 0
-
-
 class BusClient:
     def __init__(
         self,
@@ -185,7 +152,7 @@ class BusClient:
         m.on_connect = self._handle_connect
         m.on_disconnect = self._handle_disconnect
         m.on_message = self._handle_message
-        self._oversize = _DropLog("(any topic)")
+        self._oversize = DropLog("(any topic)")
         # Every reply addressed to this client, whatever it asked.
         self.subscribe(replies_for(hall, self.identity), self._handle_reply)
 
@@ -317,7 +284,7 @@ class BusClient:
         """Subscribe with a payload model: ``handler(topic, payload)`` gets the validated model.
         A payload that fails its model is dropped, and logged once a minute per pattern with
         how many were dropped, so a flood of junk cannot fill the log."""
-        dropped = _DropLog(pattern)
+        dropped = DropLog(pattern)
 
         def typed(topic: str, payload: bytes):
             try:

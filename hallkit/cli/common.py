@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from hallkit.config.issues import ConfigError
-from hallkit.config.load import load_config
+from hallkit.config.load import load_config, unwritable_storage
 from hallkit.config.model import HallConfig
 
 EX_CONFIG = 78
@@ -42,6 +42,15 @@ def config_or_exit(path: str | Path) -> HallConfig:
             print(issue.format(exc.file), file=sys.stderr)
         print(f"{len(exc.issues)} problem(s) in {exc.file}; nothing was started", file=sys.stderr)
         raise SystemExit(EX_CONFIG) from None
+
+
+def storage_or_exit(cfg: HallConfig) -> None:
+    """For what writes the hall's data (daemons, `up`): refuse a storage folder this user
+    cannot make or write, in one line, exit 78. Read-only commands do not ask."""
+    problem = unwritable_storage(cfg.storage_path)
+    if problem:
+        print(f"{cfg._source}: storage_dir: {problem}; nothing was started", file=sys.stderr)
+        raise SystemExit(EX_CONFIG)
 
 
 def add_config_arg(parser, positional: bool = False) -> None:

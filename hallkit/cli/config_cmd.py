@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from datetime import time
 
 from hallkit.cli.common import EX_CONFIG, add_config_arg
-from hallkit.config.load import check_file
+from hallkit.config.load import check_file, unwritable_storage
 from hallkit.config.model import HallConfig
 from hallkit.runtime.hours import WEEKDAYS
 
@@ -88,4 +88,7 @@ def summary(cfg: HallConfig) -> str:
                      "(or set demo = true under [hall] for a demo)")
     if not bus.auth:
         lines.append("NOTE: bus without authentication: any client can send any command as anyone")
+    problem = unwritable_storage(cfg.storage_path)
+    if problem:  # a note: this user may not be the one the daemons run as
+        lines.append(f"NOTE: for this user, {problem}")
     return "\n".join(lines)

@@ -7,7 +7,13 @@ import logging
 
 from hallkit.bus.client import BusError
 from hallkit.bus.settings import bus_settings, daemon_user
-from hallkit.cli.common import EX_CONFIG, EX_UNAVAILABLE, add_config_arg, config_or_exit
+from hallkit.cli.common import (
+    EX_CONFIG,
+    EX_UNAVAILABLE,
+    add_config_arg,
+    config_or_exit,
+    storage_or_exit,
+)
 from hallkit.clock import SystemClock
 from hallkit.plugins import daemon_spec, daemons
 from hallkit.runtime.logs import setup_logging
@@ -29,6 +35,7 @@ def register(sub) -> None:
 def run(args) -> int:
     setup_logging(args.name, args.log_level)
     cfg = config_or_exit(args.config)
+    storage_or_exit(cfg)
     if args.check_config:
         print(f"{args.config}: OK for the {args.name} daemon")
         return 0

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
+from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit, storage_or_exit
 from hallkit.contract.topics import Topics
 from hallkit.drivers.sim.lines import simulators
 from hallkit.runtime.instance import AlreadyRunning, hold_lock
@@ -27,6 +27,7 @@ def register(sub) -> None:
 def run(args) -> int:
     setup_logging("up")
     cfg = config_or_exit(args.config)
+    storage_or_exit(cfg)
     try:
         lock = hold_lock(cfg.storage_path / "run" / "up.lock")
     except AlreadyRunning as exc:
@@ -44,7 +45,7 @@ async def _up(sup: Supervisor, timeout: float) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await asyncio.to_thread(sup.start_broker)  # it waits for the port: not in the loop
+        await sup.start_broker()
         sup.start_daemons()
         states = await sup.wait_online(timeout)
         print(_table(sup, states), flush=True)

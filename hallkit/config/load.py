@@ -49,14 +49,10 @@ def check_file(path: str | Path) -> tuple[HallConfig | None, list[ConfigIssue]]:
     cfg, issues = check_text(text)
     if cfg is not None:
         cfg._source = path.resolve()
-        problem = _unwritable(cfg.storage_path)
-        if problem:
-            lines = key_lines(text)
-            return None, [ConfigIssue(("storage_dir",), problem, line=line_of(lines, ("storage_dir",)))]
     return cfg, issues
 
 
-def _unwritable(storage: Path) -> str | None:
+def unwritable_storage(storage: Path) -> str | None:
     """Why this user could not keep the hall's data in ``storage`` (None: it can)."""
     existing = storage
     while not existing.exists() and existing != existing.parent:

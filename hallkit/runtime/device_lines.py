@@ -38,20 +38,6 @@ class DeviceLine(Generic[T]):
         return path
 
 
-def group_by_line(cfg: HallConfig, devices: dict[str, T], family_name: str) -> dict[str, DeviceLine[T]]:
-    """``devices`` (device id → what the daemon keeps for it) of one family, by line."""
-    fam = family(family_name)
-    lines: dict[str, DeviceLine[T]] = {}
-    for dev_id, member in devices.items():
-        dev = cfg.devices[dev_id]
-        if dev.family != family_name:
-            continue
-        baud, fmt = fam.line_settings(dev.link)
-        line = lines.setdefault(dev.link.line_key, DeviceLine(dev.link.line_key, baud, fmt))
-        line.members[dev.address] = member
-    return lines
-
-
 @dataclass
 class PortGroup:
     """The devices one family port drives: a shared line's, or one device alone on its link."""
