@@ -118,11 +118,7 @@ class Mosquitto:
         """Start (or restart on the same port) and wait until it accepts connections."""
         self.spawn()
         deadline = time.monotonic() + timeout
-        while not self.listening():
-            if time.monotonic() >= deadline:
-                self.stop()
-                raise RuntimeError(f"mosquitto did not listen on {self.host}:{self.port} "
-                                   f"within {timeout} s")
+        while not self._up_by(deadline):
             time.sleep(0.02)
         return self.port
 
@@ -130,13 +126,18 @@ class Mosquitto:
         """``start`` without blocking the event loop (the supervisor's)."""
         self.spawn()
         deadline = time.monotonic() + timeout
-        while not self.listening():
-            if time.monotonic() >= deadline:
-                self.stop()
-                raise RuntimeError(f"mosquitto did not listen on {self.host}:{self.port} "
-                                   f"within {timeout} s")
+        while not self._up_by(deadline):
             await asyncio.sleep(0.02)
         return self.port
+
+    def _up_by(self, deadline: float) -> bool:
+        """Listening now; RuntimeError (and stopped) once ``deadline`` has passed without."""
+        if self.listening():
+            return True
+        if time.monotonic() >= deadline:
+            self.stop()
+            raise RuntimeError(f"mosquitto did not listen on {self.host}:{self.port} in time")
+        return False
 
     def spawn(self) -> None:
         """The broker process, started from the caller's thread (it dies with that thread's
