@@ -19,7 +19,7 @@ from PyQt6.QtCore import Qt
 
 from hallkit.bus.client import BusClient
 from hallkit.bus.settings import bus_settings
-from hallkit.cli.console_cmd import window_info
+from hallkit.cli.console_cmd import read_directory, setup_from_directory
 from hallkit.config.load import load_config
 from hallkit.kiosk_ui.bus_bridge import BusBridge
 from hallkit.kiosk_ui.console.window import ConsoleWindow
@@ -37,17 +37,22 @@ def hall(tmp_path, broker, write_config, child_env):
     text = small_hall(tmp_path / "var", port=broker.port,
                       extra='\n[devices.console-1]\nkind = "console"\nwindow = 1\n' + clerk)
     cfg_path = write_config(text.replace('mon = ["08:30-12:00", "13:30-17:30"]', ALL_DAY))
-    queue = subprocess.Popen(hallctl_argv("run", "queue", "--config", str(cfg_path)), env=child_env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    daemons = [subprocess.Popen(hallctl_argv("run", name, "--config", str(cfg_path)), env=child_env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               for name in ("hall", "queue")]  # the hall directory, and the queue
     yield load_config(cfg_path)
-    queue.send_signal(signal.SIGTERM)
-    queue.wait(10)
+    for daemon in daemons:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(10)
 
 
 def test_console_logs_in_calls_and_ends(hall, qtbot, tmp_path):
     bridge = BusBridge(bus_settings(hall, None), "console-1", hall.hall.id)
     bridge.start()
-    window = ConsoleWindow(bridge, window_info(hall, "console-1"))
+    setup = setup_from_directory(asyncio.run(read_directory(bus_settings(hall, "console-1"), "t1",
+                                                            "console-1")), "console-1")
+    assert (setup.number, setup.serves) == (1, ("BDC",))  # from the bus, not the config
+    window = ConsoleWindow(bridge, setup)
     qtbot.addWidget(window)
     window.show()
     try:
@@ -107,8 +112,13 @@ def test_the_console_runs_on_a_real_x_server(hall, child_env, run):
                              "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     display = xvfb.stdout.readline().decode().strip()
     env = {**child_env, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb"}
-    console = subprocess.Popen(hallctl_argv("console", "console-1", "-c", str(hall._source)), env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env.pop("HALLKIT_CONFIG", None)
+    password = hall._source.parent / "console-1.password"  # all a console PC is given
+    password.write_text("anything: this test broker is anonymous\n")
+    console = subprocess.Popen(hallctl_argv("console", "console-1", "--connect",
+                                            f"127.0.0.1:{hall.bus.port}", "--hall", "t1",
+                                            "--password-file", str(password)),
+                               env=env, cwd="/", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         async def online() -> dict:
             client = BusClient(bus_settings(hall, "hallctl"), "probe", hall="t1")
@@ -133,3 +143,16 @@ def test_the_console_runs_on_a_real_x_server(hall, child_env, run):
         console.wait(10)
         xvfb.terminate()
         xvfb.wait(10)
+
+
+def test_a_console_the_directory_does_not_list_is_told_which_are():
+    from hallkit.daemons.hall.contract import HallState, ServiceInfo, WindowInfo
+
+    state = HallState(hall="t1", name_zh="测试", name_en="Test", open_now=True, notices=[],
+                      services=[ServiceInfo(code="BDC", prefix="A", name_zh="不动产", name_en="RE")],
+                      windows=[WindowInfo(number=1, label_zh="1号窗口", label_en="Window 1",
+                                          services=["BDC"], consoles=["console-1"])])
+    assert setup_from_directory(state, "console-1").label_zh == "1号窗口"
+    with pytest.raises(LookupError, match="console-9 operates no window of hall 't1'; its consoles: "
+                                          "console-1"):
+        setup_from_directory(state, "console-9")

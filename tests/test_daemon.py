@@ -164,7 +164,7 @@ def test_state_is_retained_and_follows_notices(hall_cfg, run):
     state = run(scenario())
     assert state["hall"] == "t1" and [s["code"] for s in state["services"]] == ["BDC", "SB"]
     assert state["windows"][1] == {"number": 2, "label_zh": "2号窗口", "label_en": "Window 2",
-                                   "services": ["SB", "BDC"]}
+                                   "services": ["SB", "BDC"], "consoles": []}
     assert [n["text_zh"] for n in state["notices"]] == ["窗口3暂停"]
 
 

@@ -24,6 +24,8 @@ class WindowInfo(Body):
     label_zh: str
     label_en: str
     services: list[str]
+    consoles: list[str] = Field(default_factory=list, description=(
+        "clerk consoles (their device ids) that operate this window"))
 
 
 class Notice(Body):

@@ -44,7 +44,9 @@ class HallDaemon(Daemon):
             services=[msg.ServiceInfo(code=s.code, prefix=s.prefix, name_zh=s.name_zh,
                                       name_en=s.name_en) for s in cfg.services],
             windows=[msg.WindowInfo(number=w.number, label_zh=w.label_zh, label_en=w.label_en,
-                                    services=w.services) for w in cfg.windows],
+                                    services=w.services, consoles=sorted(
+                                        d for d, dev in cfg.devices_of("console").items()
+                                        if dev.window == w.number)) for w in cfg.windows],
             notices=self._notices(),
         )
 

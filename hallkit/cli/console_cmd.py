@@ -1,50 +1,108 @@
-"""hallctl console DEVICE: the clerk console (PyQt6) for the window of a console device."""
+"""hallctl console DEVICE: the clerk console (PyQt6) for the window of a console device.
+
+On the hall box it finds the bus and its credentials through the hall config. A
+console PC has neither the config nor the box's password files: it is given the
+broker's address, the hall id and its own password file, and learns its window,
+the services and the other windows from the hall directory on the bus.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from pathlib import Path
 
-from hallkit.cli.common import add_config_arg, config_or_exit
+from hallkit.bus.client import BusError
+from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit
+
+DIRECTORY_WAIT_S = 15.0
 
 
 def register(sub) -> None:
     p = sub.add_parser("console", help="the clerk console for a window (a `console` device)")
     add_config_arg(p)
-    p.add_argument("device", help="a device of kind console in the hall config, e.g. console-3")
+    p.add_argument("device", help="the console's device id in the hall config, e.g. console-3")
+    pc = p.add_argument_group("on a console PC (no hall config there)")
+    pc.add_argument("--connect", metavar="HOST:PORT", help="the hall's broker")
+    pc.add_argument("--hall", help="the hall id, e.g. demo")
+    pc.add_argument("--password-file", type=Path, help="this console's bus password")
+    pc.add_argument("--ca", type=Path, help="the hall CA, for a TLS listener")
     p.set_defaults(func=run)
 
 
-def window_info(cfg, device: str):
+def setup_from_directory(state, device: str):
+    """The console's window and the hall's names, from the hall daemon's retained directory."""
     from hallkit.kiosk_ui.console.window import ConsoleSetup
 
-    window = cfg.window(cfg.devices[device].window)
-    return ConsoleSetup(hall=cfg.hall.id, number=window.number, label_zh=window.label_zh,
-                      label_en=window.label_en,
-                      services={s.code: s.name_zh for s in cfg.services},
-                      windows=[(w.number, w.label_zh) for w in cfg.windows],
-                      serves=tuple(window.services))
+    window = next((w for w in state.windows if device in w.consoles), None)
+    if window is None:
+        consoles = sorted(c for w in state.windows for c in w.consoles)
+        raise LookupError(f"{device} operates no window of hall {state.hall!r}; its consoles: "
+                          f"{', '.join(consoles) or 'none'}")
+    return ConsoleSetup(hall=state.hall, number=window.number, label_zh=window.label_zh,
+                        label_en=window.label_en,
+                        services={s.code: s.name_zh for s in state.services},
+                        windows=[(w.number, w.label_zh) for w in state.windows],
+                        serves=tuple(window.services))
+
+
+async def read_directory(settings, hall: str, device: str):
+    """The retained hall directory, read once as this console's own user."""
+    from hallkit.bus.client import BusClient
+    from hallkit.contract.topics import Topics
+    from hallkit.daemons.hall.contract import HallState
+
+    got: asyncio.Queue = asyncio.Queue()
+    client = BusClient(settings, f"{device}-setup", hall=hall)
+    client.on(Topics(hall, "hall").state, HallState, lambda t, state: got.put_nowait(state))
+    await client.connect(timeout=DIRECTORY_WAIT_S)
+    try:
+        return await asyncio.wait_for(got.get(), DIRECTORY_WAIT_S)
+    finally:
+        await client.close()
+
+
+def _settings(args):
+    from hallkit.bus.client import BusSettings
+    from hallkit.bus.settings import bus_settings
+
+    if not args.connect:
+        cfg = config_or_exit(args.config)
+        return bus_settings(cfg, args.device), cfg.hall.id
+    if not args.hall or not args.password_file:
+        raise SystemExit("hallctl console: --connect needs --hall and --password-file too")
+    host, _, port = args.connect.rpartition(":")
+    try:
+        password = args.password_file.read_text().strip()
+    except OSError as exc:
+        raise SystemExit(f"hallctl console: cannot read {args.password_file}: {exc}") from None
+    return BusSettings(host=host or "127.0.0.1", port=int(port), username=args.device,
+                       password=password, ca=args.ca), args.hall
 
 
 def run(args) -> int:
-    cfg = config_or_exit(args.config)
-    consoles = sorted(d for d, dev in cfg.devices.items() if dev.kind == "console")
-    if args.device not in consoles:
-        print(f"hallctl console: no console device {args.device!r} in {args.config}; "
-              f"consoles: {', '.join(consoles) or 'none (add a device of kind console)'}",
-              file=sys.stderr)
-        return 2
+    settings, hall = _settings(args)
+    try:
+        state = asyncio.run(read_directory(settings, hall, args.device))
+        setup = setup_from_directory(state, args.device)
+    except TimeoutError:
+        print(f"hallctl console: no hall directory on the bus within {DIRECTORY_WAIT_S:g} s "
+              "(is the hall daemon running?)", file=sys.stderr)
+        return EX_UNAVAILABLE
+    except (LookupError, BusError) as exc:  # not this hall's console, or no broker: one line
+        print(f"hallctl console: {exc}", file=sys.stderr)
+        return EX_UNAVAILABLE
     from PyQt6.QtWidgets import QApplication
 
-    from hallkit.bus.settings import bus_settings
     from hallkit.contract.topics import Topics
     from hallkit.kiosk_ui.bus_bridge import BusBridge
     from hallkit.kiosk_ui.console.window import ConsoleWindow
 
     app = QApplication(sys.argv)
-    bridge = BusBridge(bus_settings(cfg, args.device), args.device, cfg.hall.id,
-                       status_topic=Topics(cfg.hall.id, "console", args.device).status)
+    bridge = BusBridge(settings, args.device, hall,
+                       status_topic=Topics(hall, "console", args.device).status)
     bridge.start()
-    window = ConsoleWindow(bridge, window_info(cfg, args.device))
+    window = ConsoleWindow(bridge, setup)
     window.show()
     code = app.exec()
     bridge.stop()
