@@ -147,3 +147,11 @@ def test_random_bytes_never_derail_the_simulator():
         model = PaperModel(lambda t: None, lambda n: None)
         model.feed(bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400))))
         model.end()
+
+
+def test_on_58_mm_paper_the_labelled_rows_do_not_wrap(cfg):
+    """With English labels the masked ID wrapped to a second line on 32 columns."""
+    text = decode(Encoder("fs", True, DOTS_58MM).encode(
+        ticket_blocks(cfg, TICKET, DOTS_58MM, reprinted_at=TICKET.taken_at + 1800))).text
+    lines = text.splitlines()
+    assert "身份证    110***********002X" in lines and "补打时间  2026-11-23 09:36" in lines

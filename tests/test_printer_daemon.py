@@ -164,7 +164,7 @@ def test_paper_out_reaches_the_kiosk_at_once_and_nothing_prints_late(tmp_path, b
     assert failed["message_zh"] == ("打印机缺纸，未能打印号票。您的号码 A001 已有效，"
                                     "请记下号码或扫码获取。")
     assert again["number"] == "A002" and again["ahead"] == 0  # today's figures, not the first ones
-    assert len(printed) == 1 and "A002" in printed[0]
+    assert len(printed) == 1 and "A002" in printed[0] and "补打时间 Again" in printed[0]
 
 
 def test_a_ticket_is_not_printed_late_by_surprise(tmp_path, broker, write_config, run):

@@ -127,7 +127,8 @@ class PrinterDaemon(Daemon):
             blocks = test_blocks(self.cfg, job.printer, status.condition, self.clock.time(), dots,
                                  opts.qr_module)
         else:
-            blocks = ticket_blocks(self.cfg, IssuedEvent.model_validate(job.body), dots, opts.qr_module)
+            blocks = ticket_blocks(self.cfg, IssuedEvent.model_validate(job.body), dots, opts.qr_module,
+                                   reprinted_at=job.created_at if job.key.startswith("reprint:") else None)
         return opts.encoder().encode(blocks)
 
     # -- what goes out --------------------------------------------------------------------------

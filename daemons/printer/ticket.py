@@ -68,7 +68,10 @@ def _labelled(zh: str, en: str | None, value: str, width: int = 16) -> Text:
     return Text(label + " " * max(1, width - cells(label)) + value)
 
 
-def ticket_blocks(cfg: HallConfig, t: IssuedEvent, paper_dots: int, qr_module: int = 6) -> list[Block]:
+def ticket_blocks(cfg: HallConfig, t: IssuedEvent, paper_dots: int, qr_module: int = 6, *,
+                  reprinted_at: float | None = None) -> list[Block]:
+    """``reprinted_at``: a slip printed again on request says so, and when, so a citizen
+    holding two slips of one number knows which figures are the newer."""
     tpl = template(cfg)
     en = tpl.english
     service = next((s for s in cfg.services if s.code == t.service), None)  # gone from the config?
@@ -101,12 +104,19 @@ def ticket_blocks(cfg: HallConfig, t: IssuedEvent, paper_dots: int, qr_module: i
     blocks += [Feed(1), Qr(qr, qr_module), Text("扫码查看排队进度" + (" Scan to follow your turn" if en
                                                                       else ""), align="center"),
                Rule()]
-    taken = datetime.fromtimestamp(t.taken_at, ZoneInfo(cfg.hall.timezone)).strftime("%Y-%m-%d %H:%M")
-    blocks.append(_labelled("取号时间", en and "Taken", taken))
+    zone = ZoneInfo(cfg.hall.timezone)
+    # 58 mm paper has 32 columns: with English labels the masked ID (18) would wrap.
+    wide = paper_dots // CELL >= 34
+    label_en, width = (en, 16) if wide else (False, 10)
+    taken = datetime.fromtimestamp(t.taken_at, zone).strftime("%Y-%m-%d %H:%M")
+    blocks.append(_labelled("取号时间", label_en and "Taken", taken, width))
+    if reprinted_at is not None:
+        again = datetime.fromtimestamp(reprinted_at, zone).strftime("%Y-%m-%d %H:%M")
+        blocks.append(_labelled("补打时间", label_en and "Again", again, width))
     if tpl.show_personal and t.id_masked:
-        blocks.append(_labelled("身份证", en and "ID", t.id_masked))
+        blocks.append(_labelled("身份证", label_en and "ID", t.id_masked, width))
     if tpl.show_personal and t.phone_masked:
-        blocks.append(_labelled("手机", en and "Mobile", t.phone_masked))
+        blocks.append(_labelled("手机", label_en and "Mobile", t.phone_masked, width))
     zh_lines, en_lines = notice_lines(cfg, service)
     blocks += [Text(line) for line in zh_lines]
     if en:  # wrapped at words: the printer would break them anywhere
