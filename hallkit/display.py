@@ -13,12 +13,10 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-MODES = ("idle", "calling", "serving", "paused", "closed")
-
 
 @dataclass(frozen=True)
 class Screen:
-    mode: str = "idle"
+    mode: str = "idle"  # idle, calling, serving, paused, closed
     line1: str = ""
     line2: str = ""
     blink_s: int = 10  # only the calling screen blinks

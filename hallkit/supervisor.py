@@ -163,25 +163,30 @@ class Supervisor:
         """Restart a dead broker on its port; each poll looks whether it listens yet (never
         waiting here: this is the supervisor's loop)."""
         try:
-            if self._broker_starting is not None:
-                if self.broker.listening():
-                    self._broker_starting = None
-                    self._broker_failures = 0
-                    self._write_runfile()
-                elif now > self._broker_starting:
-                    self.broker.stop()
-                    raise RuntimeError(f"it did not listen on port {self.broker.port} in time")
-            elif not self.broker.running and now >= self._broker_retry_at:
-                log.error("mosquitto died (exit %s); restarting it on port %d",
-                          self.broker.proc.returncode if self.broker.proc else "?", self.broker.port)
-                self.broker.spawn()
-                self._broker_starting = now + 10.0
-        except RuntimeError as exc:  # e.g. the port is taken: try again, later each time
-            self._broker_starting = None
-            self._broker_failures += 1
-            delay = min(BACKOFF_MAX_S, 2.0 ** self._broker_failures)
-            self._broker_retry_at = now + delay
-            log.error("mosquitto did not start (%s); next try in %.0f s", exc, delay)
+            if self._broker_starting is None:
+                if not self.broker.running and now >= self._broker_retry_at:
+                    log.error("mosquitto died (exit %s); restarting it on port %d",
+                              self.broker.proc.returncode if self.broker.proc else "?",
+                              self.broker.port)
+                    self.broker.spawn()
+                    self._broker_starting = now + 10.0
+            elif self.broker.listening():
+                self._broker_starting = None
+                self._broker_failures = 0
+                self._write_runfile()
+            elif now > self._broker_starting:
+                self.broker.stop()
+                self._broker_failed(now, f"it did not listen on port {self.broker.port} in time")
+        except RuntimeError as exc:  # it exited at once, e.g. the port is taken
+            self._broker_failed(now, str(exc))
+
+    def _broker_failed(self, now: float, why: str) -> None:
+        """Try again later each time."""
+        self._broker_starting = None
+        self._broker_failures += 1
+        delay = min(BACKOFF_MAX_S, 2.0 ** self._broker_failures)
+        self._broker_retry_at = now + delay
+        log.error("mosquitto did not start (%s); next try in %.0f s", why, delay)
 
     async def run_until(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

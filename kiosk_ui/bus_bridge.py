@@ -8,9 +8,7 @@ port or a database: this is all they talk to.
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
-import time
 import uuid
 
 from PyQt6.QtCore import QObject, pyqtSignal
@@ -43,7 +41,7 @@ class BusBridge(QObject):
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        will = (self._status_topic, _status("offline")) if self._status_topic else None
+        will = (self._status_topic, Status.now("offline")) if self._status_topic else None
         self.client = BusClient(self._settings, self._client_id, hall=self._hall, will=will)
         self._ready.set()
         self._loop.run_until_complete(self._connect())
@@ -56,7 +54,7 @@ class BusBridge(QObject):
 
     def _on_connect(self) -> None:
         if self._status_topic:
-            self.client.publish(self._status_topic, _status("online"), retain=True)
+            self.client.publish(self._status_topic, Status.now("online"), retain=True)
 
     async def _connect(self) -> None:
         self.client.on_connect(self._on_connect)
@@ -95,7 +93,3 @@ class BusBridge(QObject):
             asyncio.run_coroutine_threadsafe(self.client.close(), self._loop).result(5)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(5)
-
-
-def _status(state: str) -> Status:
-    return Status(state=state, ts=time.time(), pid=os.getpid())

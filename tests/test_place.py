@@ -45,8 +45,9 @@ def test_closed_form_equals_play_out(s_lanes, t_lanes, targeted, since, ratio, n
         if w is None:
             waiting[h.service, is_priority(h.lane)] = waiting.get((h.service, is_priority(h.lane)), 0) + 1
     counts: dict[int, int] = {}
-    for w, _ in ((w, h) for w, h in heads if w is not None):
-        counts[w] = counts.get(w, 0) + 1
+    for w, _ in heads:
+        if w is not None:
+            counts[w] = counts.get(w, 0) + 1
     groups: dict = {}
     for number, (services, order) in WINDOWS.items():
         groups.setdefault((services, order), []).append(number)

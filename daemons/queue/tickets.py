@@ -105,7 +105,7 @@ class TicketOps(EngineBase):
             (ticket_id, day, svc.code, svc.code, number, lane, req.priority_class, appointment, now,
              key, req.kiosk, id_hash, id_masked, phone_hash, phone_masked))
         self.log(cur.lastrowid, "issued", now, detail=req.kiosk)
-        ahead = self._newest_place(day, svc.code, lane)
+        ahead = self._newest_place(day, svc.code, lane, cur.lastrowid)
         issued = q.TicketIssued(
             ticket_id=ticket_id, secret=self.secret(ticket_id), number=number, service=svc.code,
             service_name_zh=svc.name_zh, service_name_en=svc.name_en, day=day, taken_at=now, ahead=ahead,
@@ -116,7 +116,7 @@ class TicketOps(EngineBase):
         fx.services = True
         return issued
 
-    def _newest_place(self, day: str, service: str, lane: int) -> int:
+    def _newest_place(self, day: str, service: str, lane: int, row_id: int) -> int:
         """People ahead of the ticket just taken, by the counts the triggers keep (place.py)."""
         waiting: dict[tuple[str, bool], int] = {}
         targeted: dict[int, int] = {}
@@ -133,9 +133,7 @@ class TicketOps(EngineBase):
         place = newest_place(service, is_priority(lane), self.window_groups[service], waiting,
                              targeted, self._since_priority(), self.ratios, targeted_same)
         if place is None:  # rare: a transferred ticket of its service waits; play it out
-            row = self.one("SELECT * FROM tickets WHERE day = ? ORDER BY queue_key DESC LIMIT 1",
-                           (day,))
-            place = self.place_of(row)
+            place = self.place_of(self.one("SELECT * FROM tickets WHERE id = ?", (row_id,)))
         return place
 
     def _line_key(self, day: str, now: float) -> float:

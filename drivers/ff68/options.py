@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from hallkit.drivers.ff68.codec import check_keymap
-from hallkit.plugins.family import Options
+from hallkit.plugins.family import Options, refuse
 
 
 def parse_keymap(raw: object) -> dict[str, int]:
@@ -36,7 +36,5 @@ class KeypadOptions(Options):
     @field_validator("keymap")
     @classmethod
     def _check(cls, keymap: dict[str, int] | None) -> dict[str, int] | None:
-        problems = check_keymap(keymap) if keymap else []
-        if problems:
-            raise ValueError("; ".join(problems))
+        refuse(check_keymap(keymap) if keymap else [])
         return keymap

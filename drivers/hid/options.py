@@ -7,7 +7,7 @@ from pydantic import Field, field_validator
 
 from hallkit.config.issues import closest
 from hallkit.keypad import BUTTON_KEYS, KEYS
-from hallkit.plugins.family import Options
+from hallkit.plugins.family import Options, refuse
 
 NAMED = ", ".join(k for k in KEYS if k in BUTTON_KEYS)
 
@@ -33,7 +33,5 @@ class HidKeypadOptions(Options):
     @field_validator("keymap")
     @classmethod
     def _check(cls, keymap: dict[str, str] | None) -> dict[str, str] | None:
-        problems = check_keymap(keymap) if keymap else []
-        if problems:
-            raise ValueError("; ".join(problems))
+        refuse(check_keymap(keymap) if keymap else [])
         return keymap

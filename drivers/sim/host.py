@@ -40,13 +40,10 @@ class SimHost:
         self.device_of: dict[str, tuple[str, SimDevice]] = {}  # device id → (sim name, device)
         self.commands = {c.action: c for c in sim_contract().commands}
         self.bus = BusClient(settings, SIM_USER, hall=cfg.hall.id,
-                             will=(self.topics.status, self._status("offline")))
+                             will=(self.topics.status, Status.now("offline")))
         self.senders = hall_senders(cfg)
         self.bus.subscribe(self.topics.commands, self._on_command)
         self._stop = asyncio.Event()
-
-    def _status(self, state: str) -> Status:
-        return Status(state=state, ts=time.time(), pid=os.getpid())
 
     async def start(self) -> None:
         for sim in simulators(self.cfg):
@@ -75,12 +72,12 @@ class SimHost:
             loop.add_signal_handler(sig, self._stop.set)
         await self.start()
         await self.bus.connect()
-        self.bus.publish(self.topics.status, self._status("online"), retain=True)
+        self.bus.publish(self.topics.status, Status.now("online"), retain=True)
         try:
             await self._stop.wait()
         finally:
             await self.close()
-            self.bus.publish(self.topics.status, self._status("offline"), retain=True)
+            self.bus.publish(self.topics.status, Status.now("offline"), retain=True)
             await self.bus.close()
 
     def _announce(self, name: str, where: dict) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hallkit.bus.settings import OPS_USER, daemon_user, password_file
 from hallkit.config.model import HallConfig
-from hallkit.contract import CLIENT_ROLES, commands, contracts
+from hallkit.contract import CLIENT_ROLES, contracts
 from hallkit.contract.topics import DAEMON_ID
 from hallkit.drivers.sim.contract import SIM_COMPONENT, SIM_USER
 from hallkit.drivers.sim.lines import simulated_devices
@@ -37,32 +37,45 @@ class Account:
 PUBLIC = ("status", "availability", "state")  # what every client may read
 
 
-def _public(hall: str, role: str) -> list[tuple[str, str]]:
-    """Status, availability and state of everything; the events the contract lets the role read."""
-    events = [("read", f"hall/{hall}/{e.component}/{DAEMON_ID}/event/{e.name}")
-              for contract in contracts().values() for e in contract.events if role in e.readers]
-    return [("read", f"hall/{hall}/+/+/{what}") for what in PUBLIC] + events
+class _Rules:
+    """The contract's topics for one hall, gathered once (the contract registry builds the
+    simulators' part afresh on each call): what each role may read and write."""
 
+    def __init__(self, hall: str) -> None:
+        self.hall = hall
+        found = contracts()
+        self.commands = [c for contract in found.values() for c in contract.commands]
+        self.events = [e for contract in found.values() for e in contract.events]
 
-def _commands_for(hall: str, role: str, user: str) -> list[tuple[str, str]]:
-    """Write access to each command the role may send, under the user's own name only:
-    the name in the topic is how the daemon knows who sent it."""
-    return [("write", f"hall/{hall}/{c.component}/{DAEMON_ID}/cmd/{c.action}/{user}")
-            for c in commands() if role in c.senders]
+    def public(self, role: str) -> list[tuple[str, str]]:
+        """Status, availability and state of everything; the events the role may read."""
+        h = self.hall
+        return [("read", f"hall/{h}/+/+/{what}") for what in PUBLIC] + [
+            ("read", f"hall/{h}/{e.component}/{DAEMON_ID}/event/{e.name}")
+            for e in self.events if role in e.readers]
+
+    def commands_for(self, role: str, user: str) -> list[tuple[str, str]]:
+        """Write access to each command the role may send, under the user's own name only:
+        the name in the topic is how the daemon knows who sent it."""
+        return [("write", f"hall/{self.hall}/{c.component}/{DAEMON_ID}/cmd/{c.action}/{user}")
+                for c in self.commands if role in c.senders]
+
+    def watch(self) -> list[tuple[str, str]]:
+        """ops reads the commands that carry no personal data."""
+        return [("read", f"hall/{self.hall}/{c.component}/{DAEMON_ID}/cmd/{c.action}/+")
+                for c in self.commands if not c.personal]
 
 
 def accounts(cfg: HallConfig) -> list[Account]:
     h = cfg.hall.id
-    # ops (hallctl) reads what everyone may, plus commands that carry no personal data.
-    watch = [("read", f"hall/{h}/{c.component}/{DAEMON_ID}/cmd/{c.action}/+")
-             for c in commands() if not c.personal]
-    out = [Account(OPS_USER, "ops", (*_public(h, "ops"), *watch, *_commands_for(h, "ops", OPS_USER)))]
+    r = _Rules(h)
+    out = [Account(OPS_USER, "ops", (*r.public("ops"), *r.watch(), *r.commands_for("ops", OPS_USER)))]
     for name, spec in daemons().items():
         user = daemon_user(name)
-        rules = [("readwrite", f"hall/{h}/{name}/#"), *_public(h, "daemon")]  # its own commands included
+        rules = [("readwrite", f"hall/{h}/{name}/#"), *r.public("daemon")]  # its own commands too
         rules += [("readwrite", f"hall/{h}/{component}/#") for component in spec.owns
                   if component != name]
-        out.append(Account(user, "daemon", (*rules, *_commands_for(h, "daemon", user))))
+        out.append(Account(user, "daemon", (*rules, *r.commands_for("daemon", user))))
     if simulated_devices(cfg):  # the simulator host: its own subtree, commands from hallctl
         out.append(Account(SIM_USER, "simulator", (("readwrite", f"hall/{h}/{SIM_COMPONENT}/#"),)))
     for dev_id, dev in sorted(cfg.devices.items()):
@@ -70,8 +83,8 @@ def accounts(cfg: HallConfig) -> list[Account]:
         fam = family(getattr(dev, "family", ""))
         if role is None or (fam is not None and not fam.is_bus_client):
             continue  # apps have no family; a wired device is a client only if it speaks MQTT
-        rules = [("readwrite", f"hall/{h}/{dev.kind}/{dev_id}/#"), *_public(h, role)]
-        out.append(Account(dev_id, role, (*rules, *_commands_for(h, role, dev_id))))
+        rules = [("readwrite", f"hall/{h}/{dev.kind}/{dev_id}/#"), *r.public(role)]
+        out.append(Account(dev_id, role, (*rules, *r.commands_for(role, dev_id))))
     return out
 
 

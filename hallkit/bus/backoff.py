@@ -3,8 +3,8 @@
 Every failed attempt and every session that ends soon after it began doubles the
 wait (0.5 s up to 10 s, ±20 % jitter so a hall's clients do not return in step);
 a session that lasted counts as healthy and the next attempt is immediate. A
-refusal is logged once, then summarised once a minute, so a wrong password
-cannot fill the log.
+refusal is logged once, then summarised once a minute (hallkit.throttle), so a
+wrong password cannot fill the log.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import random
 import time
+
+from hallkit.throttle import Throttle
 
 log = logging.getLogger("hallkit.bus.client")
 
@@ -46,27 +48,25 @@ class Backoff:
 
 
 class FailureLog:
-    """The first failure in full, then one line a minute with how many followed."""
-
-    EVERY_S = 60.0
+    """The first failure in full, then a line a minute with how many followed."""
 
     def __init__(self, where: str) -> None:
         self.where = where
-        self.count = 0
-        self.logged_at: float | None = None
+        self.throttle = Throttle()
+        self.failing = False
 
     def failure(self, what: str) -> None:
-        self.count += 1
-        now = time.monotonic()
-        if self.logged_at is None:
+        held = self.throttle.allow()
+        if held is None:
+            return
+        if not self.failing:
             log.error("broker %s: %s; retrying with backoff", self.where, what)
-            self.logged_at, self.count = now, 0
-        elif now - self.logged_at >= self.EVERY_S:
-            log.error("broker %s: %d more failed attempts in the last %.0f s; latest: %s",
-                      self.where, self.count, now - self.logged_at, what)
-            self.logged_at, self.count = now, 0
+        else:
+            log.error("broker %s: %d more failed attempts; latest: %s", self.where, held + 1, what)
+        self.failing = True
 
     def recovered(self) -> None:
-        if self.logged_at is not None:
+        if self.failing:
             log.warning("broker %s: connected again", self.where)
-        self.count, self.logged_at = 0, None
+        self.failing = False
+        self.throttle.reset()

@@ -4,43 +4,32 @@ once a minute per subscription, with how many, so a flood of junk cannot fill th
 from __future__ import annotations
 
 import logging
-import time
 
 from pydantic import ValidationError
 
 from hallkit.contract.envelope import MAX_PAYLOAD
+from hallkit.throttle import Throttle
 
 log = logging.getLogger("hallkit.bus.client")
 
 
 class DropLog:
-    """Rate-limited logging of payloads dropped on one subscription: once a minute, with a count."""
-
-    EVERY_S = 60.0
+    """Payloads dropped on one subscription: a line a minute, with how many."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self.count = 0
-        self.logged_at: float | None = None
-
-    def _due(self) -> bool:
-        self.count += 1
-        now = time.monotonic()
-        if self.logged_at is not None and now - self.logged_at < self.EVERY_S:
-            return False
-        self.logged_at = now
-        return True
+        self.throttle = Throttle()
 
     def note(self, topic: str, exc: ValidationError) -> None:
-        if self._due():
+        held = self.throttle.allow()
+        if held is not None:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"]) or "(payload)"
             log.warning("dropped %d payload(s) on %s that do not fit their model; latest on %s: "
-                        "%s: %s", self.count, self.pattern, topic, where, err["msg"])
-            self.count = 0
+                        "%s: %s", held + 1, self.pattern, topic, where, err["msg"])
 
     def note_size(self, topic: str, size: int) -> None:
-        if self._due():
+        held = self.throttle.allow()
+        if held is not None:
             log.warning("dropped %d payload(s) over the bus limit of %d bytes; latest %d bytes on %s",
-                        self.count, MAX_PAYLOAD, size, topic)
-            self.count = 0
+                        held + 1, MAX_PAYLOAD, size, topic)

@@ -8,6 +8,8 @@ never a second effect. Who sent a command is in its topic, not in its payload.
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +37,12 @@ class Status(Payload):
     since: float | None = Field(None, description="when the component came online")
     version: str | None = None
     pid: int | None = None
+
+    @classmethod
+    def now(cls, state: Literal["online", "offline"], **more) -> Status:
+        """This process's status at this moment (its pid; ``more``: since, version, ts)."""
+        ts = more.pop("ts") if "ts" in more else time.time()
+        return cls(state=state, ts=ts, pid=os.getpid(), **more)
 
 
 class Availability(Payload):

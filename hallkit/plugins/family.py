@@ -28,6 +28,12 @@ class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+def refuse(problems: list[str]) -> None:
+    """For an options validator: the problems found, as one error (none: nothing to say)."""
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
 def load_attr(path: str) -> Any:
     """``"package.module:attribute"`` → the attribute (``"package.module"`` → the module)."""
     module, _, attr = path.partition(":")

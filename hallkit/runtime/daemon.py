@@ -144,8 +144,8 @@ class Daemon:
         self._stop.set()
 
     def _status(self, state: str) -> Status:
-        return Status(state=state, ts=self.clock.time(), since=self.started_at if state == "online"
-                      else None, version=hallkit.__version__, pid=os.getpid())
+        return Status.now(state, ts=self.clock.time(), version=hallkit.__version__,
+                          since=self.started_at if state == "online" else None)
 
     def _republish(self) -> None:
         if self._online:
