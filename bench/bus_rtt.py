@@ -21,9 +21,10 @@ import threading
 import time
 
 import paho.mqtt.client as mqtt
-from benchhall import ECHO_PING, echo_client, pct, scratch_with_broker
 
 from hallkit.bus.client import BusClient, BusSettings
+
+from benchhall import ECHO_PING, echo_client, pct, scratch_with_broker
 
 
 def raw_paho(port: int, n: int, hops: int) -> list[float]:

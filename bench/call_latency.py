@@ -25,6 +25,13 @@ import time
 import tty
 from pathlib import Path
 
+from hallkit.bus.client import BusClient, BusSettings
+from hallkit.config.load import load_config
+from hallkit.drivers.ff68.codec import Frame, encode
+from hallkit.drivers.ff68.sim import KeypadBusSim
+from hallkit.drivers.modbus_window.sim import DisplayLineSim
+from hallkit.drivers.sim.lines import sim_runfile
+
 from benchhall import (
     ECHO_PING,
     arrivals_beside_floor,
@@ -35,13 +42,6 @@ from benchhall import (
     start_daemons,
     stop_daemons,
 )
-
-from hallkit.bus.client import BusClient, BusSettings
-from hallkit.config.load import load_config
-from hallkit.drivers.ff68.codec import Frame, encode
-from hallkit.drivers.ff68.sim import KeypadBusSim
-from hallkit.drivers.modbus_window.sim import DisplayLineSim
-from hallkit.drivers.sim.lines import sim_runfile
 
 WINDOWS, LINES = 100, 4
 SERVICES = ["BDC", "SB", "YB", "HZ"]

@@ -21,6 +21,14 @@ import sys
 import time
 from pathlib import Path
 
+from hallkit.bus.client import BusClient, BusSettings
+from hallkit.config.load import load_config
+from hallkit.daemons.printer.ticket import ticket_blocks
+from hallkit.daemons.queue.contract import IssuedEvent
+from hallkit.drivers.escpos.encode import Encoder
+from hallkit.drivers.escpos.layout import DOTS_80MM
+from hallkit.drivers.escpos.sim import PrinterSim
+
 from benchhall import (
     ECHO_PING,
     arrivals_beside_floor,
@@ -31,14 +39,6 @@ from benchhall import (
     start_daemons,
     stop_daemons,
 )
-
-from hallkit.bus.client import BusClient, BusSettings
-from hallkit.config.load import load_config
-from hallkit.daemons.printer.ticket import ticket_blocks
-from hallkit.daemons.queue.contract import IssuedEvent
-from hallkit.drivers.escpos.encode import Encoder
-from hallkit.drivers.escpos.layout import DOTS_80MM
-from hallkit.drivers.escpos.sim import PrinterSim
 
 KIOSKS = 2
 SERVICES = ["BDC", "SB", "YB", "HZ"]

@@ -1,6 +1,10 @@
 """Queue daemon throughput and latency, beside a raw SQLite commit measured in the same run.
 
-    python bench/queue_ops.py [--issues 3200] [--windows 100]
+    python bench/queue_ops.py [--issues 3200] [--windows 100] [--fsync-ms 5]
+
+--fsync-ms N runs everything (this process's raw SQLite baseline and the daemons)
+under bench/fsync_delay.c, which makes every sync take N ms more: a hall box's eMMC
+(5) or SD card (15) instead of this machine's cached disk.
 
 1. raw SQLite: one-row INSERT + COMMIT, WAL, synchronous=FULL, on the disk the
    daemon's store uses (the floor for a durable single-row write);
@@ -36,8 +40,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-from benchhall import hall_header, pct, scratch_with_broker, start_daemons, stop_daemons
-
 from hallkit.bus.client import BusClient, BusSettings
 from hallkit.clock import SystemClock
 from hallkit.config.load import load_config
@@ -46,6 +48,9 @@ from hallkit.daemons.queue.daemon import QueueDaemon
 from hallkit.ids import ordered_id
 from hallkit.runtime.commands import Dispatcher
 from hallkit.runtime.senders import hall_senders
+
+from benchhall import hall_header, pct, scratch_with_broker, start_daemons, stop_daemons
+from hall_storage import active_delay_ms, run_with_slow_disk
 
 
 def raw_sqlite(path: Path, n: int) -> list[float]:
@@ -219,7 +224,10 @@ def main() -> None:
     parser.add_argument("--issues", type=int, default=3200)
     parser.add_argument("--windows", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--fsync-ms", type=float, default=0.0,
+                        help="delay every sync by this much (hall storage: 5 eMMC, 15 SD card)")
     args = parser.parse_args()
+    run_with_slow_disk(args.fsync_ms)
     with scratch_with_broker("bench-queue-") as (tmp, broker):
         raw = raw_sqlite(tmp / "raw.sqlite", 500)
         alone_ms = engine_alone(tmp, args.windows, args.issues) * 1000
@@ -247,6 +255,9 @@ def main() -> None:
 
     raw_rate = len(raw) / sum(raw)
     print(f"queue daemon benchmark ({os.cpu_count()} cores, all on this machine)")
+    delay = active_delay_ms()
+    disk = f"every sync delayed {delay:g} ms (fsync_delay.c preloaded)" if delay else "this machine's own"
+    print(f"storage: {disk}; raw 1-row commit p50 {pct(raw, 50):.2f} ms")
     print(f"{'measure':<46}{'ops/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
     (open_calls, open_s), (closed_calls, closed_s) = calls["open"], calls["closed"]
     rows = [("raw SQLite 1-row INSERT+COMMIT (WAL, FULL)", raw_rate, raw),

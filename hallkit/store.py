@@ -1,5 +1,9 @@
 """One SQLite file per daemon: WAL, synchronous=FULL, numbered migrations.
 
+Command batches commit unsynced and are made durable before they are answered
+(``unsynced_transaction`` and hallkit.runtime.durability); every other write is
+synced at its commit.
+
 Migrations are numbered per scope (the runtime has its own, each daemon its
 own). Before any pending migration runs on an existing file, a consistent copy
 is taken beside it, so a bad upgrade never costs a hall its tickets.
@@ -7,12 +11,13 @@ is taken beside it, so a bad upgrade never costs a hall its tickets.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +86,17 @@ class Store:
     @property
     def conn(self) -> sqlite3.Connection:
         return self.db.conn
+
+    @contextlib.contextmanager
+    def unsynced_transaction(self) -> Iterator[None]:
+        """A transaction whose commit writes the WAL without syncing it: the caller syncs
+        (``WalSync``) before anyone is told of it."""
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            with self.db.atomic():
+                yield
+        finally:
+            self.conn.execute("PRAGMA synchronous=FULL")
 
     def version(self, scope: str) -> int:
         row = self.conn.execute(

@@ -16,11 +16,15 @@ from hallkit.config.load import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "config" / "demo-hall.toml"
+sys.path.insert(0, str(ROOT / "bench"))  # hall_storage: the slow-disk shim tests run under
+ALL_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 
 
 def small_hall(storage: Path, *, port: int = 1883, embedded: bool = False, auth: bool = False,
-               extra: str = "") -> str:
-    """A valid hall with two services and two windows; tests append what they need."""
+               extra: str = "", all_day: bool = False) -> str:
+    """A valid hall with two services and two windows; tests append what they need.
+    ``all_day``: open around the clock (else Mondays only, in office hours)."""
+    hours = ALL_DAY if all_day else 'mon = ["08:30-12:00", "13:30-17:30"]'
     return f'''
 storage_dir = "{storage}"
 
@@ -31,7 +35,7 @@ name_en = "Test Hall"
 demo = true
 
 [hall.opening_hours]
-mon = ["08:30-12:00", "13:30-17:30"]
+{hours}
 
 [bus]
 embedded = {str(embedded).lower()}

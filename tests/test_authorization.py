@@ -26,7 +26,6 @@ from hallkit.runtime.senders import Sender
 
 from conftest import small_hall
 
-ALL_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 EXTRA = '''
 [devices.console-1]
 kind = "console"
@@ -81,8 +80,8 @@ def _data(cmd, role: str, example: dict, ticket: dict) -> dict:
 
 @pytest.fixture
 def hall(tmp_path, broker, write_config):
-    text = small_hall(tmp_path / "var", port=broker.port, extra=EXTRA)
-    return load_config(write_config(text.replace('mon = ["08:30-12:00", "13:30-17:30"]', ALL_DAY)))
+    return load_config(write_config(small_hall(tmp_path / "var", port=broker.port, extra=EXTRA,
+                                               all_day=True)))
 
 
 @contextlib.asynccontextmanager

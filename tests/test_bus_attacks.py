@@ -26,7 +26,6 @@ from hallkit.pins import hash_pin
 
 from conftest import small_hall
 
-ALL_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 EXTRA = f'''
 [devices.kiosk-2]
 kind = "kiosk"
@@ -49,9 +48,8 @@ ID_NUMBER = "11010519491231002X"
 @pytest.fixture
 def secured(tmp_path, write_config):
     port = free_port()
-    text = small_hall(tmp_path / "var", port=port, auth=True, extra=EXTRA)
-    text = text.replace("demo = true", "demo = false").replace(
-        'mon = ["08:30-12:00", "13:30-17:30"]', ALL_DAY)
+    text = small_hall(tmp_path / "var", port=port, auth=True, extra=EXTRA, all_day=True)
+    text = text.replace("demo = true", "demo = false")
     cfg = load_config(write_config(text))
     passwd, acl = write_broker_files(cfg, tmp_path / "var" / "broker")
     broker = Mosquitto(tmp_path / "var" / "broker", port=port, password_file=passwd, acl_file=acl)

@@ -27,16 +27,15 @@ from hallkit.pins import hash_pin
 
 from conftest import hallctl_argv, small_hall
 
-ALL_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")  # a folder to keep the screenshots in
 
 
 @pytest.fixture
 def hall(tmp_path, broker, write_config, child_env):
     clerk = f'\n[[clerks]]\nid = "1001"\nname_zh = "张三"\npin_hash = "{hash_pin("2468", 1000)}"\n'
-    text = small_hall(tmp_path / "var", port=broker.port,
-                      extra='\n[devices.console-1]\nkind = "console"\nwindow = 1\n' + clerk)
-    cfg_path = write_config(text.replace('mon = ["08:30-12:00", "13:30-17:30"]', ALL_DAY))
+    cfg_path = write_config(small_hall(
+        tmp_path / "var", port=broker.port, all_day=True,
+        extra='\n[devices.console-1]\nkind = "console"\nwindow = 1\n' + clerk))
     daemons = [subprocess.Popen(hallctl_argv("run", name, "--config", str(cfg_path)), env=child_env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                for name in ("hall", "queue")]  # the hall directory, and the queue

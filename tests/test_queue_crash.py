@@ -19,10 +19,9 @@ from hallkit.bus.settings import bus_settings
 from hallkit.config.load import load_config
 
 from conftest import hallctl_argv, small_hall
+from hall_storage import slow_disk_env
 
 pytestmark = pytest.mark.slow
-
-ALL_DAY = "\n".join(f'{d} = ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 
 
 async def ask(client: BusClient, action: str, data: dict, rid: str):
@@ -35,17 +34,17 @@ async def ask(client: BusClient, action: str, data: dict, rid: str):
             continue
 
 
-def test_kill_9_loses_and_doubles_nothing(tmp_path, broker, write_config, child_env, run):
-    text = small_hall(tmp_path / "var", port=broker.port).replace(
-        'mon = ["08:30-12:00", "13:30-17:30"]', ALL_DAY)
-    cfg_path = write_config(text)
+@pytest.mark.parametrize("fsync_ms", [0, 5], ids=["this disk", "eMMC-like disk"])
+def test_kill_9_loses_and_doubles_nothing(tmp_path, broker, write_config, child_env, run, fsync_ms):
+    cfg_path = write_config(small_hall(tmp_path / "var", port=broker.port, all_day=True))
+    env = slow_disk_env(fsync_ms, child_env) if fsync_ms else child_env
     cfg = load_config(cfg_path)
     rng = random.Random(7)
 
     def start():
         with open(tmp_path / "daemon.log", "ab") as log:  # the child keeps its own copy
             return subprocess.Popen(hallctl_argv("run", "queue", "--config", str(cfg_path)),
-                                    env=child_env, stdout=log, stderr=log)
+                                    env=env, stdout=log, stderr=log)
 
     proc = [start()]
     acked_issues: dict[str, dict] = {}   # request id -> reply data

@@ -92,7 +92,8 @@ class TicketOps(EngineBase):
             raise CommandError("bad_request", f"{svc.name_en} has no priority class "
                                f"{req.priority_class!r}", "data.priority_class")
         seq = issued_today + 1
-        self.conn.execute("INSERT OR REPLACE INTO counters VALUES (?, ?, ?)", (day, svc.code, seq))
+        self.conn.execute("INSERT INTO counters VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET last = last + 1",
+                          (day, svc.code))  # an upsert: REPLACE deletes and inserts
         number = f"{svc.prefix}{seq:0{svc.number_digits}d}"
         ticket_id = ordered_id(now, 4)
         key = self._line_key(day, now)

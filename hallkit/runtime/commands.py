@@ -1,9 +1,11 @@
 """Commands from the bus: validated, run once per request id, answered after commit.
 
 Requests wait in an inbox; the dispatcher takes every request that is there,
-runs each in its own savepoint of one transaction (group commit: one fsync for
-the lot), stores each reply with its request id in the same transaction, and
-only after the commit publishes replies and the events the handlers asked for.
+runs each in its own savepoint of one transaction, stores each reply with its
+request id in the same transaction, and commits. Replies and the events the
+handlers asked for go out once that commit is on disk (``WalSync``): the disk's
+wait runs in a worker thread while the next batch is taken in and run, and one
+sync covers every batch committed before it began (group commit).
 A repeated request id from the same sender with the same action and data gets
 the stored reply and causes nothing else; with other content it is refused as
 ``id_reused``. The sender is the broker user named in the topic; it must be
@@ -13,6 +15,7 @@ allowed to send the action (``senders.authorize``) or gets ``forbidden``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -29,18 +32,19 @@ from hallkit.clock import Clock
 from hallkit.contract import Command, contracts
 from hallkit.contract.envelope import ErrorBody, Request, event_json
 from hallkit.contract.topics import Topics, command_of
+from hallkit.runtime.durability import WalSync
 from hallkit.runtime.log_budget import LogBudget
 from hallkit.runtime.senders import Refused, Sender, authorize
 from hallkit.store import Migration, Store, is_storage_failure, storage_problem
 
 log = logging.getLogger(__name__)
 
-BATCH_MAX = 256
 INBOX_MAX = 5000  # commands waiting at most; beyond, `busy` at once (a flood must not eat memory)
 DEVICE_STORED_PER_HOUR = 3000  # answers kept for replay per kiosk, console, …: a flood of new
 # ids must not fill the disk; a busy kiosk takes a few hundred tickets an hour
 ECHO_MAX = 100  # characters of a sender's input repeated in an error or a log line
 KEEP_REPLIES_S = 24 * 3600
+DISK_FAILED = "the disk failed while storing this; retry with the same id (done at most once)"
 
 RUNTIME_MIGRATIONS = (
     Migration(1, "request replies for idempotency", """
@@ -104,7 +108,8 @@ class CommandContext:
 class Dispatcher:
     def __init__(self, component: str, topics: Topics, handlers: dict[str, Callable],
                  store: Store, bus: BusClient, clock: Clock, senders: dict[str, Sender],
-                 after_batch: Callable[[], None] | None = None) -> None:
+                 after_batch: Callable[[], None] | None = None,
+                 on_storage_lost: Callable[[BaseException], None] | None = None) -> None:
         self.component = component
         self.topics = topics
         self.handlers = handlers
@@ -113,6 +118,8 @@ class Dispatcher:
         self.clock = clock
         self.senders = senders  # broker user → who that is in this hall
         self.after_batch = after_batch  # e.g. publish the state the batch changed, once
+        self.on_storage_lost = on_storage_lost  # the disk failed a sync: restart from the disk
+        self.durable = WalSync(store.path, component)
         contract = contracts().get(component)
         self.specs = {c.action: c for c in contract.commands} if contract else {}
         self.inbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
@@ -138,26 +145,48 @@ class Dispatcher:
         self.warn.warning("inbox full: answered %s busy", topic)
 
     def stalled(self, limit: float) -> bool:
-        """True when one batch has been in hand longer than ``limit`` seconds."""
-        return self._busy_since is not None and time.monotonic() - self._busy_since > limit
+        """True when one batch has been in hand, or its answers have waited on the disk,
+        longer than ``limit`` seconds."""
+        in_hand = self._busy_since is not None and time.monotonic() - self._busy_since > limit
+        return in_hand or self.durable.stalled(limit)
+
+    @property
+    def idle(self) -> bool:
+        """Nothing waits to be run or answered."""
+        return self.inbox.empty() and self.durable.idle
 
     async def run(self) -> None:
         while True:
             batch = [await self.inbox.get()]
-            while not self.inbox.empty() and len(batch) < BATCH_MAX:
-                batch.append(self.inbox.get_nowait())
+            while not self.inbox.empty():  # a batch is what came in meanwhile: it grows with
+                batch.append(self.inbox.get_nowait())  # the load, bounded by the inbox
+            if self.durable.failed is not None:  # the daemon is stopping to reopen its store
+                self._publish(self._unavailable_all(batch, DISK_FAILED))
+                continue
             self._busy_since = time.monotonic()  # real time: the watchdog's business
             try:
-                self.run_batch(batch)
+                out, wrote = self.execute(batch)
+                self.durable.after_commit(functools.partial(self._answer, batch, out), wrote)
             except Exception:  # a bug must cost this batch, never the daemon's commands
                 log.exception("a batch of %d command(s) failed", len(batch))
             self._busy_since = None
             await asyncio.sleep(0)  # let the bus hand over what arrived meanwhile
 
     def run_batch(self, batch: list[tuple[str, bytes]]) -> None:
+        """Run, sync and answer ``batch`` in this thread (for callers outside the loop)."""
+        out, wrote = self.execute(batch)
+        if wrote:
+            self.durable.sync_now()
+        self._answer(batch, out, None)
+
+    def execute(self, batch: list[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes, bool]], bool]:
+        """Run ``batch`` in one transaction, committed but not yet synced. Returns what to
+        publish once it is on disk, and whether anything was written."""
+        conn = self.store.conn
+        before = conn.total_changes
         out: list[tuple[str, bytes, bool]] = []
         try:
-            with self.store.db.atomic():
+            with self.store.unsynced_transaction():
                 for topic, payload in batch:
                     out.extend(self._one(topic, payload))
         except (OSError, sqlite3.Error) as exc:
@@ -166,10 +195,28 @@ class Dispatcher:
                                   storage_problem(self.store.path, exc), len(batch))
             else:
                 log.exception("storage failed; %d request(s) answered as unavailable", len(batch))
-            out = [m for topic, payload in batch for m in self._unavailable(topic, payload)]
+            return self._unavailable_all(batch), False
         except Exception:
             log.exception("storage failed; %d request(s) answered as unavailable", len(batch))
-            out = [m for topic, payload in batch for m in self._unavailable(topic, payload)]
+            return self._unavailable_all(batch), False
+        return out, conn.total_changes != before
+
+    def _answer(self, batch: list[tuple[str, bytes]], out: list[tuple[str, bytes, bool]],
+                failed: BaseException | None) -> None:
+        """Publish a batch's replies and events now that its commit is on disk."""
+        if failed is not None:  # committed, maybe lost: a retry finds it done or does it once
+            self._publish(self._unavailable_all(batch, DISK_FAILED))
+            if self.on_storage_lost:
+                self.on_storage_lost(failed)
+            return
+        self._publish(out)
+        if self.after_batch:
+            try:
+                self.after_batch()
+            except Exception:
+                log.exception("publishing state after a batch failed")
+
+    def _publish(self, out: list[tuple[str, bytes, bool]]) -> None:
         for topic, payload, retain in out:
             # A lost reply costs nothing: the client retries the same id and gets the stored one.
             try:
@@ -177,11 +224,6 @@ class Dispatcher:
             except BusError as exc:
                 log.error("not published: %s", exc)
         self.bus.flush()  # answers first; state publishing comes after
-        if self.after_batch:
-            try:
-                self.after_batch()
-            except Exception:
-                log.exception("publishing state after a batch failed")
 
     def _one(self, topic: str, payload: bytes) -> list[tuple[str, bytes, bool]]:
         parsed = command_of(topic)
@@ -297,7 +339,12 @@ class Dispatcher:
         body = ErrorBody(code="bad_request", message=f"{where}: {err['msg']}", field=where)
         return [(reply_to, _reply_json(rid, "error", self.clock.time(), None, body), False)]
 
-    def _unavailable(self, topic: str, payload: bytes) -> list[tuple[str, bytes, bool]]:
+    def _unavailable_all(self, batch: list[tuple[str, bytes]],
+                         message: str = "storage failed; nothing was done, retry"
+                         ) -> list[tuple[str, bytes, bool]]:
+        return [m for topic, payload in batch for m in self._unavailable(topic, payload, message)]
+
+    def _unavailable(self, topic: str, payload: bytes, message: str) -> list[tuple[str, bytes, bool]]:
         parsed = command_of(topic)
         try:
             request = Request.model_validate_json(payload)
@@ -305,7 +352,7 @@ class Dispatcher:
             return []
         if parsed is None:
             return []
-        body = ErrorBody(code="unavailable", message="storage failed; nothing was done, retry")
+        body = ErrorBody(code="unavailable", message=message)
         reply = _reply_json(request.id, "error", self.clock.time(), None, body)
         return [(self.topics.reply(*parsed), reply, False)]
 

@@ -28,9 +28,10 @@ from hallkit.config.model import HallConfig
 from hallkit.contract.envelope import Availability, Status
 from hallkit.contract.topics import Topics
 from hallkit.runtime.commands import RUNTIME_MIGRATIONS, Dispatcher
+from hallkit.runtime.durability import Checkpointer
 from hallkit.runtime.sdnotify import Notifier
 from hallkit.runtime.senders import hall_senders
-from hallkit.store import Migration, Store
+from hallkit.store import Migration, StorageError, Store, storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,10 @@ class Daemon:
                     (getattr(self, n) for n in dir(type(self)))
                     if callable(fn) and hasattr(fn, "hallkit_action")}
         self.commands = Dispatcher(self.name, self.topics, handlers, self.store, self.bus, clock,
-                                   hall_senders(cfg), after_batch=self.after_batch)
+                                   hall_senders(cfg), after_batch=self.after_batch,
+                                   on_storage_lost=self._storage_lost)
+        self.checkpointer = Checkpointer(self.store.path, self.name)
+        self._lost: StorageError | None = None
         self.bus.subscribe(self.topics.commands, self.commands.on_message)
         self.bus.on_connect(self._republish)
         self.bus.on_state(lambda text: self.notifier.status(f"bus {text}"))  # systemctl status
@@ -112,7 +116,7 @@ class Daemon:
 
     def _publish_when_quiet(self, max_delay: float) -> None:
         loop = asyncio.get_running_loop()
-        if not self.commands.inbox.empty() and loop.time() - self._last_publish < max_delay:
+        if not self.commands.idle and loop.time() - self._last_publish < max_delay:
             self._publish_timer = loop.call_later(QUIET_S, self._publish_when_quiet, max_delay)
             return
         self._publish_timer = None
@@ -143,6 +147,12 @@ class Daemon:
     def request_stop(self) -> None:
         self._stop.set()
 
+    def _storage_lost(self, exc: BaseException) -> None:
+        """A sync of the store failed: stop, so that the store is reopened from the disk."""
+        if self._lost is None:
+            self._lost = StorageError(storage_problem(self.store.path, exc))
+            self.request_stop()
+
     def _status(self, state: str) -> Status:
         return Status.now(state, ts=self.clock.time(), version=hallkit.__version__,
                           since=self.started_at if state == "online" else None)
@@ -171,8 +181,12 @@ class Daemon:
         gc.freeze()
         self.notifier.ready(f"online on {self.bus.settings.host}:{self.bus.settings.port}")
         log.info("%s online (pid %d)", self.name, os.getpid())
+        # Checkpoints (two syncs each) run beside the commits, not inside one.
+        self.store.conn.execute("PRAGMA wal_autocheckpoint=0")
+        changes = lambda: self.store.conn.total_changes  # noqa: E731
         tasks = [asyncio.create_task(coro) for coro in
-                 (self.commands.run(), self._heartbeat(), self._watchdog(), self._housekeeping())]
+                 (self.commands.run(), self._heartbeat(), self._watchdog(), self._housekeeping(),
+                  self.checkpointer.run(changes))]
         try:
             await self._stop.wait()
         finally:
@@ -189,14 +203,18 @@ class Daemon:
             info = self.bus.publish(self.topics.status, self._status("offline"), retain=True)
             await self._published(info, timeout=1.0)
             await self.bus.close()
+            self.commands.durable.close()
+            self.checkpointer.close()
             self.store.close()
+        if self._lost is not None:
+            raise self._lost
 
     # I/O deadlines are real time (the loop's clock), not the hall's business clock.
     async def _drain(self) -> None:
         """Answer what already arrived, within the stop budget."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STOP_BUDGET_S / 2
-        while not self.commands.inbox.empty() and loop.time() < deadline:
+        while not self.commands.idle and loop.time() < deadline:
             await asyncio.sleep(0.01)
 
     async def _published(self, info, timeout: float = 5.0) -> None:

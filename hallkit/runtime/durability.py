@@ -1,0 +1,165 @@
+"""Durable before answered, without the event loop waiting on the disk.
+
+A batch of commands commits with synchronous=NORMAL (SQLite writes the WAL but does
+not sync it) and hands its replies to ``WalSync.after_commit``: they go out once a
+sync of the WAL that began after that commit has returned. The sync runs in a worker
+thread (the GIL is released while the disk works), so meanwhile the loop takes in,
+checks and runs the next batch; one sync covers every batch committed before it
+began. That is SQLite's own FULL durability (a commit is the WAL frames; FULL syncs
+exactly them), only paid once per disk round instead of once per batch.
+
+Checkpoints sync the WAL and the database file; a hall's eMMC makes that two slow
+syncs, so they run in their own thread on their own connection (``Checkpointer``),
+never inside a commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from hallkit.runtime.log_budget import LogBudget
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_EVERY_S = 1.0  # while commits come in: a short WAL keeps reads and restarts quick
+
+Then = Callable[[BaseException | None], None]
+
+
+class WalSync:
+    """Syncs a store's WAL in a worker thread and runs what waited on it, in commit order."""
+
+    def __init__(self, db_path: Path, name: str) -> None:
+        self.wal = Path(f"{db_path}-wal")
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix=f"{name}-wal-sync")
+        self._fd: int | None = None
+        self._inode: int | None = None
+        self._committed = 0  # commits handed in so far
+        self._durable = 0  # of those, known to be on disk
+        self._waiting: deque[tuple[int, Then, float]] = deque()
+        self._running = False
+        self.failed: BaseException | None = None  # a sync failed: nothing is durable any more
+
+    def after_commit(self, then: Then, wrote: bool = True) -> None:
+        """Call ``then(None)`` on the loop once everything committed so far is on disk, or
+        ``then(exc)`` if the disk failed. ``wrote=False``: this batch changed nothing, so it
+        waits only for earlier commits (answers must not show what could still be lost)."""
+        if wrote:
+            self._committed += 1
+        if self.failed is not None:
+            then(self.failed)
+        elif self._committed <= self._durable:
+            then(None)
+        else:
+            self._waiting.append((self._committed, then, time.monotonic()))
+            if not self._running:
+                self._start()
+
+    @property
+    def idle(self) -> bool:
+        return not self._waiting
+
+    def stalled(self, limit: float) -> bool:
+        """True when an answer has waited on the disk longer than ``limit`` seconds."""
+        return bool(self._waiting) and time.monotonic() - self._waiting[0][2] > limit
+
+    def sync_now(self) -> None:
+        """Sync in this thread (for callers outside the loop)."""
+        self._sync()
+        self._durable = self._committed
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    # -- the worker ----------------------------------------------------------------
+    def _start(self) -> None:
+        self._running = True
+        covers = self._committed  # what is in the WAL now, the sync's own start being later
+        done = asyncio.get_running_loop().run_in_executor(self._pool, self._sync)
+        done.add_done_callback(lambda fut: self._synced(fut, covers))
+
+    def _synced(self, fut: asyncio.Future, covers: int) -> None:
+        self._running = False
+        exc = None if fut.cancelled() else fut.exception()
+        if fut.cancelled():
+            exc = RuntimeError("the WAL sync was cancelled")
+        if exc is not None:
+            # After a failed fsync Linux may drop the dirty pages and report the next sync
+            # clean (PostgreSQL's "fsyncgate"): nothing written since can be trusted.
+            self.failed = exc
+            log.error("syncing %s failed: %s; what waited on it is answered unavailable, and "
+                      "the daemon stops to reopen its store from what is on disk", self.wal, exc)
+        else:
+            self._durable = max(self._durable, covers)
+        while self._waiting and (exc is not None or self._waiting[0][0] <= self._durable):
+            _, then, _ = self._waiting.popleft()
+            then(exc)
+        if self._waiting:
+            self._start()
+
+    def _sync(self) -> None:
+        st = os.stat(self.wal)
+        if self._fd is None or st.st_ino != self._inode:  # first sync, or SQLite made a new WAL
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+            self._fd = os.open(self.wal, os.O_RDONLY | os.O_CLOEXEC)
+            self._inode = os.fstat(self._fd).st_ino
+            _sync_dir(self.wal.parent)  # a new file's name must survive a power cut too
+        os.fdatasync(self._fd)
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Checkpointer:
+    """Copies the WAL into the database file about once a second while commits come in,
+    from a worker thread with its own connection (PASSIVE: never blocks the writer)."""
+
+    def __init__(self, db_path: Path, name: str) -> None:
+        self.path = db_path
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix=f"{name}-checkpoint")
+        self._conn: sqlite3.Connection | None = None
+        self.warn = LogBudget(log, per_minute=2)
+
+    async def run(self, changes: Callable[[], int]) -> None:
+        """Checkpoint whenever ``changes()`` (rows written so far) moved since the last."""
+        loop = asyncio.get_running_loop()
+        seen = changes()
+        while True:
+            await asyncio.sleep(CHECKPOINT_EVERY_S)
+            now = changes()
+            if now != seen:
+                seen = now
+                await loop.run_in_executor(self._pool, self.checkpoint)
+
+    def checkpoint(self) -> None:
+        try:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False)
+                self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error as exc:  # the commits' own syncs report a failing disk
+            self.warn.warning("checkpoint of %s failed: %s", self.path.name, exc)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
