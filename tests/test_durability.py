@@ -4,6 +4,7 @@ request that arrives while the disk is busy with an earlier one, and a disk that
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import subprocess
 import sys
@@ -144,3 +145,38 @@ def test_a_failing_sync_answers_unavailable_stops_the_daemon_and_the_retry_is_do
     assert procs[1].wait(10) == 0
     db = sqlite3.connect(cfg.storage_path / "queue.sqlite")
     assert db.execute("SELECT number FROM tickets ORDER BY id").fetchall() == [("B001",), ("B002",)]
+
+
+def test_answers_wait_for_a_sync_begun_after_their_commit_and_keep_their_order(tmp_path, monkeypatch,
+                                                                               run):
+    """In process, the disk held at os.fdatasync: what commits during a sync waits for the
+    next one, one sync covers all of it, and the answers come in commit order."""
+    import threading
+
+    from hallkit.runtime import durability
+
+    wal = tmp_path / "s.sqlite-wal"
+    wal.write_bytes(b"frames")
+    gate, started, real = threading.Semaphore(0), [], os.fdatasync
+    monkeypatch.setattr(durability.os, "fdatasync", lambda fd: (started.append(1), gate.acquire(),
+                                                                real(fd))[-1])
+
+    async def scenario():
+        sync = durability.WalSync(tmp_path / "s.sqlite", "test")
+        answered = []
+        sync.after_commit(lambda exc: answered.append(("a", exc)))
+        await asyncio.sleep(0.05)
+        assert len(started) == 1 and answered == []  # a's sync is at the disk
+        sync.after_commit(lambda exc: answered.append(("b", exc)))
+        sync.after_commit(lambda exc: answered.append(("c", exc)))
+        sync.after_commit(lambda exc: answered.append(("read", exc)), wrote=False)
+        gate.release()  # a's sync returns: only a may be answered
+        await asyncio.sleep(0.05)
+        assert answered == [("a", None)] and len(started) == 2
+        gate.release()  # the next sync, begun after b and c were committed
+        await asyncio.sleep(0.05)
+        assert answered == [("a", None), ("b", None), ("c", None), ("read", None)]
+        assert len(started) == 2 and sync.idle
+        sync.close()
+
+    run(scenario())

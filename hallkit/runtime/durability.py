@@ -2,11 +2,13 @@
 
 A batch of commands commits with synchronous=NORMAL (SQLite writes the WAL but does
 not sync it) and hands its replies to ``WalSync.after_commit``: they go out once a
-sync of the WAL that began after that commit has returned. The sync runs in a worker
-thread (the GIL is released while the disk works), so meanwhile the loop takes in,
-checks and runs the next batch; one sync covers every batch committed before it
-began. That is SQLite's own FULL durability (a commit is the WAL frames; FULL syncs
-exactly them), only paid once per disk round instead of once per batch.
+sync of the WAL that began after that commit has returned. On a slow disk (a hall's
+eMMC or SD card) the sync runs in a worker thread (the GIL is released while the disk
+works), so meanwhile the loop takes in, checks and runs the next batch; one sync
+covers every batch committed before it began. That is SQLite's own FULL durability (a
+commit is the WAL frames; FULL syncs exactly them), only paid once per disk round
+instead of once per batch. On a quick disk the loop syncs itself: a thread hand-over
+would cost more than the overlap saves.
 
 Checkpoints sync the WAL and the database file; a hall's eMMC makes that two slow
 syncs, so they run in their own thread on their own connection (``Checkpointer``),
@@ -29,13 +31,16 @@ from hallkit.runtime.log_budget import LogBudget
 
 log = logging.getLogger(__name__)
 
+SLOW_DISK_S = 0.001  # syncs slower than this run in the worker thread, quicker ones inline
 CHECKPOINT_EVERY_S = 1.0  # while commits come in: a short WAL keeps reads and restarts quick
 
 Then = Callable[[BaseException | None], None]
 
 
 class WalSync:
-    """Syncs a store's WAL in a worker thread and runs what waited on it, in commit order."""
+    """Syncs a store's WAL and runs what waited on it, in commit order: in a worker thread
+    while the disk is slow (a hall's eMMC: the loop works on meanwhile), in the loop's
+    own thread while it is quick (a thread hand-over would cost more than it saves)."""
 
     def __init__(self, db_path: Path, name: str) -> None:
         self.wal = Path(f"{db_path}-wal")
@@ -46,14 +51,21 @@ class WalSync:
         self._durable = 0  # of those, known to be on disk
         self._waiting: deque[tuple[int, Then, float]] = deque()
         self._running = False
+        self._disk_s = SLOW_DISK_S  # how long a sync takes lately; slow until seen otherwise
         self.failed: BaseException | None = None  # a sync failed: nothing is durable any more
 
     def after_commit(self, then: Then, wrote: bool = True) -> None:
-        """Call ``then(None)`` on the loop once everything committed so far is on disk, or
-        ``then(exc)`` if the disk failed. ``wrote=False``: this batch changed nothing, so it
-        waits only for earlier commits (answers must not show what could still be lost)."""
+        """Call ``then(None)`` once everything committed so far is on disk, or ``then(exc)``
+        if the disk failed. ``wrote=False``: this batch changed nothing, so it waits only
+        for earlier commits (answers must not show what could still be lost)."""
         if wrote:
             self._committed += 1
+        if self.failed is None and self._committed > self._durable and not self._running \
+                and self._disk_s < SLOW_DISK_S:
+            try:
+                self.sync_now()
+            except OSError as exc:
+                self._fail(exc)
         if self.failed is not None:
             then(self.failed)
         elif self._committed <= self._durable:
@@ -72,9 +84,10 @@ class WalSync:
         return bool(self._waiting) and time.monotonic() - self._waiting[0][2] > limit
 
     def sync_now(self) -> None:
-        """Sync in this thread (for callers outside the loop)."""
+        """Sync in this thread (for callers outside the loop, and for a quick disk)."""
+        covers = self._committed
         self._sync()
-        self._durable = self._committed
+        self._durable = max(self._durable, covers)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -91,24 +104,28 @@ class WalSync:
 
     def _synced(self, fut: asyncio.Future, covers: int) -> None:
         self._running = False
-        exc = None if fut.cancelled() else fut.exception()
         if fut.cancelled():
-            exc = RuntimeError("the WAL sync was cancelled")
-        if exc is not None:
-            # After a failed fsync Linux may drop the dirty pages and report the next sync
-            # clean (PostgreSQL's "fsyncgate"): nothing written since can be trusted.
-            self.failed = exc
-            log.error("syncing %s failed: %s; what waited on it is answered unavailable, and "
-                      "the daemon stops to reopen its store from what is on disk", self.wal, exc)
+            self._fail(RuntimeError("the WAL sync was cancelled"))
+        elif fut.exception() is not None:
+            self._fail(fut.exception())
         else:
             self._durable = max(self._durable, covers)
-        while self._waiting and (exc is not None or self._waiting[0][0] <= self._durable):
+        while self._waiting and (self.failed is not None or self._waiting[0][0] <= self._durable):
             _, then, _ = self._waiting.popleft()
-            then(exc)
+            then(self.failed)
         if self._waiting:
             self._start()
 
+    def _fail(self, exc: BaseException) -> None:
+        # After a failed fsync Linux may drop the dirty pages and report the next sync
+        # clean (PostgreSQL's "fsyncgate"): nothing written since can be trusted.
+        if self.failed is None:
+            self.failed = exc
+            log.error("syncing %s failed: %s; what waited on it is answered unavailable, and "
+                      "the daemon stops to reopen its store from what is on disk", self.wal, exc)
+
     def _sync(self) -> None:
+        t0 = time.perf_counter()
         st = os.stat(self.wal)
         if self._fd is None or st.st_ino != self._inode:  # first sync, or SQLite made a new WAL
             if self._fd is not None:
@@ -118,6 +135,7 @@ class WalSync:
             self._inode = os.fstat(self._fd).st_ino
             _sync_dir(self.wal.parent)  # a new file's name must survive a power cut too
         os.fdatasync(self._fd)
+        self._disk_s += (time.perf_counter() - t0 - self._disk_s) / 8  # follows the disk's pace
 
 
 def _sync_dir(folder: Path) -> None:
