@@ -49,6 +49,7 @@ from benchhall import (
     start_daemons,
     stop_daemons,
 )
+from hall_storage import active_delay_ms, run_with_slow_disk
 
 WINDOWS, LINES = 100, 4
 SERVICES = ["BDC", "SB", "YB", "HZ"]
@@ -246,9 +247,13 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=400)
     parser.add_argument("--rate", type=float, default=20.0, help="presses per second, all windows")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--fsync-ms", type=float, default=0.0,
+                        help="delay every sync by this much (hall storage: 5 eMMC, 15 SD card)")
     args = parser.parse_args()
+    run_with_slow_disk(args.fsync_ms)
     print(f"key press → window display, {WINDOWS} windows on {LINES}+{LINES} simulated RS-485 lines, "
-          f"{args.presses} presses at {args.rate:g}/s, {args.runs} runs")
+          f"{args.presses} presses at {args.rate:g}/s, {args.runs} runs"
+          + (f", every sync delayed {active_delay_ms():g} ms" if active_delay_ms() else ""))
     runs = []
     for n in range(1, args.runs + 1):
         runs.append(one_run(args.presses, args.rate))

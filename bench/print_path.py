@@ -42,6 +42,7 @@ from benchhall import (
     start_daemons,
     stop_daemons,
 )
+from hall_storage import active_delay_ms, run_with_slow_disk
 
 KIOSKS = 2
 SERVICES = ["BDC", "SB", "YB", "HZ"]
@@ -147,9 +148,13 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=500)
     parser.add_argument("--rate", type=float, default=10.0, help="tickets per second, all kiosks")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--fsync-ms", type=float, default=0.0,
+                        help="delay every sync by this much (hall storage: 5 eMMC, 15 SD card)")
     args = parser.parse_args()
+    run_with_slow_disk(args.fsync_ms)
     print(f"ticket request → last byte at the simulated printer: {args.tickets} tickets at "
-          f"{args.rate:g}/s over {KIOSKS} kiosks and TCP printers, {args.runs} runs")
+          f"{args.rate:g}/s over {KIOSKS} kiosks and TCP printers, {args.runs} runs"
+          + (f", every sync delayed {active_delay_ms():g} ms" if active_delay_ms() else ""))
     cut99, reply99 = [], []
     for n in range(1, args.runs + 1):
         with scratch_with_broker("bench-print-") as (tmp, broker):

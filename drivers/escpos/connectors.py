@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import select
+import socket
 
 import usb.core
 import usb.util
@@ -28,6 +29,12 @@ class _Chunked:
 
 
 class NetworkLink(_Chunked, Network):
+    def open(self, raise_not_found: bool = True) -> None:
+        super().open(raise_not_found=True)
+        # A status poll right after a job would wait for the job's ACK (Nagle), which the
+        # printer delays up to 40 ms: the next ticket waited behind it.
+        self.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def read_byte(self, timeout: float) -> int | None:
         ready, _, _ = select.select([self.device], [], [], timeout)
         if not ready:
