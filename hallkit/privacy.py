@@ -19,6 +19,16 @@ def mask_id(number: str) -> str:
     return n[:3] + "*" * (len(n) - 7) + n[-4:]
 
 
+def mask_name(name: str) -> str:
+    """``张三`` → ``张*``, ``李秀英`` → ``李*英``: enough for its holder to know it is theirs."""
+    n = name.strip()
+    if len(n) <= 1:
+        return n
+    if len(n) == 2:
+        return n[0] + "*"
+    return n[0] + "*" * (len(n) - 2) + n[-1]
+
+
 def mask_phone(number: str) -> str:
     """``13812345678`` → ``138****5678``."""
     n = number.strip()

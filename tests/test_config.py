@@ -93,7 +93,8 @@ CASES = [
      lambda t: t + '\n[devices.r-1]\nkind = "rating"\nfamily = "mqtt-tablet"  # <-\nlink = "mqtt"\n',
      "devices.r-1.family: no rating family is installed yet, so nothing can drive 'mqtt-tablet'; "
      "the families that exist are escpos (printer), ff68 (keypad), hid-keypad (keypad), "
-     "modbus-window (window_display), mqtt-lcd (window_display), toy-board (locker_board)"),
+     "hid-scanner (scanner), idcard-sam (id_reader), modbus-window (window_display), "
+     "mqtt-lcd (window_display), serial-scanner (scanner), toy-board (locker_board)"),
     ("unknown device kind",
      lambda t: t.replace('kind = "kiosk"', 'kind = "kiosks"  # <-'),
      "devices.kiosk-1.kind: unknown kind 'kiosks'"),
@@ -215,8 +216,10 @@ def test_shipped_configs_are_valid_and_describe_the_demo_hall(path):
         "不动产登记", "社保", "医保", "公安户政", "税务", "市场主体登记", "公积金", "综合咨询"]
     assert len(cfg.windows) == 12
     assert len(cfg.devices_of("kiosk")) == 2 and len(cfg.devices_of("hall_board")) == 1
-    assert {d.family for d in cfg.devices.values() if hasattr(d, "family")} == {
-        "ff68", "modbus-window", "escpos"}  # only what hallkit drives today
+    assert {d.family for d in cfg.devices.values() if hasattr(d, "family")} <= {
+        "ff68", "modbus-window", "escpos", "idcard-sam", "serial-scanner", "hid-scanner"}
+    for kiosk in cfg.devices_of("kiosk").values():  # each has its printer, reader and scanner
+        assert kiosk.printer and kiosk.id_reader and kiosk.scanner
     schemes = {d.link.scheme for d in cfg.devices.values() if hasattr(d, "link")}
     assert schemes == {"sim"} if path == DEMO else "sim" not in schemes
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import selectors
@@ -68,7 +69,7 @@ class DemoHall:
 
 
 ALL_ONLINE = {("hall", "online"), ("queue", "online"), ("keypad", "online"), ("display", "online"),
-              ("printer", "online")}
+              ("printer", "online"), ("kiosk_devices", "online")}
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +105,39 @@ def test_up_brings_the_demo_hall_online_with_users_and_every_keypad(demo):
     # The demo's keypads are simulated on ptys that the simulator host opened.
     keypad_rows = [r for r in rows if r["kind"] == "keypad"]
     assert len(keypad_rows) == 12 and {r["state"] for r in keypad_rows} == {"online"}
+
+
+def test_a_card_and_a_scan_at_a_kiosk_reach_that_kiosk(demo, run):
+    """`hallctl sim card|scan kiosk-1 …` act on the reader and scanner built into kiosk-1;
+    kiosk-1, signed in with its own password, gets what they read."""
+    from hallkit.bus.client import BusClient
+    from hallkit.bus.settings import bus_settings
+    from hallkit.config.load import load_config
+
+    rows = status(demo.cfg_path, demo.env)
+    assert {(r["kind"], r["state"]) for r in rows if r["id"].startswith(("idreader-", "scanner-"))} \
+        == {("id_reader", "online"), ("scanner", "online")}
+    cfg = load_config(demo.cfg_path)
+
+    async def at_kiosk():
+        kiosk = BusClient(bus_settings(cfg, "kiosk-1"), "kiosk-1", hall=cfg.hall.id)
+        got = []
+        kiosk.subscribe("hall/demo/kiosk_devices/main/event/+/kiosk-1",
+                        lambda t, p: got.append((t.split("/")[-2], json.loads(p)["data"])))
+        await kiosk.connect()
+        for args in (("scan", "kiosk-1", "YY0123"), ("card", "kiosk-1", "li")):
+            done = await asyncio.to_thread(demo.hallctl, "sim", *args)
+            assert done.returncode == 0, done.stderr
+        for _ in range(100):
+            if len(got) == 2:
+                break
+            await asyncio.sleep(0.05)
+        await kiosk.close()
+        return got
+
+    got = run(at_kiosk(), timeout=20)
+    assert got[0] == ("scan", {"device": "scanner-kiosk-1", "code": "YY0123"})
+    assert got[1][0] == "card" and got[1][1]["name_masked"] == "李*英"
 
 
 def test_tickets_print_at_kiosks_and_paper_out_reaches_the_kiosk(demo):

@@ -125,13 +125,24 @@ class SimHost:
         if action == "show":
             return {"devices": {dev: self._simulator(dev).shows(device)
                                 for dev, (_, device) in sorted(self.device_of.items())}}
-        device_id = args.pop("device")
+        device_id = self._built_in(args.pop("device"), action)
         simulator = self._simulator(device_id, action)
         answer = await simulator.act(action, self.device_of[device_id][1], args)
         try:
             return spec.reply.model_validate(answer).model_dump()
         except ValidationError:
             raise RuntimeError(f"the simulator answered {answer!r}, not {{ok, text, detail}}") from None
+
+    def _built_in(self, device_id: str, action: str) -> str:
+        """A kiosk stands for the device built into it that takes ``action``: `hallctl sim
+        scan kiosk-1 …` scans at kiosk-1's scanner."""
+        kiosk = self.cfg.devices.get(device_id)
+        if kiosk is None or kiosk.kind != "kiosk":
+            return device_id
+        for part in (kiosk.printer, kiosk.scanner, kiosk.id_reader):
+            if part in self.device_of and _offers(self.running[self.device_of[part][0]][0], action):
+                return part
+        return device_id
 
     def _simulator(self, device_id: str, action: str | None = None) -> Simulator:
         able = sorted(d for d, (name, _) in self.device_of.items()

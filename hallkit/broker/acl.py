@@ -52,7 +52,7 @@ class _Rules:
         h = self.hall
         return [("read", f"hall/{h}/+/+/{what}") for what in PUBLIC] + [
             ("read", f"hall/{h}/{e.component}/{DAEMON_ID}/event/{e.name}")
-            for e in self.events if role in e.readers]
+            for e in self.events if role in e.readers and not e.addressed]
 
     def commands_for(self, role: str, user: str) -> list[tuple[str, str]]:
         """Write access to each command the role may send, under the user's own name only:
@@ -91,9 +91,10 @@ def accounts(cfg: HallConfig) -> list[Account]:
 def acl_text(cfg: HallConfig, users: list[Account]) -> str:
     lines = [f"# hallkit ACL for hall {cfg.hall.id!r}, generated from the hall config;",
              "# regenerate with `hallctl broker acl CONFIG` rather than editing.",
-             "# Every client reads the replies addressed to its own username (never a client id:",
-             "# the client chooses that).",
-             f"pattern read hall/{cfg.hall.id}/+/+/reply/+/%u", ""]
+             "# Every client reads the replies and events addressed to its own username (never a",
+             "# client id: the client chooses that).",
+             f"pattern read hall/{cfg.hall.id}/+/+/reply/+/%u",
+             f"pattern read hall/{cfg.hall.id}/+/+/event/+/%u", ""]
     for acc in users:
         lines.append(f"# {acc.role}")
         lines.append(f"user {acc.user}")

@@ -27,7 +27,8 @@ def register(sub) -> None:
     for action in sim_actions().values():  # each family's simulator control actions
         p = sim.add_parser(action.name, help=action.help)
         add_config_arg(p)
-        p.add_argument("device", help=f"a simulated device's id, e.g. {action.example_device}")
+        p.add_argument("device", help=f"a simulated device's id, or the kiosk it is built into, "
+                                      f"e.g. {action.example_device}")
         for arg in action.args:
             if arg.flag:
                 p.add_argument(f"--{arg.name}", default=arg.default, help=arg.help)

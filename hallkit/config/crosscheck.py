@@ -85,8 +85,9 @@ def _windows(cfg: HallConfig):
         if dev.kind == "kiosk":
             yield from _ref(cfg, dev.printer, "printer", ("devices", dev_id, "printer"))
             yield from _ref(cfg, dev.scanner, "scanner", ("devices", dev_id, "scanner"))
+            yield from _ref(cfg, dev.id_reader, "id_reader", ("devices", dev_id, "id_reader"))
     kiosks = [(k, d) for k, d in cfg.devices.items() if d.kind == "kiosk"]
-    for field in ("printer", "scanner"):  # built into one kiosk: two cannot share it
+    for field in ("printer", "scanner", "id_reader"):  # built into one kiosk: two cannot share it
         first: dict[str, str] = {}
         for dev_id, dev in kiosks:
             ref = getattr(dev, field)

@@ -213,6 +213,12 @@ class ScannerDevice(_Wired):
     kind: Literal["scanner"]
 
 
+class IdReaderDevice(_Wired):
+    """A resident ID card reader built into a kiosk."""
+
+    kind: Literal["id_reader"]
+
+
 class KioskDevice(Strict):
     """A self-service terminal running the PyQt kiosk; talks MQTT as itself."""
 
@@ -220,6 +226,7 @@ class KioskDevice(Strict):
     location: str | None = None
     printer: str | None = None
     scanner: str | None = None
+    id_reader: str | None = None
 
 
 class HallBoardDevice(Strict):
@@ -236,10 +243,11 @@ class ConsoleDevice(Strict):
 
 Device = Annotated[
     PrinterDevice | KeypadDevice | WindowDisplayDevice | RatingDevice | LockerBoardDevice
-    | ScannerDevice | KioskDevice | HallBoardDevice | ConsoleDevice,
+    | ScannerDevice | IdReaderDevice | KioskDevice | HallBoardDevice | ConsoleDevice,
     Field(discriminator="kind"),
 ]
-WIRED_KINDS = ("printer", "keypad", "window_display", "rating", "locker_board", "scanner")
+WIRED_KINDS = ("printer", "keypad", "window_display", "rating", "locker_board", "scanner",
+               "id_reader")
 
 
 class CompartmentGroup(Strict):

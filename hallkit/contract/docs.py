@@ -44,6 +44,7 @@ platform bridge, a hall's own tools).
   | `availability` | yes | 1 | the daemon driving a device |
   | `state` | yes | 0 | the owner of the fact; all of it republished after every reconnect |
   | `event/<name>` | no | 1 | the owner, when something happens |
+  | `event/<name>/<user>` | no | 1 | the owner, to one user only (personal data: no one else may read it) |
   | `cmd/<action>/<user>` | no | 1 | a user the contract allows (see each command), under its own name |
   | `reply/<action>/<user>` | no | 0 | the owner, to the user who sent the command |
 
@@ -202,11 +203,18 @@ def render() -> str:
             out.append(f"### {where} (retained)\n\n{state.summary}\n\n{fields(state.payload)}")
         for ev in contract.events:
             readers = "" if set(ev.readers) >= set(EVERYONE) else \
-                f" Who may read it: {', '.join(ev.readers)}."
-            out.append(f"### event/{ev.name}\n\n{ev.summary}{readers}\n\n`data`:\n\n"
+                f"Who may read it: {', '.join(ev.readers)}."
+            where = f"event/{ev.name}"
+            if ev.addressed:
+                where += f"/<{'|'.join(ev.readers)}>"
+                readers = (f"Addressed: published to one {' or '.join(ev.readers)} under its "
+                           "username, which alone may read it.")
+            summary = ev.summary if ev.summary.endswith(".") or not readers else ev.summary + "."
+            out.append(f"### {where}\n\n{' '.join(filter(None, (summary, readers)))}\n\n`data`:\n\n"
                        f"{fields(ev.payload)}")
         for cmd in contract.commands:
-            out.append(f"### cmd/{cmd.action}\n\n{cmd.summary} {_rules(cmd)}\n\n"
+            summary = cmd.summary if cmd.summary.endswith(".") else cmd.summary + "."
+            out.append(f"### cmd/{cmd.action}\n\n{summary} {_rules(cmd)}\n\n"
                        f"{_example(cmd, contract.examples)}Request `data`:\n\n"
                        f"{fields(cmd.request)}\nReply `data`:\n\n{fields(cmd.reply)}")
     return "\n".join(out).rstrip() + "\n"

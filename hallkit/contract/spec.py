@@ -54,6 +54,9 @@ class EventTopic:
     payload: type[BaseModel]
     summary: str
     readers: tuple[str, ...] = EVERYONE  # roles the ACL lets subscribe
+    # To one client only (personal data): published at …/event/<name>/<username>, which
+    # the ACL lets that user alone read; ``readers`` then names the role it goes to.
+    addressed: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,10 @@ class Topics:
     def event(self, name: str) -> str:
         return f"{self.base}/event/{name}"
 
+    def event_to(self, name: str, user: str) -> str:
+        """An addressed event: only ``user`` may read it (the ACL's %u pattern)."""
+        return f"{self.base}/event/{name}/{user}"
+
     def cmd(self, action: str) -> str:
         """Where ``action`` is sent; a sender appends its own username (``BusClient.request``)."""
         return f"{self.base}/cmd/{action}"
