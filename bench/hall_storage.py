@@ -35,7 +35,7 @@ def slow_disk_env(ms: float, env: dict[str, str] | None = None, log: Path | None
     with EIO while this file exists."""
     out = dict(os.environ if env is None else env)
     lib = str(shim())
-    preload = [p for p in out.get("LD_PRELOAD", "").split() if p and p != lib]
+    preload = [p for p in out.get("LD_PRELOAD", "").replace(":", " ").split() if p != lib]
     out["LD_PRELOAD"] = " ".join([lib, *preload])
     out["HALLKIT_FSYNC_MS"] = repr(float(ms))
     if log is not None:
@@ -47,7 +47,7 @@ def slow_disk_env(ms: float, env: dict[str, str] | None = None, log: Path | None
 
 def active_delay_ms() -> float:
     """The delay the shim adds to this process's syncs (0 when it is not loaded)."""
-    loaded = any("fsync_delay-" in p for p in os.environ.get("LD_PRELOAD", "").split())
+    loaded = "fsync_delay-" in os.environ.get("LD_PRELOAD", "")
     return float(os.environ.get("HALLKIT_FSYNC_MS", "0")) if loaded else 0.0
 
 

@@ -91,6 +91,8 @@ class Store:
     def unsynced_transaction(self) -> Iterator[None]:
         """A transaction whose commit writes the WAL without syncing it: the caller syncs
         (``WalSync``) before anyone is told of it."""
+        if self.conn.in_transaction:  # SQLite ignores the pragma inside one: refuse, loudly
+            raise RuntimeError(f"a transaction was left open on {self.path.name}: a hallkit bug")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         try:
             with self.db.atomic():

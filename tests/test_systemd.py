@@ -28,3 +28,12 @@ def test_the_units_to_enable_are_the_installed_daemons(capsys):
     from hallkit.cli.main import main
     assert main(["daemons", "--units"]) == 0
     assert capsys.readouterr().out.split() == [f"hallkit@{name}.service" for name in daemons()]
+
+
+def test_the_unit_lets_daemons_open_their_devices_and_nothing_else():
+    text = (ROOT / "systemd" / "hallkit@.service").read_text()
+    lines = {line.strip() for line in text.splitlines()}
+    assert "PrivateDevices=yes" not in lines  # it would hide every serial port and USB device
+    assert "DevicePolicy=closed" in lines
+    for device in ("ttyUSB", "ttyACM", "ttyS", "input", "usb_device", "usbmisc"):
+        assert f"DeviceAllow=char-{device} rw" in lines

@@ -62,7 +62,7 @@ class QueueDaemon(Daemon):
         with self.store.db.atomic():
             self.engine.rollover(self.clock.time(), fx)
         self._apply(fx, None)
-        self._publish_dirty()
+        self.publish_durably(self._publish_dirty)
 
     async def _day_timer(self) -> None:
         """Roll over at the hall's day start, and republish estimates once a minute."""
@@ -76,7 +76,7 @@ class QueueDaemon(Daemon):
                 self._rollover()
             else:
                 self._dirty_services = True
-                self._publish_dirty()
+                self.publish_durably(self._publish_dirty)
 
     # -- effects ----------------------------------------------------------------------
     def _apply(self, fx: Effects, ctx: CommandContext | None) -> None:

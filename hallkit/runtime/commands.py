@@ -120,6 +120,9 @@ class Dispatcher:
         self.after_batch = after_batch  # e.g. publish the state the batch changed, once
         self.on_storage_lost = on_storage_lost  # the disk failed a sync: restart from the disk
         self.durable = WalSync(store.path, component)
+        self._open = asyncio.Event()  # cleared while state waits for the disk to catch up
+        self._open.set()
+        self._holds = 0
         contract = contracts().get(component)
         self.specs = {c.action: c for c in contract.commands} if contract else {}
         self.inbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
@@ -155,9 +158,27 @@ class Dispatcher:
         """Nothing waits to be run or answered."""
         return self.inbox.empty() and self.durable.idle
 
+    def when_durable(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once everything committed so far is on disk, taking no new batch
+        meanwhile: what it then reads from the store is exactly what is durable, so state
+        published from it never shows what a power cut would take back. Under load that
+        costs one pause of at most a sync, as often as state is published."""
+        self._holds += 1
+        self._open.clear()
+
+        def settled(failed: BaseException | None) -> None:
+            self._holds -= 1
+            if self._holds == 0:
+                self._open.set()
+            if failed is None:
+                fn()
+
+        self.durable.after_commit(settled, wrote=False)
+
     async def run(self) -> None:
         while True:
             batch = [await self.inbox.get()]
+            await self._open.wait()  # state being published: it must read only durable data
             while not self.inbox.empty():  # a batch is what came in meanwhile: it grows with
                 batch.append(self.inbox.get_nowait())  # the load, bounded by the inbox
             if self.durable.failed is not None:  # the daemon is stopping to reopen its store

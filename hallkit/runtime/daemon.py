@@ -86,6 +86,7 @@ class Daemon:
         self._last_publish = 0.0
         self._publish_timer: asyncio.TimerHandle | None = None
         self._publish_pending = None
+        self._stopping = False
 
     # -- what subclasses provide ---------------------------------------------
     async def start(self) -> None:
@@ -110,7 +111,7 @@ class Daemon:
         arrive meanwhile are answered first, and under load state goes out a few times a
         second instead of after every batch. Events and replies are never delayed."""
         self._publish_pending = publish
-        if self._publish_timer is None:
+        if self._publish_timer is None and not self._stopping:
             loop = asyncio.get_running_loop()
             self._publish_timer = loop.call_later(QUIET_S, self._publish_when_quiet, max_delay)
 
@@ -123,9 +124,13 @@ class Daemon:
         self._last_publish = loop.time()
         publish, self._publish_pending = self._publish_pending, None
         if publish is not None:
-            publish()
+            self.commands.when_durable(publish)
 
     # -- helpers ----------------------------------------------------------------
+    def publish_durably(self, publish: Callable[[], None] | None = None) -> None:
+        """Publish state read from the store once what is committed is on disk."""
+        self.commands.when_durable(publish or self.publish_state)
+
     def publish_state(self) -> None:
         state = self.retained_state()
         if state is not None:
@@ -159,7 +164,7 @@ class Daemon:
 
     def _republish(self) -> None:
         if self._online:
-            self.publish_state()
+            self.publish_durably()
             self.bus.publish(self.topics.status, self._status("online"), retain=True)
 
     # -- life cycle ---------------------------------------------------------------
@@ -193,6 +198,8 @@ class Daemon:
             self.notifier.stopping()
             log.info("%s stopping", self.name)
             await self._drain()
+            self._stopping = True
+            self.commands.durable.finish()  # answers waiting on the disk go out while the bus is up
             if self._publish_timer:  # it would read the store after it is closed
                 self._publish_timer.cancel()
             for task in tasks:

@@ -10,9 +10,9 @@ commit is the WAL frames; FULL syncs exactly them), only paid once per disk roun
 instead of once per batch. On a quick disk the loop syncs itself: a thread hand-over
 would cost more than the overlap saves.
 
-Checkpoints sync the WAL and the database file; a hall's eMMC makes that two slow
-syncs, so they run in their own thread on their own connection (``Checkpointer``),
-never inside a commit.
+Checkpoints sync the WAL and the database file; a hall's eMMC makes that three slow
+syncs, so they run in their own thread on their own connection (``Checkpointer``)
+rather than inside a commit (only the WAL header's sync at the next commit stays).
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ class WalSync:
         self._waiting: deque[tuple[int, Then, float]] = deque()
         self._running = False
         self._disk_s = SLOW_DISK_S  # how long a sync takes lately; slow until seen otherwise
+        self._closed = False
         self.failed: BaseException | None = None  # a sync failed: nothing is durable any more
 
     def after_commit(self, then: Then, wrote: bool = True) -> None:
@@ -61,7 +62,7 @@ class WalSync:
         if wrote:
             self._committed += 1
         if self.failed is None and self._committed > self._durable and not self._running \
-                and self._disk_s < SLOW_DISK_S:
+                and (self._disk_s < SLOW_DISK_S or self._closed):
             try:
                 self.sync_now()
             except OSError as exc:
@@ -89,7 +90,20 @@ class WalSync:
         self._sync()
         self._durable = max(self._durable, covers)
 
+    def finish(self) -> None:
+        """At a stop: sync what is committed in this thread and answer everything waiting, while
+        the bus is still up; later commits (none are expected) are synced inline."""
+        self._closed = True
+        if not self._waiting:
+            return
+        try:
+            self.sync_now()
+        except OSError as exc:
+            self._fail(exc)
+        self._run_waiting()
+
     def close(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=True)
         if self._fd is not None:
             os.close(self._fd)
@@ -97,6 +111,8 @@ class WalSync:
 
     # -- the worker ----------------------------------------------------------------
     def _start(self) -> None:
+        if self._closed:
+            return  # finish() answered what waited; a sync still returning changes nothing
         self._running = True
         covers = self._committed  # what is in the WAL now, the sync's own start being later
         done = asyncio.get_running_loop().run_in_executor(self._pool, self._sync)
@@ -110,11 +126,18 @@ class WalSync:
             self._fail(fut.exception())
         else:
             self._durable = max(self._durable, covers)
-        while self._waiting and (self.failed is not None or self._waiting[0][0] <= self._durable):
-            _, then, _ = self._waiting.popleft()
-            then(self.failed)
+        self._run_waiting()
         if self._waiting:
             self._start()
+
+    def _run_waiting(self) -> None:
+        """Answer, in commit order, everything the syncs so far have made durable."""
+        while self._waiting and (self.failed is not None or self._waiting[0][0] <= self._durable):
+            _, then, _ = self._waiting.popleft()
+            try:
+                then(self.failed)
+            except Exception:  # one batch's answers failing must not strand the rest
+                log.exception("answering a batch after its sync failed")
 
     def _fail(self, exc: BaseException) -> None:
         # After a failed fsync Linux may drop the dirty pages and report the next sync
@@ -176,7 +199,20 @@ class Checkpointer:
         except sqlite3.Error as exc:  # the commits' own syncs report a failing disk
             self.warn.warning("checkpoint of %s failed: %s", self.path.name, exc)
 
+    def finish(self) -> None:
+        """At a stop: sync what is committed in this thread and answer everything waiting, while
+        the bus is still up; later commits (none are expected) are synced inline."""
+        self._closed = True
+        if not self._waiting:
+            return
+        try:
+            self.sync_now()
+        except OSError as exc:
+            self._fail(exc)
+        self._run_waiting()
+
     def close(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=True)
         if self._conn is not None:
             self._conn.close()
