@@ -51,9 +51,12 @@ def test_the_text_block_round_trips_and_other_cards_are_refused():
         with pytest.raises(CardError, match="layout differs"):
             codec.parse_text(codec.text_block(CARDS["zhang"], mark))
     misread = Card(**{**CARDS["zhang"].__dict__, "id_number": "110102199001010031"})
-    with pytest.raises(CardError, match="check digit") as exc:
+    with pytest.raises(codec.MisreadError) as exc:
         codec.parse_text(codec.text_block(misread))
-    assert "110102199001010031" not in str(exc.value)  # masked even in the error
+    assert "0031" not in str(exc.value)  # not even masked digits go to a log
+    for field, value in (("birth", "19901301"), ("valid_to", "2035XX01"), ("name", "")):
+        with pytest.raises(CardError, match=field):
+            codec.parse_text(codec.text_block(Card(**{**CARDS["zhang"].__dict__, field: value})))
 
 
 def test_id_numbers_are_checked_by_gb_11643():
@@ -197,3 +200,32 @@ def test_the_usb_form_reads_the_same_frames(run):
         task.cancel()
 
     run(scenario(), timeout=30)
+
+
+def test_odd_codes_on_find_poll_on_quietly_and_a_failed_read_is_told(run):
+    """24 or 31-33 answered to find is no card to refuse; a read that gets nothing is."""
+    class Odd(ReaderModel):
+        def answer(self, frame):
+            command = self.command_of(frame)
+            if command == codec.FIND and self.card is None:
+                return codec.reply(0x31)
+            if command == codec.READ and self.fault == "silent-read":
+                return None
+            return super().answer(frame)
+
+    async def scenario():
+        sim = IdReaderSim()
+        sim.model = Odd()
+        await sim.start()
+        seen = Seen()
+        reader_, task = await polling(sim, seen)
+        await asyncio.sleep(0.6)
+        assert seen.refused == [] and reader_.counts["find failed 31"] > 0
+        sim.model.fault = "silent-read"
+        sim.model.place(CARDS["zhang"])
+        await until(lambda: seen.refused, timeout=8)
+        assert seen.refused == ["failed"] and seen.cards == []
+        task.cancel()
+        sim.close()
+
+    run(scenario(), timeout=20)

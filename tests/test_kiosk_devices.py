@@ -135,7 +135,8 @@ def test_a_card_and_a_scan_reach_their_kiosk_alone(secured, run):
     card = got[0][1]["data"]
     assert got[0][0].endswith("/event/card/kiosk-1")
     assert card["id_number"] == "430102194805120023" and card["id_masked"] == "430***********0023"
-    assert card["name_masked"] == "李*英" and card["birth"] == "19480512"
+    assert card["name_masked"] == "李*英" and set(card) == {"device", "id_number", "id_masked",
+                                                          "name_masked"}  # nothing more leaves
     assert got[1][1]["data"] == {"device": "scan-1", "code": "YY0123"}
     refused = got[2][1]["data"]
     assert refused["reason"] == "expired" and "过有效期" in refused["zh"]
@@ -163,3 +164,26 @@ def test_a_silent_reader_is_offline_in_its_availability(secured, run, monkeypatc
     states = run(scenario(), timeout=30)
     assert [s["state"] for s in states[:2]] == ["online", "offline"]
     assert states[1]["reason"] == "no answer to 3 requests"
+
+
+def test_no_other_client_can_address_a_card_to_a_kiosk(secured, run):
+    """kiosk-2 may write its own topics, but what it writes there is no event to kiosk-1: the
+    ACL lets kiosk-1 read addressed events only under the kiosk-devices daemon's topics."""
+    cfg, broker = secured
+
+    async def scenario():
+        kiosk1, kiosk2 = as_user(cfg, broker, "kiosk-1"), as_user(cfg, broker, "kiosk-2")
+        got = Inbox(kiosk1, "hall/t1/+/+/event/+/kiosk-1")
+        for c in (kiosk1, kiosk2):
+            await c.connect()
+        fake = {"v": 1, "ts": 0, "data": {"device": "idr-1", "id_number": "11010519491231002X",
+                                           "id_masked": "x", "name_masked": "x"}}
+        for topic in ("hall/t1/kiosk/kiosk-2/event/card/kiosk-1",
+                      "hall/t1/kiosk_devices/main/event/card/kiosk-1"):
+            kiosk2.publish(topic, fake)
+        await asyncio.sleep(0.5)
+        for c in (kiosk1, kiosk2):
+            await c.close()
+        return got.got
+
+    assert run(scenario(), timeout=20) == []

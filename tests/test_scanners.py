@@ -56,9 +56,11 @@ def test_a_person_typing_too_long_a_line_and_odd_keys_are_dropped_and_counted():
     assert decode(typed("A" * 257), decoder) == []
     f1 = [InputEvent(200, 0, ecodes.EV_KEY, ecodes.KEY_F1, 1), *typed("12", start=200.001)]
     assert decode(f1, decoder) == []
-    assert decoder.dropped == {"typed by hand": 1, "longer than 256 characters": 1,
+    assert decoder.dropped == {"typed by hand": 6, "longer than 256 characters": 1,
                                "not printable ASCII": 1}
     assert decode(typed("OK1", start=300.0), decoder) == ["OK1"]  # the next scan is clean
+    stray = [InputEvent(350, 0, ecodes.EV_KEY, ecodes.KEY_Q, 1), *typed("AB12", start=351.0)]
+    assert decode(stray, decoder) == ["AB12"]  # a stray key long before does not spoil it
     repeat = typed("7", start=400.0)
     repeat.insert(1, InputEvent(400, 1000, ecodes.EV_KEY, ecodes.KEY_7, 2))  # auto-repeat
     assert decode(repeat, decoder) == ["7"]
@@ -109,3 +111,5 @@ def test_serial_lines_end_with_cr_and_bad_ones_are_dropped():
     assert decoder.feed(b"bad\x01byte\r") == []
     assert decoder.feed("二维码".encode() + b"\r") == []
     assert decoder.dropped == {"longer than 256 characters": 1, "not printable ASCII": 2}
+    assert decoder.feed(b"noise", now=10.0) == [] and decoder.feed(b"YY01\r", now=12.0) == ["YY01"]
+    assert decoder.dropped["a partial line that never ended"] == 1

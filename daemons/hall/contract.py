@@ -6,6 +6,8 @@ board needs nothing but the bus.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from hallkit.contract.envelope import Payload
@@ -17,6 +19,10 @@ class ServiceInfo(Body):
     prefix: str
     name_zh: str
     name_en: str
+    ask_id: Literal["no", "optional", "required"] = Field("no", description=(
+        "whether a kiosk asks for the citizen's ID: never, as a choice, or always"))
+    priority_classes: list[str] = Field(default_factory=list, description=(
+        "priority lanes a kiosk may offer (elderly, disabled, military, green_channel)"))
 
 
 class WindowInfo(Body):
@@ -35,6 +41,22 @@ class Notice(Body):
     until: float | None = Field(None, description="epoch seconds after which it is no longer shown")
 
 
+class KioskSetup(Payload):
+    """Retained at ``hall/<hall>/kiosk/<kiosk-id>/setup``, which that kiosk alone may read:
+    its screen and timeouts from the hall config, so a kiosk PC needs no config file."""
+
+    kiosk: str
+    location: str | None = None
+    screen: Literal["portrait", "landscape"]
+    screen_width_mm: int
+    idle_s: int
+    elderly_idle_s: int
+    has_printer: bool
+    has_id_reader: bool
+    has_scanner: bool
+    maintenance_pin_hash: str | None = Field(None, description="salted PBKDF2 (hallctl clerk pin-hash)")
+
+
 class HallState(Payload):
     """Retained at ``hall/<hall>/hall/main/state``."""
 
@@ -42,6 +64,10 @@ class HallState(Payload):
     name_zh: str
     name_en: str
     open_now: bool = Field(description="inside today's opening hours")
+    hours_today: list[str] = Field(default_factory=list, description=(
+        "today's opening hours, e.g. ['08:30-12:00', '13:30-17:30']; empty: closed all day"))
+    ticket_qr: str = Field("hallkit:ticket:{hall}:{ticket_id}:{secret}", description=(
+        "what a ticket's QR code holds (the printer's [ticket] qr), for a kiosk to show the same"))
     services: list[ServiceInfo]
     windows: list[WindowInfo]
     notices: list[Notice]
@@ -82,7 +108,10 @@ COMMANDS = (
     Command("hall", "notice-remove", NoticeRemove, NoticeRemoved, ("ops", "daemon"),
             "Take a notice down."),
 )
-STATES = (StateTopic("hall", HallState, "The hall's services, windows and notices, for UIs."),)
+STATES = (StateTopic("hall", HallState, "The hall's services, windows and notices, for UIs."),
+          StateTopic("hall", KioskSetup, "A kiosk's screen and timeouts, for that kiosk alone "
+                     "(within its own topics, which no other client may read).",
+                     "hall/<hall>/kiosk/<kiosk-id>/setup"))
 EXAMPLES = {
     ("hall", "ping"): {},
     ("hall", "notice-add"): {"text_zh": "今日下午14:00-15:00系统升级，暂停办理不动产登记",

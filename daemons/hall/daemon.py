@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+from hallkit.contract.topics import Topics
 from hallkit.daemons.hall import contract as msg
 from hallkit.runtime.commands import CommandContext, CommandError, handles
 from hallkit.runtime.daemon import Daemon
-from hallkit.runtime.hours import is_open
+from hallkit.runtime.hours import hours_on, is_open
 from hallkit.store import Migration
 
 MAX_NOTICES = 20  # what a hall board can show; also keeps the retained state small
@@ -27,7 +28,7 @@ class HallDaemon(Daemon):
     def after_batch(self) -> None:
         if self._state_changed:
             self._state_changed = False
-            self.publish_state()
+            self.publish_durably()
 
     async def start(self) -> None:
         self._open = self._open_now()
@@ -40,9 +41,11 @@ class HallDaemon(Daemon):
         cfg = self.cfg
         return msg.HallState(
             hall=cfg.hall.id, name_zh=cfg.hall.name_zh, name_en=cfg.hall.name_en,
-            open_now=self._open,
+            open_now=self._open, hours_today=self._hours_today(), ticket_qr=self._ticket_qr(),
             services=[msg.ServiceInfo(code=s.code, prefix=s.prefix, name_zh=s.name_zh,
-                                      name_en=s.name_en) for s in cfg.services],
+                                      name_en=s.name_en, ask_id=s.ask_id,
+                                      priority_classes=list(s.priority_classes))
+                      for s in cfg.services],
             windows=[msg.WindowInfo(number=w.number, label_zh=w.label_zh, label_en=w.label_en,
                                     services=w.services, consoles=sorted(
                                         d for d, dev in cfg.devices_of("console").items()
@@ -50,8 +53,29 @@ class HallDaemon(Daemon):
             notices=self._notices(),
         )
 
+    def publish_state(self) -> None:
+        super().publish_state()
+        for kiosk_id, kiosk in self.cfg.devices_of("kiosk").items():
+            self.publish_retained(Topics(self.cfg.hall.id, "kiosk", kiosk_id).setup, msg.KioskSetup(
+                kiosk=kiosk_id, location=kiosk.location, screen=kiosk.screen,
+                screen_width_mm=kiosk.screen_width_mm, idle_s=kiosk.idle_s,
+                elderly_idle_s=kiosk.elderly_idle_s, has_printer=kiosk.printer is not None,
+                has_id_reader=kiosk.id_reader is not None, has_scanner=kiosk.scanner is not None,
+                maintenance_pin_hash=kiosk.maintenance_pin_hash))
+
     def _open_now(self) -> bool:
         return is_open(self.cfg.hall.opening_hours, self.clock.now())
+
+    def _hours_today(self) -> list[str]:
+        return [f"{a:%H:%M}-{b:%H:%M}" for a, b in hours_on(self.cfg.hall.opening_hours,
+                                                           self.clock.now())]
+
+    def _ticket_qr(self) -> str:
+        """The printer's [ticket] qr where the printer daemon is installed, else its default."""
+        try:
+            return self.cfg.section("ticket").qr
+        except KeyError:
+            return msg.HallState.model_fields["ticket_qr"].default
 
     def _notices(self) -> list[msg.Notice]:
         rows = self.store.conn.execute(
@@ -61,13 +85,13 @@ class HallDaemon(Daemon):
 
     async def _tick(self) -> None:
         """Republish when the hall opens or closes, or a notice runs out."""
-        shown = (self._open, self._notices())
+        shown = (self._open, self._notices(), self._hours_today())
         while True:
             await self.clock.sleep(30)
             self._open = self._open_now()
-            if (self._open, self._notices()) != shown:
-                shown = (self._open, self._notices())
-                self.publish_state()
+            if (self._open, self._notices(), self._hours_today()) != shown:
+                shown = (self._open, self._notices(), self._hours_today())
+                self.publish_durably()
 
     @handles("ping")
     def ping(self, req: msg.Ping, ctx: CommandContext) -> msg.Pong:

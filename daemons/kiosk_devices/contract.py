@@ -15,14 +15,15 @@ ID_NUMBER = r"^[0-9]{17}[0-9X]$"
 
 
 class CardRead(Body):
-    """A resident ID card placed on the kiosk's reader, its check digit verified."""
+    """A resident ID card placed on the kiosk's reader, its check digit verified. Sent at
+    QoS 0 and never while the bus is down: a kiosk ignores one older than a few seconds."""
 
     device: str = Field(max_length=64, description="the reader's device id")
     id_number: str = Field(pattern=ID_NUMBER, description="the full number: hash or mask it at once")
     id_masked: str = Field(max_length=18, description="for the screen, e.g. 110***********0031")
-    name: str = Field(max_length=15, description="as on the card, where a flow needs it")
-    name_masked: str = Field(max_length=15, description="for the screen, e.g. 李*英")
-    birth: str = Field(pattern=r"^[0-9]{8}$", description="YYYYMMDD (e.g. for an elderly lane)")
+    name_masked: str = Field(max_length=15, description=(
+        "for the screen, e.g. 李*英 (the name itself, the birth date and the rest of the card "
+        "stay in the daemon: no kiosk flow needs them)"))
 
 
 class CardRefused(Body):

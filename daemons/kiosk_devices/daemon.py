@@ -56,15 +56,21 @@ class KioskDevicesDaemon(Daemon):
     def _state(self, device_id: str, up: bool, reason: str | None) -> None:
         self.publish_availability(self.cfg.devices[device_id].kind, device_id, up, reason)
 
-    def _to_kiosk(self, device_id: str, name: str, data) -> None:
+    def _to_kiosk(self, device_id: str, name: str, data) -> bool:
+        """Now or never: a card read while the bus is down must not reach the kiosk later,
+        when the next citizen stands there (QoS 0, and nothing is queued while offline)."""
+        if not self.bus.connected.is_set():
+            log.warning("%s: the bus is down; what was read is dropped", device_id)
+            return False
         self.bus.publish(self.topics.event_to(name, self.kiosk_of[device_id]),
-                         event_json(data, self.clock.time()), qos=1)
+                         event_json(data, self.clock.time()), qos=0)
+        return True
 
     def _card(self, device_id: str, card: IdCard) -> None:
-        log.info("%s: an ID card was read; sent to %s", device_id, self.kiosk_of[device_id])
-        self._to_kiosk(device_id, "card", CardRead(
-            device=device_id, id_number=card.id_number, id_masked=mask_id(card.id_number),
-            name=card.name, name_masked=mask_name(card.name), birth=card.birth))
+        if self._to_kiosk(device_id, "card", CardRead(
+                device=device_id, id_number=card.id_number, id_masked=mask_id(card.id_number),
+                name_masked=mask_name(card.name))):
+            log.info("%s: an ID card was read; sent to %s", device_id, self.kiosk_of[device_id])
 
     def _refused(self, device_id: str, reason: str) -> None:
         log.info("%s: a placed card was refused (%s)", device_id, reason)

@@ -78,6 +78,10 @@ class TicketOps(EngineBase):
         day = self.day(now)
         issued_today = self._issued(day, svc.code)
         self._check_quota(svc, day, now, issued_today)
+        if svc.ask_id == "required" and not req.id_number:
+            raise CommandError("id_required", f"{svc.name_zh}需要身份证号 / {svc.name_en} needs the "
+                               "citizen's ID number: read the ID card or type the number",
+                               "data.id_number")
         id_hash, phone_hash = self.hash(req.id_number), self.hash(req.phone)
         if id_hash and rules.one_ticket_per_id:
             held = self.one("SELECT number FROM tickets WHERE day = ? AND id_hash = ?"

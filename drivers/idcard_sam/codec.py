@@ -10,11 +10,10 @@ UTF-16LE text block and the 1024-byte photo (ignored: it needs the vendor's deco
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
-
-from hallkit.privacy import mask_id
 
 PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
 HEAD = len(PREAMBLE) + 2  # preamble and LEN: then exactly LEN more bytes
@@ -31,6 +30,7 @@ BAD_CHECKSUM, BAD_LENGTH, BAD_COMMAND, NOT_PERMITTED, UNRECOGNISED = 0x10, 0x11,
 SAM_BROKEN = frozenset({0x60, 0x66})
 
 TEXT_BYTES, PHOTO_BYTES = 256, 1024
+DATE = re.compile(r"^(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$")
 LONG_TERM = "长期"
 
 
@@ -39,7 +39,11 @@ class FrameError(ValueError):
 
 
 class CardError(ValueError):
-    """A card whose text cannot be taken: another card type, or a misread number."""
+    """A card whose text cannot be taken: another card type, or fields that make no sense."""
+
+
+class MisreadError(CardError):
+    """The ID number fails its check digit: a misread, worth reading again."""
 
 
 def xor(data: bytes) -> int:
@@ -159,7 +163,13 @@ def parse_text(block: bytes) -> Card:
     except UnicodeDecodeError as exc:
         raise FrameError(f"the text block is not UTF-16: {exc}") from None
     if not valid_id_number(fields["id_number"]):
-        raise CardError(f"ID number {mask_id(fields['id_number'])} fails its check digit: a misread")
+        raise MisreadError("the ID number fails its check digit")  # no digits of it in any log
+    bad = [name for name, ok in (
+        ("name", 0 < len(fields["name"]) <= 15),
+        ("birth", DATE.match(fields["birth"])),
+        ("valid_to", fields["valid_to"] == LONG_TERM or DATE.match(fields["valid_to"]))) if not ok]
+    if bad:
+        raise CardError(f"unreadable field(s): {', '.join(bad)}")
     return Card(**fields)
 
 

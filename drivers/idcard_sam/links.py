@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 
 import usb.core
@@ -19,6 +20,7 @@ from hallkit.drivers.idcard_sam.codec import HEAD, PREAMBLE, FrameError, body_le
 from hallkit.drivers.transport.serial_line import SerialLine
 
 QUIET_S = 0.05  # a garbled reply is drained until the line stays quiet this long
+DRAIN_MAX_S = 1.0  # ... or this long at most (a line that never stops is no reader)
 
 
 class SerialSamLink:
@@ -47,13 +49,13 @@ class SerialSamLink:
         while True:
             if len(self._buf) >= HEAD:
                 if not self._buf.startswith(PREAMBLE):
-                    await self._drain()
+                    await self.drain()
                     raise FrameError(f"reply does not start with the preamble: "
                                      f"{bytes(self._buf[:HEAD]).hex(' ')}")
                 try:
                     need = HEAD + body_length(bytes(self._buf[:HEAD]))
                 except FrameError:
-                    await self._drain()
+                    await self.drain()
                     raise
                 if len(self._buf) >= need:
                     return bytes(self._buf[:need])
@@ -66,14 +68,17 @@ class SerialSamLink:
             except TimeoutError:
                 return None
 
-    async def _drain(self) -> None:
-        while True:
+    async def drain(self) -> None:
+        """Wait for the line to fall quiet (at most DRAIN_MAX_S) and forget what came."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + DRAIN_MAX_S
+        while loop.time() < deadline:
             self._got.clear()
             try:
                 await asyncio.wait_for(self._got.wait(), QUIET_S)
             except TimeoutError:
-                self._buf.clear()
-                return
+                break
+        self._buf.clear()
 
 
 class UsbSamLink:
@@ -125,9 +130,15 @@ class UsbSamLink:
             raise OSError("the reader's USB interface lacks a bulk endpoint pair")
         self.device = device
 
+    async def drain(self) -> None:
+        if self.device is not None:
+            with contextlib.suppress(usb.core.USBError, OSError):
+                await asyncio.to_thread(self._drain)
+
     def _transact(self, frame: bytes, timeout: float) -> bytes | None:
         if self.device is None:
             self._find()
+        self._flush()  # a reply that came after its request gave up is no answer to this one
         self.device.write(self.out_ep, frame, 1000)
         got = bytearray()
         need = HEAD
@@ -148,7 +159,11 @@ class UsbSamLink:
                     raise
         return bytes(got[:need])
 
-    def _drain(self) -> None:
+    def _drain(self, quiet_ms: int = int(QUIET_S * 1000)) -> None:
+        deadline = time.monotonic() + DRAIN_MAX_S
         with contextlib.suppress(usb.core.USBTimeoutError):
-            while len(self.device.read(self.in_ep, 512, int(QUIET_S * 1000))):
+            while time.monotonic() < deadline and len(self.device.read(self.in_ep, 512, quiet_ms)):
                 pass
+
+    def _flush(self) -> None:
+        self._drain(quiet_ms=1)

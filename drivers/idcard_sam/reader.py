@@ -18,6 +18,7 @@ from datetime import date
 
 from hallkit.drivers.idcard_sam import codec
 from hallkit.drivers.idcard_sam.codec import Card, CardError, FrameError, Reply
+from hallkit.runtime.log_budget import LogBudget
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class CardReader:
         self.today = today
         self.poll_s = poll_s
         self.counts: Counter = Counter()  # garbled replies, failed reads, odd codes
+        self.warn = LogBudget(log, per_minute=6)  # a wrong baud rate must not fill the disk
         self.online: bool | None = None
         self._silent = 0
 
@@ -68,24 +70,27 @@ class CardReader:
             return
         for _ in range(RETRIES + 1):
             reply = await self._ask(codec.READ)
-            if reply is None:
+            if reply is None or reply.sw3 == codec.NOT_PERMITTED:
+                # The reader may count the card as read already: without a word the citizen
+                # would wait at a reader that now answers "no card" until it is lifted.
+                self.on_refused(FAILED, None)
                 return
             if reply.sw3 != codec.OK:
                 self._code(reply.sw3, "read")
                 return
             try:
                 card = codec.parse_text(codec.text_of(reply.data))
+            except codec.MisreadError:  # the card is still selected: read it again
+                self.counts["misread"] += 1
+                self.warn.warning("an ID number failed its check digit; reading again")
+                continue
             except CardError as exc:
-                if "check digit" in str(exc):  # a misread: the card is still selected, read again
-                    self.counts["misread"] += 1
-                    log.warning("%s; reading again", exc)
-                    continue
                 log.info("card refused: %s", exc)
                 self.on_refused(UNSUPPORTED, None)
                 return
             except FrameError as exc:
                 self.counts["garbled"] += 1
-                log.warning("read reply unreadable: %s; reading again", exc)
+                self.warn.warning("read reply unreadable: %s; reading again", exc)
                 continue
             if card.expired(self.today()):
                 self.on_refused(EXPIRED, card)
@@ -97,6 +102,7 @@ class CardReader:
     async def _ask(self, command: tuple[int, int]) -> Reply | None:
         """The reply to ``command``, asked again after a garbled one; None after silence."""
         frame = codec.request(command)
+        resent = False
         for _ in range(RETRIES + 1):
             try:
                 raw = await self.link.transact(frame, REPLY_TIMEOUT_S)
@@ -106,17 +112,20 @@ class CardReader:
                 reply = codec.parse_reply(raw)
             except FrameError as exc:
                 self.counts["garbled"] += 1
-                log.warning("garbled reply to %02X %02X: %s; asking again", *command, exc)
+                self.warn.warning("garbled reply to %02X %02X: %s; asking again", *command, exc)
+                await self.link.drain()  # the rest of a long garbled reply must not lead the next
                 continue
             self._silent = 0
             if reply.sw3 in codec.SAM_BROKEN:  # it answers, but can read no card
                 self._set_online(False, f"the reader's SAM module is faulty (code {reply.sw3:02X})")
                 return None
             self._set_online(True, None)
-            if reply.sw3 == codec.BAD_CHECKSUM:  # our request arrived damaged: send it once more
-                self.counts["request checksum"] += 1
+            if reply.sw3 == codec.BAD_CHECKSUM and not resent:  # our request arrived damaged:
+                self.counts["request checksum"] += 1               # send it once more
+                resent = True
                 continue
             return reply
+        self._no_answer()  # nothing but garbage: a wrong baud rate looks like silence
         return None
 
     def _code(self, sw3: int, step: str) -> None:
@@ -130,13 +139,14 @@ class CardReader:
             self.on_refused(UNSUPPORTED, None)
         elif sw3 in codec.AUTH_FAILED or sw3 == codec.UNRECOGNISED:
             self.counts[f"{step} failed {sw3:02X}"] += 1
-            self.on_refused(FAILED, None)
+            if step == "read":  # a card was there; on find or select: poll on quietly
+                self.on_refused(FAILED, None)
         elif sw3 in (codec.BAD_LENGTH, codec.BAD_COMMAND):
             log.error("the reader refused our %s request as malformed (code %02X): a hallkit bug",
                       step, sw3)
         else:
             self.counts[f"code {sw3:02X}"] += 1
-            log.warning("unexpected result code %02X to %s", sw3, step)
+            self.warn.warning("unexpected result code %02X to %s", sw3, step)
 
     def _no_answer(self) -> None:
         self._silent += 1

@@ -2,7 +2,9 @@
 
 A scanner types a code as key presses ending in Enter. Acts on key down, follows the
 shift keys, keeps printable ASCII only, caps a line at MAX_SCAN characters, and drops a
-line with more than 300 ms between two keys: a person typing, not a scanner.
+line with more than 300 ms between two keys (a person typing, not a scanner): what was
+typed before such a pause is dropped, and the line starts afresh with the next key, so a
+stray key never spoils the next scan.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class ScanDecoder:
             return None  # key up, or auto-repeat
         t = event.timestamp()
         if self.last is not None and t - self.last > GAP_S and (self.buf or self.spoiled):
-            self.spoiled = self.spoiled or "typed by hand"
+            self._drop(self.spoiled or "typed by hand")
         self.last = t
         if name in ENTERS:
             return self._end()
@@ -72,6 +74,10 @@ class ScanDecoder:
         code, why = "".join(self.buf), self.spoiled
         self.buf, self.spoiled, self.last = [], None, None
         if why:
-            self.dropped[why] = self.dropped.get(why, 0) + 1
+            self._drop(why)
             return None
         return code or None
+
+    def _drop(self, why: str) -> None:
+        self.dropped[why] = self.dropped.get(why, 0) + 1
+        self.buf, self.spoiled = [], None

@@ -1,7 +1,8 @@
 """Serial QR/barcode scanners: a code is a line of printable ASCII ended by CR. Pure.
 
 LF after CR (or LF alone) is taken too; a line over MAX_SCAN characters or with bytes
-outside printable ASCII is dropped whole and counted.
+outside printable ASCII is dropped whole and counted, and so are bytes that wait more
+than 300 ms for the rest of their line (noise when a scanner is plugged in, not a scan).
 """
 
 from __future__ import annotations
@@ -14,13 +15,27 @@ def encode(code: str) -> bytes:
     return code.encode("ascii") + b"\r"
 
 
+GAP_S = 0.3
+
+
 class LineDecoder:
     def __init__(self) -> None:
         self.buf = bytearray()
         self.too_long = False
+        self.last = 0.0
         self.dropped: dict[str, int] = {}
 
-    def feed(self, data: bytes) -> list[str]:
+    def reset(self) -> None:
+        """The port was reopened: whatever came before is no part of the next code."""
+        self.buf.clear()
+        self.too_long = False
+
+    def feed(self, data: bytes, now: float = 0.0) -> list[str]:
+        """The codes ``data`` completes; ``now``: when it came (monotonic seconds)."""
+        if self.buf and now - self.last > GAP_S:
+            self._drop("a partial line that never ended")
+            self.reset()
+        self.last = now
         codes = []
         for byte in data:
             if byte in (0x0D, 0x0A):

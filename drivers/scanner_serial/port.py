@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from hallkit.config.links import Link
 from hallkit.config.model import HallConfig
@@ -28,13 +29,17 @@ class SerialScannerPort:
             self.cfg, lambda: self.on_state(self.device_id, False, "simulator not running"))
         # A scanner says nothing until it scans: the port being open is all there is to know.
         port = SerialLine(path, baud=self.line.baud, fmt=self.line.fmt, on_bytes=self._bytes,
-                          on_state=lambda up, why: self.on_state(self.device_id, up, None if up else why))
+                          on_state=self._port_state)
         await port.open()
         try:
             await asyncio.Event().wait()
         finally:
             port.close()
 
+    def _port_state(self, up: bool, why: str) -> None:
+        self.decoder.reset()
+        self.on_state(self.device_id, up, None if up else why)
+
     def _bytes(self, data: bytes) -> None:
-        for code in self.decoder.feed(data):
+        for code in self.decoder.feed(data, time.monotonic()):
             self.on_scan(self.device_id, code)

@@ -89,12 +89,14 @@ def accounts(cfg: HallConfig) -> list[Account]:
 
 
 def acl_text(cfg: HallConfig, users: list[Account]) -> str:
-    lines = [f"# hallkit ACL for hall {cfg.hall.id!r}, generated from the hall config;",
+    h = cfg.hall.id
+    addressed = [f"pattern read hall/{h}/{e.component}/{DAEMON_ID}/event/{e.name}/%u"
+                 for e in _Rules(h).events if e.addressed]
+    lines = [f"# hallkit ACL for hall {h!r}, generated from the hall config;",
              "# regenerate with `hallctl broker acl CONFIG` rather than editing.",
-             "# Every client reads the replies and events addressed to its own username (never a",
-             "# client id: the client chooses that).",
-             f"pattern read hall/{cfg.hall.id}/+/+/reply/+/%u",
-             f"pattern read hall/{cfg.hall.id}/+/+/event/+/%u", ""]
+             "# Every client reads the replies, and the events a daemon addresses to it, under its",
+             "# own username (never a client id: the client chooses that).",
+             f"pattern read hall/{h}/+/+/reply/+/%u", *addressed, ""]
     for acc in users:
         lines.append(f"# {acc.role}")
         lines.append(f"user {acc.user}")

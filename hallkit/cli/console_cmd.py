@@ -62,7 +62,7 @@ async def read_directory(settings, hall: str, device: str):
         await client.close()
 
 
-def _settings(args):
+def app_settings(args, app: str = "console"):
     from hallkit.bus.client import BusSettings
     from hallkit.bus.settings import bus_settings
 
@@ -70,18 +70,18 @@ def _settings(args):
         cfg = config_or_exit(args.config)
         return bus_settings(cfg, args.device), cfg.hall.id
     if not args.hall or not args.password_file:
-        raise SystemExit("hallctl console: --connect needs --hall and --password-file too")
+        raise SystemExit(f"hallctl {app}: --connect needs --hall and --password-file too")
     host, _, port = args.connect.rpartition(":")
     try:
         password = args.password_file.read_text().strip()
     except OSError as exc:
-        raise SystemExit(f"hallctl console: cannot read {args.password_file}: {exc}") from None
+        raise SystemExit(f"hallctl {app}: cannot read {args.password_file}: {exc}") from None
     return BusSettings(host=host or "127.0.0.1", port=int(port), username=args.device,
                        password=password, ca=args.ca), args.hall
 
 
 def run(args) -> int:
-    settings, hall = _settings(args)
+    settings, hall = app_settings(args)
     try:
         state = asyncio.run(read_directory(settings, hall, args.device))
         setup = setup_from_directory(state, args.device)

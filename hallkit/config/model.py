@@ -155,6 +155,9 @@ class Service(Strict):
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     daily_quota: int = Field(0, ge=0, description="tickets per day; 0 = no limit")
+    ask_id: Literal["no", "optional", "required"] = Field("no", description=(
+        "whether a kiosk asks for the citizen's ID card or number: never, as a choice, or always "
+        "(the queue then refuses a ticket without one)"))
     priority_classes: list[PriorityClass] = list(PRIORITY_CLASSES)
     number_digits: int = Field(3, ge=2, le=5, description="A001 has 3")
     rules: QueueRules = QueueRules()
@@ -227,6 +230,16 @@ class KioskDevice(Strict):
     printer: str | None = None
     scanner: str | None = None
     id_reader: str | None = None
+    screen: Literal["portrait", "landscape"] = Field("portrait", description=(
+        "1080×1920 upright (取号机) or 1920×1080 (a desk terminal)"))
+    screen_width_mm: int = Field(268, ge=100, le=2000, description=(
+        "the panel's visible width as mounted (21.5\" portrait: 268), for 15 mm touch targets"))
+    idle_s: int = Field(60, ge=15, le=600, description="back to the start screen after this")
+    elderly_idle_s: int = Field(120, ge=30, le=900, description="the same in elderly mode")
+    maintenance_pin_hash: str | None = Field(None, pattern=(
+        r"^pbkdf2_sha256\$[0-9]{4,7}\$[0-9a-f]{32}\$[0-9a-f]{64}$"), description=(
+        "opens the maintenance screen (hold the top-left corner 5 s); make it with "
+        "`hallctl clerk pin-hash`; without it the kiosk has no way out"))
 
 
 class HallBoardDevice(Strict):

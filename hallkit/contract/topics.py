@@ -41,6 +41,11 @@ class Topics:
     def state(self) -> str:
         return f"{self.base}/state"
 
+    @property
+    def setup(self) -> str:
+        """A kiosk's own settings, retained by the hall daemon."""
+        return f"{self.base}/setup"
+
     def event(self, name: str) -> str:
         return f"{self.base}/event/{name}"
 

@@ -9,6 +9,11 @@ from hallkit.config.model import OpeningHours
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def hours_on(hours: OpeningHours, at: datetime) -> list:
+    """The (start, end) ranges of ``at``'s weekday."""
+    return getattr(hours, WEEKDAYS[at.weekday()])
+
+
 def is_open(hours: OpeningHours, at: datetime) -> bool:
     now = at.timetz().replace(tzinfo=None)
-    return any(start <= now < end for start, end in getattr(hours, WEEKDAYS[at.weekday()]))
+    return any(start <= now < end for start, end in hours_on(hours, at))

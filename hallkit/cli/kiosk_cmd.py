@@ -1,0 +1,80 @@
+"""hallctl kiosk DEVICE: the self-service kiosk (PyQt6), full screen, for a `kiosk` device.
+
+Like the clerk console it needs nothing but the bus: the hall directory and this
+kiosk's own setup (screen, timeouts) are retained topics. On the hall box the hall
+config gives the broker and the password; on a kiosk PC, --connect, --hall,
+--password-file (and --ca for TLS) do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from hallkit.bus.client import BusError
+from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg
+from hallkit.cli.console_cmd import app_settings
+
+SETUP_WAIT_S = 15.0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("kiosk", help="the self-service kiosk screen (a `kiosk` device)")
+    add_config_arg(p)
+    p.add_argument("device", help="the kiosk's device id in the hall config, e.g. kiosk-1")
+    p.add_argument("--window", action="store_true", help="in a window, not full screen (testing)")
+    pc = p.add_argument_group("on a kiosk PC (no hall config there)")
+    pc.add_argument("--connect", metavar="HOST:PORT", help="the hall's broker")
+    pc.add_argument("--hall", help="the hall id, e.g. demo")
+    pc.add_argument("--password-file", type=Path, help="this kiosk's bus password")
+    pc.add_argument("--ca", type=Path, help="the hall CA, for a TLS listener")
+    p.set_defaults(func=run)
+
+
+async def read_setup(settings, hall: str, kiosk: str):
+    """This kiosk's retained setup, read once as the kiosk's own user."""
+    from hallkit.bus.client import BusClient
+    from hallkit.contract.topics import Topics
+    from hallkit.daemons.hall.contract import KioskSetup
+
+    got: asyncio.Queue = asyncio.Queue()
+    client = BusClient(settings, f"{kiosk}-setup", hall=hall)
+    client.on(Topics(hall, "kiosk", kiosk).setup, KioskSetup, lambda t, setup: got.put_nowait(setup))
+    await client.connect(timeout=SETUP_WAIT_S)
+    try:
+        return await asyncio.wait_for(got.get(), SETUP_WAIT_S)
+    finally:
+        await client.close()
+
+
+def run(args) -> int:
+    settings, hall = app_settings(args, "kiosk")
+    try:
+        setup = asyncio.run(read_setup(settings, hall, args.device))
+    except TimeoutError:
+        print(f"hallctl kiosk: no setup for {args.device} on the bus within {SETUP_WAIT_S:g} s (is "
+              "the hall daemon running, and is this kiosk in the hall config?)", file=sys.stderr)
+        return EX_UNAVAILABLE
+    except BusError as exc:
+        print(f"hallctl kiosk: {exc}", file=sys.stderr)
+        return EX_UNAVAILABLE
+    from PyQt6.QtWidgets import QApplication
+
+    from hallkit.contract.topics import Topics
+    from hallkit.kiosk_ui.bus_bridge import BusBridge
+    from hallkit.kiosk_ui.kiosk.window import KioskWindow
+
+    app = QApplication(sys.argv)
+    app.setStyle("Fusion")  # palettes as the theme sets them, on every platform
+    bridge = BusBridge(settings, args.device, hall,
+                       status_topic=Topics(hall, "kiosk", args.device).status)
+    bridge.start()
+    window = KioskWindow(bridge, hall, args.device, setup)
+    if args.window:
+        window.show()
+    else:
+        window.showFullScreen()
+    code = app.exec()
+    bridge.stop()
+    return code

@@ -1,0 +1,1 @@
+"""The self-service kiosk (PyQt6): tickets, ID card, appointments."""

@@ -1,0 +1,72 @@
+"""Everything the kiosk says, Chinese first and English second: one catalogue, so a
+sentence and its translation are reviewed side by side (no .ts/.qm round trip)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "welcome": ("欢迎办理业务", "Welcome"),
+    "take_ticket": ("请选择办理的业务", "Choose your service"),
+    "waiting": ("等候 {n} 人", "{n} waiting"),
+    "wait_min": ("约 {m} 分钟", "about {m} min"),
+    "no_wait": ("无需等候", "no wait"),
+    "closed_service": ("今日已停止取号", "No more tickets today"),
+    "appointment": ("预约取号", "Appointment check-in"),
+    "elderly": ("长者模式", "Elderly mode"),
+    "elderly_off": ("普通模式", "Standard mode"),
+    "language": ("English", "中文"),
+    "back": ("返回", "Back"),
+    "home": ("回到首页", "Start again"),
+    "ok": ("确定", "OK"),
+    "clear": ("清除", "Clear"),
+    "delete": ("删除", "Delete"),
+    "id_title": ("请放置身份证", "Place your ID card on the reader"),
+    "id_or_type": ("或输入身份证号码", "or type your ID number"),
+    "id_type_only": ("请输入身份证号码", "Type your ID number"),
+    "id_skip": ("不使用身份证，直接取号", "Continue without ID"),
+    "id_bad": ("身份证号码有误，请核对后重新输入", "That ID number is not valid; please check it"),
+    "id_read": ("已读取身份证：{name} {id}", "ID card read: {name} {id}"),
+    "issuing": ("正在取号，请稍候…", "Taking your ticket…"),
+    "slow": ("系统响应较慢，请稍候…", "The system is slow, please wait…"),
+    "your_number": ("您的号码", "Your number"),
+    "ahead": ("前面还有 {n} 人", "{n} people ahead of you"),
+    "ahead_none": ("前面没有人，请留意叫号", "You are next: watch the screen"),
+    "est_wait": ("预计等候约 {m} 分钟", "Estimated wait about {m} min"),
+    "no_estimate": ("暂无窗口开放，等候时间未知", "No window open yet: the wait is not known"),
+    "printed": ("请取走号票", "Please take your ticket"),
+    "printing": ("正在打印号票…", "Printing your ticket…"),
+    "photo_qr": ("可拍下二维码，随时查看排队进度", "Photograph the QR code to follow your place"),
+    "not_printed": ("号票未能打印，您的号码 {number} 已有效，请记下号码或拍下二维码",
+                    "The ticket could not be printed. Your number {number} is valid: note it "
+                    "or photograph the QR code"),
+    "refused_title": ("未能取号", "No ticket was issued"),
+    "sold_out": ("{service}今日号已取完，请明天再来，或在网上办理", "Today's tickets for {service} are "
+                 "all taken; please come back tomorrow or apply online"),
+    "closed": ("{service}现在不办理业务。今日办理时间：{hours}", "{service} is closed now. "
+               "Today's hours: {hours}"),
+    "closed_today": ("今日不办理业务", "closed today"),
+    "duplicate": ("您已取{service}号 {number}，请等候叫号", "You already hold ticket {number} for "
+                  "{service}; please wait for your call"),
+    "id_required": ("{service}需要身份证，请放置身份证或输入号码", "{service} needs your ID card: "
+                    "place it on the reader or type the number"),
+    "down": ("系统暂时无法取号，未出号票，请稍后再试或咨询工作人员", "Tickets cannot be issued right "
+             "now and none was issued; please try again shortly or ask staff"),
+    "error": ("未能取号：{message}", "No ticket: {message}"),
+    "offline": ("网络连接中断，暂时无法取号，请咨询工作人员", "The kiosk is offline; please ask staff"),
+    "idle_in": ("{s} 秒后返回首页", "Back to the start in {s} s"),
+    "touch_to_stay": ("点击屏幕继续", "Touch the screen to continue"),
+    "checkin_title": ("请扫描预约二维码、放置身份证，或输入预约码", "Scan your appointment QR code, "
+                      "place your ID card, or type your code"),
+    "checkin_code": ("预约码", "Appointment code"),
+    "maintenance": ("维护", "Maintenance"),
+    "pin": ("请输入维护密码", "Maintenance PIN"),
+    "pin_wrong": ("密码错误", "Wrong PIN"),
+}
+
+
+def t(key: str, lang: str, **fields) -> str:
+    zh, en = TEXTS[key]
+    return (zh if lang == "zh" else en).format(**fields)
+
+
+def both(key: str, **fields) -> tuple[str, str]:
+    return t(key, "zh", **fields), t(key, "en", **fields)

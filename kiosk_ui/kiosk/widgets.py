@@ -1,0 +1,81 @@
+"""The kiosk's building blocks: labels and buttons sized by the theme, the on-screen
+keypad, and a QR code drawn from its text."""
+
+from __future__ import annotations
+
+import qrcode
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QImage, QPixmap
+from PyQt6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from hallkit.kiosk_ui.kiosk.theme import INK, PRIMARY, WHITE, Theme, paint
+
+
+def label(theme: Theme, text: str = "", px: int | None = None, *, bold: bool = False,
+          fg: str = INK, bg: str | None = None, wrap: bool = True,
+          align=Qt.AlignmentFlag.AlignCenter) -> QLabel:
+    widget = QLabel(text)
+    widget.setFont(theme.font(px or theme.body, bold))
+    widget.setWordWrap(wrap)
+    widget.setAlignment(align)
+    paint(widget, fg, bg)
+    return widget
+
+
+def button(theme: Theme, text: str, on_click, *, px: int | None = None, fg: str = WHITE,
+           bg: str = PRIMARY, min_height: int | None = None) -> QPushButton:
+    widget = QPushButton(text)
+    widget.setFont(theme.font(px or theme.body, bold=True))
+    widget.setMinimumHeight(max(theme.target, min_height or 0))
+    widget.setMinimumWidth(theme.target)
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touch screen: no focus rings
+    paint(widget, fg, bg)
+    widget.clicked.connect(on_click)
+    return widget
+
+
+class Keypad(QWidget):
+    """Digits (and X for an ID number's last character), delete and clear."""
+
+    typed = pyqtSignal(str)  # the text so far, after each key
+
+    def __init__(self, theme: Theme, max_len: int, *, letters: str = "X", delete: str = "⌫",
+                 clear: str = "C") -> None:
+        super().__init__()
+        self.max_len, self.text = max_len, ""
+        grid = QGridLayout(self)
+        grid.setSpacing(max(8, theme.target // 6))
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", letters or "", "0", delete]
+        for i, key in enumerate(keys):
+            if key:
+                grid.addWidget(button(theme, key, lambda _=False, k=key: self._key(k),
+                                      px=theme.title), i // 3, i % 3)
+        grid.addWidget(button(theme, clear, lambda: self._set(""), px=theme.body), 4, 0, 1, 3)
+        self.delete_key, self.clear_key = delete, clear
+
+    def _key(self, key: str) -> None:
+        if key == self.delete_key:
+            self._set(self.text[:-1])
+        elif len(self.text) < self.max_len:
+            self._set(self.text + key)
+
+    def _set(self, text: str) -> None:
+        self.text = text
+        self.typed.emit(text)
+
+
+def qr_pixmap(text: str, side: int) -> QPixmap:
+    """A QR code of ``text``, ``side`` pixels square, dark on white with its quiet zone."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, box_size=1)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    n = len(matrix)
+    image = QImage(n, n, QImage.Format.Format_RGB32)
+    dark, light = QColor(INK).rgb(), QColor(WHITE).rgb()
+    for y, row in enumerate(matrix):
+        for x, on in enumerate(row):
+            image.setPixel(x, y, dark if on else light)
+    return QPixmap.fromImage(image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.FastTransformation))

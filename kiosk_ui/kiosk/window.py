@@ -1,0 +1,348 @@
+"""The kiosk's window: which screen shows, what the citizen has chosen, and the bus.
+
+Everything comes from retained topics and addressed events: the hall directory, the
+queue's figures, this kiosk's setup, what its reader and scanner read, and the printer's
+word on its tickets. A request shows progress after 300 ms; the bus bridge gives up
+after 5 s (the request expires with it, so it is never acted on later). After the idle
+time the kiosk returns to the start screen and forgets everything typed or read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+from PyQt6.QtCore import QEvent, QObject, QTimer
+from PyQt6.QtWidgets import QApplication, QMainWindow, QStackedLayout, QVBoxLayout, QWidget
+
+from hallkit.contract.topics import Topics
+from hallkit.daemons.hall.contract import HallState, KioskSetup
+from hallkit.daemons.queue.contract import QueueState
+from hallkit.drivers.idcard_sam.codec import valid_id_number
+from hallkit.kiosk_ui.bus_bridge import BusBridge
+from hallkit.kiosk_ui.kiosk import pages
+from hallkit.kiosk_ui.kiosk.texts import t
+from hallkit.kiosk_ui.kiosk.theme import Theme
+
+PROGRESS_AFTER_MS = 300
+SLOW_AFTER_MS = 2500
+COUNTDOWN_S = 10
+SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+STALE_S = 5.0  # a card event older than this is someone else's
+CLOCK_SLACK_S = 1.0  # the hall box's clock and the kiosk's (NTP) may differ this much
+TICKET = re.compile(r"\b[A-Z]{1,2}[0-9]{2,5}\b")
+
+
+class KioskWindow(QMainWindow):
+    def __init__(self, bridge: BusBridge, hall: str, kiosk: str, setup: KioskSetup) -> None:
+        super().__init__()
+        self.bridge, self.hall, self.kiosk, self.setup = bridge, hall, kiosk, setup
+        self.width_px, self.height_px = SIZES[setup.screen]
+        self.setFixedSize(self.width_px, self.height_px)
+        self.setWindowTitle(f"hallkit kiosk {kiosk}")
+        self.directory: HallState | None = None
+        self.queue: QueueState | None = None
+        self.connected = bridge.is_connected
+        self._reset_choices()
+        root = QWidget()
+        self.frame = QVBoxLayout(root)
+        self.frame.setContentsMargins(0, 0, 0, 0)
+        self.frame.setSpacing(0)
+        self.stack = QStackedLayout()
+        self.frame.addLayout(self.stack, stretch=1)
+        self.setCentralWidget(root)
+        self.countdown: QWidget | None = None
+        self.idle = QTimer(self, interval=1000)
+        self.idle.timeout.connect(self._idle_tick)
+        self.idle_left = self._idle_s()
+        self.progress = QTimer(self, singleShot=True)
+        self.progress.timeout.connect(lambda: self._show_busy(False))
+        self.slow = QTimer(self, singleShot=True)
+        self.slow.timeout.connect(lambda: self._show_busy(True))
+        bridge.message.connect(self._on_message)
+        bridge.replied.connect(self._on_reply)
+        bridge.connection.connect(self._on_connection)
+        for topic in (Topics(hall, "hall").state, Topics(hall, "queue").state,
+                      Topics(hall, "kiosk", kiosk).setup,
+                      f"hall/{hall}/kiosk_devices/main/event/+/{kiosk}",
+                      Topics(hall, "printer").event("accepted"),
+                      Topics(hall, "printer").event("printed"),
+                      Topics(hall, "printer").event("failed")):
+            bridge.subscribe(topic)
+        self._touches = TouchWatcher(self.touched)  # any touch anywhere resets the idle clock
+        QApplication.instance().installEventFilter(self._touches)
+        self.show_home()
+        self.idle.start()
+
+    # -- what the citizen has chosen ----------------------------------------------------------
+    def _reset_choices(self) -> None:
+        self.lang, self.elderly, self.service, self.home_page = "zh", False, None, 0
+        self.typed, self.card_id, self.problem, self.typing = "", None, "", False
+        self.pending, self.ticket, self.printing, self.trouble = None, None, "", False
+        self.screen, self.id_since = "home", float("inf")
+
+    @property
+    def theme(self) -> Theme:
+        return Theme(self.width_px, self.height_px, self.setup.screen_width_mm, self.elderly)
+
+    def _idle_s(self) -> int:
+        return self.setup.elderly_idle_s if self.elderly else self.setup.idle_s
+
+    def _put(self, page: QWidget) -> None:
+        """Show ``page`` in place of the one before, which is destroyed with what it showed."""
+        old = self.stack.currentWidget()
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+
+    # -- screens -------------------------------------------------------------------------------
+    def show_home(self) -> None:
+        self.screen = "home"
+        d = self.directory
+        name = (d.name_zh if self.lang == "zh" else d.name_en) if d else ""
+        notice = ""
+        if d and d.notices:
+            n = d.notices[0]
+            notice = n.text_zh if self.lang == "zh" or not n.text_en else n.text_en
+        if not self.connected:
+            notice = t("offline", self.lang)
+        self._put(pages.home_page(
+            self.theme, self.lang, name, notice, self._service_buttons(), page=self.home_page,
+            on_service=self.choose_service, on_elderly=self._toggle_elderly,
+            on_language=self._toggle_language, on_page=self._home_page))
+
+    def _service_buttons(self) -> list[pages.ServiceButton]:
+        if self.directory is None:
+            return []
+        figures = {s.code: s for s in self.queue.services} if self.queue else {}
+        out = []
+        for svc in self.directory.services:
+            f = figures.get(svc.code)
+            wait = None if f is None or f.est_wait_s is None else round(f.est_wait_s / 60)
+            available = f is None or f.quota_left is None or f.quota_left > 0
+            out.append(pages.ServiceButton(svc.code, svc.name_zh if self.lang == "zh" else svc.name_en,
+                                           f.waiting if f else 0, wait, available))
+        return out
+
+    def _service_info(self, code: str):
+        return next(s for s in self.directory.services if s.code == code)
+
+    def choose_service(self, code: str) -> None:
+        self.service = code
+        info = self._service_info(code)
+        if info.ask_id == "no":
+            self._issue()
+        else:
+            self.typing = not self.elderly  # the elderly are asked for the card, not to type
+            self.show_id()
+
+    def show_id(self) -> None:
+        if self.screen != "id":
+            self.id_since = time.time()
+        self.screen = "id"
+        info = self._service_info(self.service)
+        self._put(pages.id_page(
+            self.theme, self.lang, info.name_zh if self.lang == "zh" else info.name_en, info.ask_id,
+            self.typed, self.problem, typing=self.typing, on_typed=self._typed, on_ok=self._typed_ok,
+            on_skip=self._issue, on_back=self.go_home_keep_mode,
+            on_type=lambda: self._start_typing()))
+
+    def _start_typing(self) -> None:
+        self.typing = True
+        self.show_id()
+
+    def _typed(self, text: str) -> None:
+        self.typed, self.problem = text, ""
+        shown = self.stack.currentWidget().findChild(QWidget, "typed")
+        if shown is not None:
+            shown.setText(text or "—")
+
+    def _typed_ok(self) -> None:
+        if not valid_id_number(self.typed):
+            self.problem = t("id_bad", self.lang)
+            self.show_id()
+            return
+        self.card_id = self.typed
+        self._issue()
+
+    def _show_busy(self, slow: bool) -> None:
+        if self.pending is not None:
+            self._put(pages.busy_page(self.theme, self.lang, slow))
+
+    def show_ticket(self) -> None:
+        self.screen = "ticket"
+        qr_template = self.directory.ticket_qr if self.directory else "{ticket_id}"
+        tk = self.ticket
+        qr = qr_template.format(hall=self.hall, ticket_id=tk["ticket_id"], secret=tk["secret"],
+                                number=tk["number"], day=tk["day"])
+        self._put(pages.ticket_page(self.theme, self.lang, tk, qr, self.printing, self.trouble,
+                                    on_home=self.go_home))
+
+    def show_message(self, sentence: str) -> None:
+        self.screen = "message"
+        self._put(pages.message_page(self.theme, self.lang, sentence,
+                                     on_back=self.go_home_keep_mode, on_home=self.go_home))
+
+    # -- requests ------------------------------------------------------------------------------
+    def _issue(self) -> None:
+        if self.pending is not None:
+            return  # one request at a time: a second tap waits for the first answer
+        data = {"service": self.service, "kiosk": self.kiosk}
+        if self.card_id:
+            data["id_number"] = self.card_id
+        self.pending = self.bridge.request(Topics(self.hall, "queue").cmd("issue"), data)
+        self.progress.start(PROGRESS_AFTER_MS)
+        self.slow.start(SLOW_AFTER_MS)
+
+    def _on_reply(self, tag: str, action: str, reply) -> None:
+        if tag != self.pending:
+            return
+        self.pending = None
+        self.progress.stop()
+        self.slow.stop()
+        self.card_id, self.typed = None, ""  # the ID number is not kept past its request
+        if isinstance(reply, str):  # no answer within the wait: nothing was issued
+            self.show_message(t("down", self.lang))
+        elif reply.status == "ok":
+            self.ticket = reply.data
+            self.printing, self.trouble = (t("printing", self.lang), False) if self.setup.has_printer \
+                else ("", False)
+            self.show_ticket()
+        else:
+            self.show_message(self._refusal(reply.error))
+
+    def _refusal(self, error) -> str:
+        info = self._service_info(self.service) if self.service else None
+        name = (info.name_zh if self.lang == "zh" else info.name_en) if info else ""
+        code = error.code
+        if code == "sold_out":
+            return t("sold_out", self.lang, service=name)
+        if code == "closed":
+            hours = "、".join(self.directory.hours_today) if self.directory and \
+                self.directory.hours_today else t("closed_today", self.lang)
+            return t("closed", self.lang, service=name, hours=hours)
+        if code == "duplicate":  # the queue names the ticket already held
+            held = TICKET.search(error.message)
+            return t("duplicate", self.lang, service=name, number=held[0] if held else "")
+        if code == "id_required":
+            return t("id_required", self.lang, service=name)
+        if code in ("unavailable", "busy", "internal", "expired"):
+            return t("down", self.lang)
+        return t("error", self.lang, message=error.message)
+
+    # -- the bus -----------------------------------------------------------------------------
+    def _on_message(self, topic: str, payload: bytes) -> None:
+        try:
+            if topic.endswith("/hall/main/state"):
+                self.directory = HallState.model_validate_json(payload)
+                self._refresh_home()
+            elif topic.endswith("/queue/main/state"):
+                self.queue = QueueState.model_validate_json(payload)
+                self._refresh_home()
+            elif topic.endswith(f"/kiosk/{self.kiosk}/setup"):
+                self.setup = KioskSetup.model_validate_json(payload)
+            elif "/kiosk_devices/main/event/" in topic:
+                event = json.loads(payload)
+                self._device_event(topic.split("/")[-2], event["data"], float(event["ts"]))
+            elif "/printer/main/event/" in topic:
+                self._printer_event(topic.rsplit("/", 1)[-1], json.loads(payload)["data"])
+        except (ValueError, KeyError, TypeError):
+            return  # a malformed message changes nothing on the screen
+
+    def _refresh_home(self) -> None:
+        if self.screen == "home":
+            self.show_home()
+
+    def _device_event(self, name: str, data: dict, ts: float) -> None:
+        # A card read before this screen opened (or held back by a network hiccup) belongs to
+        # someone else: only what is read while the citizen stands here counts.
+        if ts < self.id_since - CLOCK_SLACK_S or time.time() - ts > STALE_S:
+            return
+        if name == "card" and self.screen == "id":
+            self.card_id = data["id_number"]
+            self._issue()
+        elif name == "card-refused" and self.screen == "id":
+            self.problem = data["zh"] if self.lang == "zh" else data["en"]
+            self.show_id()
+
+    def _printer_event(self, name: str, data: dict) -> None:
+        if not self.ticket or data.get("ticket_id") != self.ticket["ticket_id"]:
+            return
+        if name == "printed":
+            self.printing, self.trouble = t("printed", self.lang), False
+        elif name == "failed":
+            self.printing = t("not_printed", self.lang, number=self.ticket["number"])
+            self.trouble = True
+        else:
+            return
+        if self.screen == "ticket":
+            self.show_ticket()
+
+    def _on_connection(self, up: bool) -> None:
+        self.connected = up
+        self._refresh_home()
+
+    # -- modes and the idle clock ------------------------------------------------------------
+    def _toggle_language(self) -> None:
+        self.lang = "en" if self.lang == "zh" else "zh"
+        self.show_home()
+
+    def _toggle_elderly(self) -> None:
+        self.elderly = not self.elderly
+        self.home_page = 0
+        self.idle_left = self._idle_s()
+        self.show_home()
+
+    def _home_page(self, n: int) -> None:
+        self.home_page = n
+        self.show_home()
+
+    def go_home_keep_mode(self) -> None:
+        self.typed, self.card_id, self.problem, self.service = "", None, "", None
+        self.show_home()
+
+    def go_home(self) -> None:
+        """Back to the start for the next citizen: language, mode and all choices reset."""
+        self._reset_choices()
+        self.idle_left = self._idle_s()
+        self._hide_countdown()
+        self.show_home()
+
+    def touched(self) -> None:
+        self.idle_left = self._idle_s()
+        self._hide_countdown()
+
+    def _idle_tick(self) -> None:
+        if self.screen == "home" and not (self.elderly or self.lang != "zh"):
+            self.idle_left = self._idle_s()
+            return  # nothing to forget
+        self.idle_left -= 1
+        if self.idle_left <= 0:
+            self.go_home()
+        elif self.idle_left <= COUNTDOWN_S:
+            self._show_countdown()
+
+    def _show_countdown(self) -> None:
+        self._hide_countdown()
+        self.countdown = pages.countdown_bar(self.theme, self.lang, self.idle_left)
+        self.frame.addWidget(self.countdown)
+
+    def _hide_countdown(self) -> None:
+        if self.countdown is not None:
+            self.frame.removeWidget(self.countdown)
+            self.countdown.deleteLater()
+            self.countdown = None
+
+
+class TouchWatcher(QObject):
+    def __init__(self, touched) -> None:
+        super().__init__()
+        self.touched = touched
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self.touched()
+        return False

@@ -1,0 +1,276 @@
+"""The self-service kiosk, offscreen, against the real broker and the real hall, queue,
+printer and kiosk-devices daemons, with the simulator host's printer and ID card reader
+(on TCP and a pty) acting as the kiosk's hardware. Taps are real mouse clicks."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PyQt6")
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QPushButton, QWidget
+
+from hallkit.bus.settings import bus_settings
+from hallkit.cli.kiosk_cmd import read_setup
+from hallkit.config.load import load_config
+from hallkit.kiosk_ui.bus_bridge import BusBridge
+from hallkit.kiosk_ui.kiosk.window import KioskWindow
+
+from conftest import hallctl_argv, small_hall
+
+pytestmark = pytest.mark.slow
+SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")
+
+EXTRA = '''printer = "p-1"
+id_reader = "idr-1"
+
+[devices.p-1]
+kind = "printer"
+family = "escpos"
+link = "sim://p-1"
+
+[devices.idr-1]
+kind = "id_reader"
+family = "idcard-sam"
+link = "sim://idr-1"
+
+[[services]]
+code = "GJJ"
+prefix = "G"
+name_zh = "公积金"
+name_en = "Housing Fund"
+daily_quota = 1
+ask_id = "optional"
+
+[[windows]]
+number = 3
+services = ["GJJ"]
+'''
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory):
+    from hallkit.broker.mosquitto import Mosquitto
+
+    tmp = tmp_path_factory.mktemp("kiosk")
+    broker = Mosquitto(tmp / "broker")
+    broker.start()
+    text = small_hall(tmp / "var", port=broker.port, all_day=True, extra=EXTRA)
+    text = text.replace('name_en = "Social Insurance"', 'name_en = "Social Insurance"\nask_id = "required"')
+    cfg_path = tmp / "hall.toml"
+    cfg_path.write_text(text)
+    env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
+    log = open(tmp / "daemons.log", "ab")  # noqa: SIM115 (open for the module's life)
+    procs = {name: subprocess.Popen(hallctl_argv(*args, "--config", str(cfg_path)), env=env,
+                                    stdout=log, stderr=log)
+             for name, args in (("sim", ("sim", "run")), ("hall", ("run", "hall")),
+                                ("queue", ("run", "queue")), ("printer", ("run", "printer")),
+                                ("kiosk_devices", ("run", "kiosk_devices")))}
+    cfg = load_config(cfg_path)
+    asyncio.run(all_online(cfg, {"hall", "queue", "printer", "kiosk_devices", "sim"}))
+    yield cfg, cfg_path, env, procs
+    for proc in procs.values():
+        proc.send_signal(signal.SIGCONT)
+        proc.send_signal(signal.SIGTERM)
+    for proc in procs.values():
+        proc.wait(10)
+    log.close()
+    broker.stop()
+
+
+async def all_online(cfg, names: set[str]) -> None:
+    """Until each daemon's retained status says online (a ticket taken before the printer
+    daemon subscribed would never print: its first session starts empty)."""
+    from hallkit.bus.client import BusClient
+
+    online: set[str] = set()
+    probe = BusClient(bus_settings(cfg, "hallctl"), "kiosk-test-probe", hall=cfg.hall.id)
+    probe.subscribe(f"hall/{cfg.hall.id}/+/main/status", lambda t, p: (
+        online.add(t.split("/")[2]) if b'"online"' in p else None))
+    await probe.connect()
+    for _ in range(300):
+        if names <= online:
+            break
+        await asyncio.sleep(0.05)
+    await probe.close()
+    assert names <= online, f"not online: {names - online}"
+
+
+@pytest.fixture
+def kiosk(hall, qtbot):
+    cfg, *_ = hall
+    settings = bus_settings(cfg, "kiosk-1")
+    setup = asyncio.run(read_setup(settings, cfg.hall.id, "kiosk-1"))
+    bridge = BusBridge(settings, "kiosk-1", cfg.hall.id)
+    bridge.start()
+    window = KioskWindow(bridge, cfg.hall.id, "kiosk-1", setup)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.directory is not None and window.queue is not None, timeout=15000)
+    window.show_home()
+    yield window
+    bridge.stop()
+
+
+def sim(hall, *args: str) -> None:
+    _, cfg_path, env, _ = hall
+    done = subprocess.run(hallctl_argv("sim", *args, "-c", str(cfg_path)), env=env,
+                          capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0, done.stderr
+
+
+def tap(qtbot, window: KioskWindow, name: str | None = None, text: str | None = None) -> None:
+    """A finger on the button with that object name, or whose text starts with ``text``."""
+    page = window.stack.currentWidget()
+    buttons = [b for b in page.findChildren(QPushButton) if b.isVisible() and (
+        (name and b.objectName() == name) or (text and b.text().startswith(text)))]
+    assert buttons, f"no button {name or text!r} on {page.objectName()}: " + \
+        ", ".join(b.text().replace("\n", " ") for b in page.findChildren(QPushButton))
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+
+
+def shown(window: KioskWindow, name: str) -> str:
+    widget = window.stack.currentWidget().findChild(QWidget, name)
+    return widget.text() if widget is not None else ""
+
+
+def on(qtbot, window: KioskWindow, screen: str, timeout: int = 8000) -> None:
+    qtbot.waitUntil(lambda: window.stack.currentWidget().objectName() == screen, timeout=timeout)
+
+
+def grab(window: KioskWindow, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(Path(SHOTS) / f"kiosk-{name}.png"))
+
+
+def tickets(cfg) -> list[tuple]:
+    db = sqlite3.connect(cfg.storage_path / "queue.sqlite")
+    return db.execute("SELECT number, service, id_masked FROM tickets ORDER BY id").fetchall()
+
+
+# -- the flows ----------------------------------------------------------------------------------
+def test_a_service_without_id_is_one_tap_to_a_printed_ticket(hall, kiosk, qtbot):
+    grab(kiosk, "home")
+    taps = 0
+    tap(qtbot, kiosk, "service-BDC")
+    taps += 1
+    on(qtbot, kiosk, "ticket")
+    assert shown(kiosk, "number") == "A001" and taps <= 2
+    qtbot.waitUntil(lambda: shown(kiosk, "printing") == "请取走号票", timeout=10000)
+    grab(kiosk, "ticket")
+    number = kiosk.stack.currentWidget().findChild(QWidget, "number")
+    assert number.font().pixelSize() >= 0.12 * kiosk.height()
+
+
+def test_the_id_card_on_the_reader_takes_the_ticket(hall, kiosk, qtbot):
+    cfg, *_ = hall
+    tap(qtbot, kiosk, "service-SB")
+    on(qtbot, kiosk, "id")
+    grab(kiosk, "id")
+    sim(hall, "card", "kiosk-1", "zhang")  # placed on kiosk-1's reader
+    on(qtbot, kiosk, "ticket")
+    assert shown(kiosk, "number") == "B001"
+    assert tickets(cfg)[-1] == ("B001", "SB", "110***********0031")
+    sim(hall, "card", "kiosk-1", "lift")
+
+
+def test_a_typed_id_number_is_checked_before_it_is_sent(hall, kiosk, qtbot):
+    cfg, *_ = hall
+    before = len(tickets(cfg))
+    tap(qtbot, kiosk, "service-SB")
+    on(qtbot, kiosk, "id")
+    for key in "11010519491231002":
+        tap(qtbot, kiosk, text=key)
+    tap(qtbot, kiosk, text="0")  # a wrong check digit
+    tap(qtbot, kiosk, "ok")
+    assert "身份证号码有误" in shown(kiosk, "problem")
+    assert len(tickets(cfg)) == before  # nothing was sent
+    tap(qtbot, kiosk, text="删除")
+    tap(qtbot, kiosk, text="X")
+    assert shown(kiosk, "typed") == "11010519491231002X"
+    tap(qtbot, kiosk, "ok")
+    on(qtbot, kiosk, "ticket")
+    assert tickets(cfg)[-1][1:] == ("SB", "110***********002X")
+
+
+def test_one_ticket_per_id_shows_the_ticket_already_held(hall, kiosk, qtbot):
+    tap(qtbot, kiosk, "service-SB")
+    on(qtbot, kiosk, "id")
+    sim(hall, "card", "kiosk-1", "zhang")
+    on(qtbot, kiosk, "message")
+    assert "B001" in shown(kiosk, "sentence") and "已取社保号" in shown(kiosk, "sentence")
+    grab(kiosk, "duplicate")
+    sim(hall, "card", "kiosk-1", "lift")
+
+
+def test_a_sold_out_service_says_so_and_what_to_do(hall, kiosk, qtbot):
+    for expected in ("ticket", "message"):
+        tap(qtbot, kiosk, "service-GJJ")
+        on(qtbot, kiosk, "id")
+        tap(qtbot, kiosk, text="不使用身份证")
+        on(qtbot, kiosk, expected)
+        tap(qtbot, kiosk, text="回到首页")
+        on(qtbot, kiosk, "home")
+    kiosk_refusal = kiosk  # the second time: sold out
+    tap(qtbot, kiosk_refusal, "service-GJJ")
+    on(qtbot, kiosk, "id")
+    tap(qtbot, kiosk, text="不使用身份证")
+    on(qtbot, kiosk, "message")
+    assert "今日号已取完" in shown(kiosk, "sentence") and "明天" in shown(kiosk, "sentence")
+
+
+def test_printer_trouble_keeps_the_number_valid_and_shown(hall, kiosk, qtbot):
+    sim(hall, "printer", "p-1", "paper_out")
+    try:
+        tap(qtbot, kiosk, "service-BDC")
+        on(qtbot, kiosk, "ticket")
+        number = shown(kiosk, "number")
+        qtbot.waitUntil(lambda: "未能打印" in shown(kiosk, "printing"), timeout=15000)
+        assert number in shown(kiosk, "printing")
+        grab(kiosk, "not-printed")
+    finally:
+        sim(hall, "printer", "p-1", "ok")
+
+
+def test_a_hung_queue_daemon_never_freezes_the_screen_and_issues_nothing(hall, kiosk, qtbot):
+    cfg, _, _, procs = hall
+    before = len(tickets(cfg))
+    procs["queue"].send_signal(signal.SIGSTOP)
+    try:
+        t0 = time.monotonic()
+        tap(qtbot, kiosk, "service-BDC")
+        on(qtbot, kiosk, "busy", timeout=2000)
+        assert time.monotonic() - t0 < 1.5  # progress shows at once, the screen answers
+        on(qtbot, kiosk, "message", timeout=8000)
+        assert "未出号票" in shown(kiosk, "sentence")
+        grab(kiosk, "down")
+    finally:
+        procs["queue"].send_signal(signal.SIGCONT)
+    time.sleep(1.5)  # the daemon catches up: the request had expired, so nothing is issued
+    assert len(tickets(cfg)) == before
+
+
+def test_idle_returns_home_and_forgets_everything(hall, kiosk, qtbot):
+    tap(qtbot, kiosk, "language")
+    tap(qtbot, kiosk, "service-SB")
+    on(qtbot, kiosk, "id")
+    tap(qtbot, kiosk, text="1")
+    assert kiosk.typed == "1" and kiosk.lang == "en"
+    kiosk.idle_left = 11
+    kiosk._idle_tick()
+    assert kiosk.countdown is not None and "Back to the start in 10 s" in kiosk.countdown.text()
+    grab(kiosk, "countdown")
+    for _ in range(10):
+        kiosk._idle_tick()
+    assert kiosk.screen == "home" and kiosk.lang == "zh" and kiosk.typed == "" and not kiosk.elderly
+    assert kiosk.countdown is None
