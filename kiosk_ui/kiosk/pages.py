@@ -24,6 +24,14 @@ class ServiceButton:
     available: bool       # tickets can be taken now
 
 
+def action(theme: Theme, text: str, on_click, *, primary: bool = False):
+    """A button of a screen's bottom row: as tall as a thumb is wide, and no taller."""
+    b = button(theme, text, on_click, fg=WHITE if primary else INK, bg=PRIMARY if primary else CALM,
+               min_height=theme.px(110))
+    b.setMaximumHeight(max(b.minimumHeight(), theme.px(140)))
+    return b
+
+
 class Page(QWidget):
     def __init__(self, theme: Theme, name: str) -> None:
         super().__init__()
@@ -45,7 +53,7 @@ def home_page(theme: Theme, lang: str, hall_name: str, notice: str, services: li
         p.box.addWidget(label(theme, notice, fg=INK, bg=CALM))
     p.box.addWidget(label(theme, t("take_ticket", lang), theme.title))
     landscape = theme.width > theme.height
-    columns = 1 if theme.elderly else (4 if landscape else 2)
+    columns = (2 if landscape else 1) if theme.elderly else (4 if landscape else 2)
     per_page = 4 if theme.elderly else len(services) or 1
     pages = max(1, math.ceil(len(services) / per_page))
     page = min(page, pages - 1)
@@ -59,23 +67,26 @@ def home_page(theme: Theme, lang: str, hall_name: str, notice: str, services: li
                 t("wait_min", lang, m=svc.wait_min) if svc.wait_min is not None else "")
             figure = "  ".join(filter(None, (t("waiting", lang, n=svc.waiting), wait)))
         b = button(theme, f"{svc.name}\n{figure}", lambda _=False, c=svc.code: on_service(c),
-                   px=theme.px(34), min_height=theme.px(150))
+                   px=theme.px(34), min_height=theme.px(170),
+                   fg=WHITE if svc.available else INK, bg=PRIMARY if svc.available else CALM)
+        b.setMaximumHeight(theme.px(230))  # a button, not a wall: the rest stays white
         b.setObjectName(f"service-{svc.code}")
         grid.addWidget(b, i // columns, i % columns)
-    p.box.addLayout(grid, stretch=1)
-    if pages > 1:
-        row = QHBoxLayout()
-        for step, text in ((-1, "◀"), (1, "▶")):
-            target = (page + step) % pages
-            row.addWidget(button(theme, text, lambda _=False, n=target: on_page(n), px=theme.title))
-        p.box.addLayout(row)
-    row = QHBoxLayout()
+    p.box.addLayout(grid)
+    p.box.addStretch(1)
+    row = QHBoxLayout()  # the pages' arrows (elderly mode) flank the mode and language
     row.setSpacing(theme.px(20))
-    for key, action, name in (("elderly_off" if theme.elderly else "elderly", on_elderly, "elderly"),
-                              ("language", on_language, "language")):
-        b = button(theme, t(key, lang), action, fg=INK, bg=CALM, px=theme.px(32))
+    arrows = [action(theme, text, lambda _=False, n=(page + step) % pages: on_page(n),
+                     primary=True) for step, text in ((-1, "◀"), (1, "▶"))] if pages > 1 else []
+    if arrows:
+        row.addWidget(arrows[0])
+    for key, on_click, name in (("elderly_off" if theme.elderly else "elderly", on_elderly, "elderly"),
+                                ("language", on_language, "language")):
+        b = action(theme, t(key, lang), on_click)
         b.setObjectName(name)
-        row.addWidget(b)
+        row.addWidget(b, stretch=2)
+    if arrows:
+        row.addWidget(arrows[1])
     p.box.addLayout(row)
     return p
 
@@ -96,18 +107,19 @@ def id_page(theme: Theme, lang: str, service: str, ask_id: str, typed: str, prob
         keypad.typed.connect(on_typed)
         p.box.addWidget(keypad, stretch=1)
     else:
+        p.box.addWidget(label(theme, t("hold_still", lang), theme.title))
         p.box.addStretch(1)
-        p.box.addWidget(button(theme, t("id_type_only", lang), on_type, fg=INK, bg=CALM))
+        p.box.addWidget(action(theme, t("id_type_only", lang), on_type))
     if problem:
         said = label(theme, problem, fg=ALERT, bg=ALERT_BG, bold=True)
         said.setObjectName("problem")
         p.box.addWidget(said)
     row = QHBoxLayout()
-    row.addWidget(button(theme, t("back", lang), on_back, fg=INK, bg=CALM))
+    row.addWidget(action(theme, t("back", lang), on_back))
     if ask_id == "optional":
-        row.addWidget(button(theme, t("id_skip", lang), on_skip, fg=INK, bg=CALM))
+        row.addWidget(action(theme, t("id_skip", lang), on_skip))
     if typing:
-        ok = button(theme, t("ok", lang), on_ok)
+        ok = action(theme, t("ok", lang), on_ok, primary=True)
         ok.setObjectName("ok")
         row.addWidget(ok)
     p.box.addLayout(row)
@@ -126,30 +138,44 @@ def ticket_page(theme: Theme, lang: str, ticket: dict, qr: str, printing: str, t
                 on_home) -> Page:
     """The number large, people ahead and the wait, the QR, and how printing went."""
     p = Page(theme, "ticket")
-    p.box.addWidget(label(theme, ticket["service_name_zh" if lang == "zh" else "service_name_en"],
-                          theme.title, bold=True))
-    p.box.addWidget(label(theme, t("your_number", lang)))
-    number = label(theme, ticket["number"], theme.number, bold=True, fg=PRIMARY)
+    landscape = theme.width > theme.height
+    number_side, qr_side = QVBoxLayout(), QVBoxLayout()  # side by side on a wide screen
+    number_side.addWidget(label(theme, ticket["service_name_zh" if lang == "zh" else
+                                       "service_name_en"], theme.title, bold=True))
+    number_side.addWidget(label(theme, t("your_number", lang)))
+    number = label(theme, ticket["number"], theme.number, bold=True, fg=PRIMARY, wrap=False)
     number.setObjectName("number")
-    p.box.addWidget(number)
+    number_side.addWidget(number)
     ahead = ticket["ahead"]
-    p.box.addWidget(label(theme, t("ahead", lang, n=ahead) if ahead else t("ahead_none", lang),
-                          theme.title))
+    number_side.addWidget(label(theme, t("ahead", lang, n=ahead) if ahead else
+                                t("ahead_none", lang), theme.title))
     wait = ticket.get("est_wait_s")
-    p.box.addWidget(label(theme, t("est_wait", lang, m=max(1, round(wait / 60))) if wait
-                          else t("no_estimate", lang) if wait is None else ""))
+    if wait is None or wait:
+        number_side.addWidget(label(theme, t("est_wait", lang, m=max(1, round(wait / 60)))
+                                    if wait else t("no_estimate", lang)))
     code = QLabel()
-    code.setPixmap(qr_pixmap(qr, theme.px(300)))
+    code.setPixmap(qr_pixmap(qr, theme.px(260 if landscape else 300)))
     code.setAlignment(Qt.AlignmentFlag.AlignCenter)
     code.setObjectName("qr")
-    p.box.addWidget(code)
-    p.box.addWidget(label(theme, t("photo_qr", lang)))
-    status = label(theme, printing, theme.title, bold=True, fg=ALERT if trouble else INK,
-                   bg=ALERT_BG if trouble else CALM)
+    qr_side.addStretch(1)
+    qr_side.addWidget(code)
+    qr_side.addWidget(label(theme, t("photo_qr", lang)))
+    qr_side.addStretch(1)
+    status = label(theme, printing, theme.title if len(printing) <= 24 else theme.px(32), bold=True,
+                   fg=ALERT if trouble else INK, bg=ALERT_BG if trouble else CALM)
     status.setObjectName("printing")
-    p.box.addWidget(status)
+    if landscape:  # the number on the left; the QR and the printer's word on the right
+        qr_side.addWidget(status)
+        row = QHBoxLayout()
+        row.addLayout(number_side, stretch=3)
+        row.addLayout(qr_side, stretch=2)
+        p.box.addLayout(row)
+    else:
+        p.box.addLayout(number_side)
+        p.box.addLayout(qr_side)
+        p.box.addWidget(status)
     p.box.addStretch(1)
-    p.box.addWidget(button(theme, t("home", lang), on_home))
+    p.box.addWidget(action(theme, t("home", lang), on_home, primary=True))
     return p
 
 
@@ -163,8 +189,8 @@ def message_page(theme: Theme, lang: str, sentence: str, *, on_back, on_home) ->
     p.box.addWidget(text)
     p.box.addStretch(1)
     row = QHBoxLayout()
-    row.addWidget(button(theme, t("back", lang), on_back, fg=INK, bg=CALM))
-    row.addWidget(button(theme, t("home", lang), on_home))
+    row.addWidget(action(theme, t("back", lang), on_back))
+    row.addWidget(action(theme, t("home", lang), on_home, primary=True))
     p.box.addLayout(row)
     return p
 

@@ -20,6 +20,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clear": ("清除", "Clear"),
     "delete": ("删除", "Delete"),
     "id_title": ("请放置身份证", "Place your ID card on the reader"),
+    "hold_still": ("放好后请稍候，不要移动", "Then hold it still for a moment"),
     "id_or_type": ("或输入身份证号码", "or type your ID number"),
     "id_type_only": ("请输入身份证号码", "Type your ID number"),
     "id_skip": ("不使用身份证，直接取号", "Continue without ID"),

@@ -49,8 +49,9 @@ class Theme:
 
     @property
     def number(self) -> int:
-        """The ticket number on the result screen: 12 % of the screen's height or more."""
-        return max(self.px(180), math.ceil(0.12 * self.height))
+        """The ticket number on the result screen: 12 % of the screen's height or more (on a
+        wide screen no more than a fifth, so the rest of the ticket still fits beside it)."""
+        return max(math.ceil(0.12 * self.height), min(self.px(180), self.height // 5))
 
     @property
     def target(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import qrcode
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QImage, QPixmap
+from PyQt6.QtGui import QColor, QFontMetrics, QImage, QPixmap
 from PyQt6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from hallkit.kiosk_ui.kiosk.theme import INK, PRIMARY, WHITE, Theme, paint
@@ -15,7 +15,10 @@ def label(theme: Theme, text: str = "", px: int | None = None, *, bold: bool = F
           fg: str = INK, bg: str | None = None, wrap: bool = True,
           align=Qt.AlignmentFlag.AlignCenter) -> QLabel:
     widget = QLabel(text)
-    widget.setFont(theme.font(px or theme.body, bold))
+    font = theme.font(px or theme.body, bold)
+    widget.setFont(font)
+    if not wrap:  # one line: never squeezed below its own height
+        widget.setMinimumHeight(QFontMetrics(font).lineSpacing() + 2)
     widget.setWordWrap(wrap)
     widget.setAlignment(align)
     paint(widget, fg, bg)
@@ -25,8 +28,10 @@ def label(theme: Theme, text: str = "", px: int | None = None, *, bold: bool = F
 def button(theme: Theme, text: str, on_click, *, px: int | None = None, fg: str = WHITE,
            bg: str = PRIMARY, min_height: int | None = None) -> QPushButton:
     widget = QPushButton(text)
-    widget.setFont(theme.font(px or theme.body, bold=True))
-    widget.setMinimumHeight(max(theme.target, min_height or 0))
+    font = theme.font(px or theme.body, bold=True)
+    widget.setFont(font)
+    text_height = QFontMetrics(font).lineSpacing() * (text.count("\n") + 1) + theme.px(16)
+    widget.setMinimumHeight(max(theme.target, min_height or 0, text_height))
     widget.setMinimumWidth(theme.target)
     widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a touch screen: no focus rings

@@ -70,7 +70,8 @@ class KioskWindow(QMainWindow):
                       Topics(hall, "printer").event("printed"),
                       Topics(hall, "printer").event("failed")):
             bridge.subscribe(topic)
-        self._touches = TouchWatcher(self.touched)  # any touch anywhere resets the idle clock
+        # Any touch anywhere resets the idle clock; the watcher goes with the window.
+        self._touches = TouchWatcher(self.touched, parent=self)
         QApplication.instance().installEventFilter(self._touches)
         self.show_home()
         self.idle.start()
@@ -326,20 +327,25 @@ class KioskWindow(QMainWindow):
             self._show_countdown()
 
     def _show_countdown(self) -> None:
+        """A band over the top of the screen (over the title, never over a button)."""
         self._hide_countdown()
         self.countdown = pages.countdown_bar(self.theme, self.lang, self.idle_left)
-        self.frame.addWidget(self.countdown)
+        self.countdown.setParent(self.centralWidget())
+        self.countdown.setGeometry(0, 0, self.width_px, self.countdown.sizeHint().height()
+                                   + self.theme.px(20))
+        self.countdown.show()
+        self.countdown.raise_()
 
     def _hide_countdown(self) -> None:
         if self.countdown is not None:
-            self.frame.removeWidget(self.countdown)
+            self.countdown.hide()
             self.countdown.deleteLater()
             self.countdown = None
 
 
 class TouchWatcher(QObject):
-    def __init__(self, touched) -> None:
-        super().__init__()
+    def __init__(self, touched, parent: QObject) -> None:
+        super().__init__(parent)
         self.touched = touched
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:

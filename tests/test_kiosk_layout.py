@@ -1,0 +1,211 @@
+"""Every kiosk screen, in both orientations, both languages and elderly mode, checked from
+the widgets themselves: text size, touch targets, contrast, and that every text fits.
+
+The screens are fed the bus's own payloads (a hall directory, queue figures, a ticket);
+the bus itself is exercised in test_kiosk.py, so here a bridge that carries nothing
+stands in for it. Screenshots go to $HALLKIT_SCREENSHOTS when it is set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PyQt6")
+
+from PyQt6.QtCore import QObject, QRect, Qt, pyqtSignal
+from PyQt6.QtGui import QFontMetrics, QPalette
+from PyQt6.QtWidgets import QLabel, QPushButton, QWidget
+
+from hallkit.daemons.hall.contract import HallState, KioskSetup, Notice, ServiceInfo, WindowInfo
+from hallkit.daemons.queue.contract import QueueState, ServiceQueue
+from hallkit.kiosk_ui.kiosk import pages
+from hallkit.kiosk_ui.kiosk.theme import contrast
+from hallkit.kiosk_ui.kiosk.window import KioskWindow
+
+SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")
+SERVICES = [("BDC", "不动产登记", "Real Estate Registration", "optional"),
+            ("SB", "社保", "Social Insurance", "optional"), ("YB", "医保", "Medical Insurance", "no"),
+            ("HZ", "公安户政", "Household Registration", "required"), ("SW", "税务", "Taxation", "no"),
+            ("SCZT", "市场主体登记", "Business Registration", "no"),
+            ("GJJ", "公积金", "Housing Provident Fund", "no"), ("ZX", "综合咨询", "General Enquiries", "no")]
+
+
+class NoBus(QObject):
+    message = pyqtSignal(str, bytes)
+    replied = pyqtSignal(str, str, object)
+    connection = pyqtSignal(bool)
+    is_connected = True
+
+    def subscribe(self, pattern: str) -> None:
+        pass
+
+    def request(self, topic: str, data: dict, tag: str = "") -> str:
+        return "layout"
+
+
+def directory() -> HallState:
+    return HallState(hall="demo", name_zh="清河县政务服务中心",
+                     name_en="Qinghe County Government Service Center", open_now=True,
+                     hours_today=["08:30-12:00", "13:30-17:30"],
+                     services=[ServiceInfo(code=c, prefix=chr(65 + i), name_zh=zh, name_en=en, ask_id=a)
+                               for i, (c, zh, en, a) in enumerate(SERVICES)],
+                     windows=[WindowInfo(number=1, label_zh="1号窗口", label_en="Window 1",
+                                         services=["BDC"])],
+                     notices=[Notice(id=1, text_zh="今日下午14:00-15:00系统升级，暂停办理不动产登记",
+                                     text_en="Real estate registration paused 14:00-15:00 today")])
+
+
+def figures() -> QueueState:
+    return QueueState(day="2026-11-30", waiting_by_window={}, services=[
+        ServiceQueue(code=c, waiting=5 * i + 3, priority_waiting=0, issued=40, windows_open=2,
+                     quota_left=0 if c == "SCZT" else 100, est_wait_s=600.0 * i if i else 0.0)
+        for i, (c, *_) in enumerate(SERVICES)])
+
+
+TICKET = {"ticket_id": "1a2b3c4d5e6f7a8b", "secret": "0123456789ab", "number": "A012", "service": "BDC",
+          "service_name_zh": "不动产登记", "service_name_en": "Real Estate Registration",
+          "day": "2026-11-30", "taken_at": 1796000000.0, "ahead": 12, "est_wait_s": 1500.0}
+
+
+def kiosk(qtbot, screen: str) -> KioskWindow:
+    setup = KioskSetup(kiosk="kiosk-1", screen=screen, screen_width_mm=268 if screen == "portrait" else 476,
+                       idle_s=60, elderly_idle_s=120, has_printer=True, has_id_reader=True,
+                       has_scanner=True)
+    window = KioskWindow(NoBus(), "demo", "kiosk-1", setup)
+    qtbot.addWidget(window)
+    window.show()
+    window._on_message("hall/demo/hall/main/state", directory().model_dump_json().encode())
+    window._on_message("hall/demo/queue/main/state", figures().model_dump_json().encode())
+    return window
+
+
+def screens(window: KioskWindow):
+    """(name, how to get there) for every screen the kiosk has."""
+    def ticket(printing_key: str, trouble: bool):
+        def go():
+            window.ticket = TICKET
+            window.printing = pages.t(printing_key, window.lang, number="A012")
+            window.trouble = trouble
+            window.show_ticket()
+        return go
+
+    def id_screen():
+        window.service = "HZ"
+        window.typing = not window.elderly
+        window.show_id()
+
+    def countdown():
+        window.show_home()
+        window.idle_left = 9
+        window._show_countdown()
+
+    return [("home", window.show_home), ("id", id_screen),
+            ("busy", lambda: window._put(pages.busy_page(window.theme, window.lang, True))),
+            ("ticket", ticket("printed", False)), ("not-printed", ticket("not_printed", True)),
+            ("refused", lambda: (setattr(window, "service", "SB"), window.show_message(
+                window._refusal(type("E", (), {"code": "sold_out", "message": ""})())))),
+            ("countdown", countdown)]
+
+
+def background(widget: QWidget, role: QPalette.ColorRole):
+    while widget is not None and not widget.autoFillBackground():
+        widget = widget.parentWidget()
+    return widget.palette().color(role) if widget is not None else None
+
+
+def problems(window: KioskWindow) -> list[str]:
+    theme = window.theme
+    least_px = 32 if window.elderly else 24
+    out = []
+    visible = [w for w in window.findChildren(QWidget) if w.isVisible()]
+    for w in visible:
+        if isinstance(w, QPushButton):
+            text, fg_role, bg_role = w.text(), QPalette.ColorRole.ButtonText, QPalette.ColorRole.Button
+            if w.height() < theme.target or w.width() < theme.target:
+                out.append(f"button {text!r} is {w.width()}×{w.height()}, under {theme.target} px")
+        elif isinstance(w, QLabel) and w.text():
+            text, fg_role, bg_role = w.text(), QPalette.ColorRole.WindowText, QPalette.ColorRole.Window
+        else:
+            continue
+        if w.height() < w.minimumHeight() or w.height() < w.minimumSizeHint().height() - 2:
+            out.append(f"{text[:30]!r} squeezed to {w.height()} px (needs "
+                       f"{max(w.minimumHeight(), w.minimumSizeHint().height())})")
+        top_left = w.mapTo(window, w.rect().topLeft())
+        if not window.rect().contains(QRect(top_left, w.size())):
+            out.append(f"{text[:30]!r} reaches outside the screen")
+        if w.font().pixelSize() < least_px:
+            out.append(f"{text!r} in {w.font().pixelSize()} px, under {least_px}")
+        ratio = contrast(w.palette().color(fg_role), background(w, bg_role))
+        if ratio < 7:
+            out.append(f"{text!r} at contrast {ratio:.1f}, under 7:1")
+        metrics = QFontMetrics(w.font())
+        if isinstance(w, QPushButton):
+            wide = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+            tall = metrics.lineSpacing() * len(text.split("\n"))
+            if wide > w.width() - 8 or tall > w.height():
+                out.append(f"button {text!r} needs {wide}×{tall}, has {w.width()}×{w.height()}")
+        else:
+            need = metrics.boundingRect(QRect(0, 0, w.width(), 100000),
+                                        int(Qt.TextFlag.TextWordWrap), text)
+            if need.height() > w.height() or (not w.wordWrap() and need.width() > w.width()):
+                out.append(f"{text[:30]!r} needs {need.width()}×{need.height()}, has "
+                           f"{w.width()}×{w.height()}")
+    texts = [w for w in visible if (isinstance(w, QPushButton) or (isinstance(w, QLabel) and w.text()))
+             and w.objectName() != "countdown"]  # a band laid over the title on purpose
+    boxes = [(w, QRect(w.mapTo(window, w.rect().topLeft()), w.size())) for w in texts]
+    for i, (a, box_a) in enumerate(boxes):  # a layout that cannot fit piles widgets up
+        for b, box_b in boxes[i + 1:]:
+            if box_a.intersects(box_b):
+                out.append(f"{a.text()[:20]!r} overlaps {b.text()[:20]!r}")
+    return out
+
+
+@pytest.mark.parametrize("screen", ["portrait", "landscape"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("elderly", [False, True], ids=["standard", "elderly"])
+def test_every_screen_is_readable_touchable_and_fits(qtbot, screen, lang, elderly):
+    window = kiosk(qtbot, screen)
+    window.lang, window.elderly = lang, elderly
+    found = {}
+    for name, go in screens(window):
+        go()
+        qtbot.wait(10)  # laid out
+        found[name] = problems(window)
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(Path(SHOTS) / f"kiosk-{screen}-{lang}-"
+                                   f"{'elderly' if elderly else 'standard'}-{name}.png"))
+        window._hide_countdown()
+    assert {name: p for name, p in found.items() if p} == {}
+
+
+def test_the_countdown_band_covers_no_button(qtbot):
+    window = kiosk(qtbot, "portrait")
+    window.lang = "en"
+    window.show_home()
+    window.idle_left = 9
+    window._show_countdown()
+    band = QRect(window.countdown.mapTo(window, window.countdown.rect().topLeft()),
+                 window.countdown.size())
+    buttons = [b for b in window.stack.currentWidget().findChildren(QPushButton) if b.isVisible()]
+    assert buttons and not [b.text() for b in buttons
+                            if band.intersects(QRect(b.mapTo(window, b.rect().topLeft()), b.size()))]
+
+
+def test_elderly_mode_shows_fewer_choices_and_asks_for_the_card_not_typing(qtbot):
+    window = kiosk(qtbot, "portrait")
+    def service_buttons():
+        return [b for b in window.stack.currentWidget().findChildren(QPushButton)
+                if b.objectName().startswith("service-")]
+
+    window.show_home()
+    standard = service_buttons()
+    window._toggle_elderly()
+    elderly = service_buttons()
+    assert len(standard) == 8 and len(elderly) == 4
+    window.choose_service("HZ")
+    assert window.stack.currentWidget().findChild(QWidget, "typed") is None  # no keypad at first
+    assert window._idle_s() == 120
