@@ -32,6 +32,12 @@ SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")
 
 EXTRA = '''printer = "p-1"
 id_reader = "idr-1"
+scanner = "scan-1"
+
+[devices.scan-1]
+kind = "scanner"
+family = "serial-scanner"
+link = "sim://scan-1"
 
 [devices.p-1]
 kind = "printer"
@@ -274,3 +280,78 @@ def test_idle_returns_home_and_forgets_everything(hall, kiosk, qtbot):
         kiosk._idle_tick()
     assert kiosk.screen == "home" and kiosk.lang == "zh" and kiosk.typed == "" and not kiosk.elderly
     assert kiosk.countdown is None
+
+
+# -- appointments -------------------------------------------------------------------------------
+def book(hall, code: str, service: str, start: float, id_number: str | None = None) -> None:
+    from hallkit.bus.client import BusClient
+
+    cfg, *_ = hall
+
+    async def add():
+        ops = BusClient(bus_settings(cfg, "hallctl"), f"book-{code}", hall=cfg.hall.id)
+        await ops.connect()
+        data = {"code": code, "service": service, "start": start}
+        if id_number:
+            data["id_number"] = id_number
+        reply = await ops.request("hall/t1/queue/main/cmd/appointment-add", data)
+        await ops.close()
+        assert reply.status == "ok", reply
+
+    asyncio.run(add())
+
+
+def test_an_appointment_qr_scanned_checks_in_to_the_priority_lane(hall, kiosk, qtbot):
+    cfg, *_ = hall
+    book(hall, "YY0001", "SB", time.time())
+    tap(qtbot, kiosk, "appointment")
+    on(qtbot, kiosk, "checkin")
+    grab(kiosk, "checkin")
+    sim(hall, "scan", "kiosk-1", "https://zwfw.example.gov.cn/appt?code=YY0001")
+    on(qtbot, kiosk, "ticket")
+    db = sqlite3.connect(cfg.storage_path / "queue.sqlite")
+    assert db.execute("SELECT lane, appointment FROM tickets WHERE number = ?",
+                      (shown(kiosk, "number"),)).fetchone() == (0, "YY0001")
+    tap(qtbot, kiosk, text="回到首页")
+    tap(qtbot, kiosk, "appointment")
+    sim(hall, "scan", "kiosk-1", "YY0001")  # once more: already checked in, and its number said
+    on(qtbot, kiosk, "message")
+    assert "您已签到" in shown(kiosk, "sentence")
+
+
+def test_a_typed_code_too_early_says_when_to_come_back(hall, kiosk, qtbot):
+    book(hall, "YY0002", "BDC", time.time() + 3 * 3600)
+    tap(qtbot, kiosk, "appointment")
+    on(qtbot, kiosk, "checkin")
+    for key in "YY0002":
+        tap(qtbot, kiosk, text=key)
+    assert shown(kiosk, "typed") == "YY0002"
+    tap(qtbot, kiosk, "ok")
+    on(qtbot, kiosk, "message")
+    sentence = shown(kiosk, "sentence")
+    assert "签到时间未到" in sentence and ":" in sentence  # the time to come back
+
+
+def test_the_id_card_finds_todays_appointment(hall, kiosk, qtbot):
+    book(hall, "YY0003", "BDC", time.time() + 600, id_number="430102194805120023")
+    tap(qtbot, kiosk, "appointment")
+    on(qtbot, kiosk, "checkin")
+    sim(hall, "card", "kiosk-1", "li")
+    on(qtbot, kiosk, "ticket")
+    sim(hall, "card", "kiosk-1", "lift")
+    tap(qtbot, kiosk, text="回到首页")
+    tap(qtbot, kiosk, "appointment")
+    on(qtbot, kiosk, "checkin")
+    sim(hall, "card", "kiosk-1", "zhang")  # booked nothing
+    on(qtbot, kiosk, "message")
+    assert "没有找到您的预约" in shown(kiosk, "sentence")
+    sim(hall, "card", "kiosk-1", "lift")
+
+
+def test_appointment_codes_come_out_of_every_qr_form():
+    from hallkit.kiosk_ui.kiosk.window import appointment_code
+    assert appointment_code("YY0001") == "YY0001"
+    assert appointment_code("https://zwfw.example.gov.cn/appt?code=YY0001&x=1") == "YY0001"
+    assert appointment_code("https://zwfw.example.gov.cn/appt/YY0001/") == "YY0001"
+    assert appointment_code("hallkit:appt:demo:YY0001") == "YY0001"
+    assert appointment_code("not a code!") is None

@@ -102,7 +102,16 @@ def screens(window: KioskWindow):
         window.idle_left = 9
         window._show_countdown()
 
-    return [("home", window.show_home), ("id", id_screen),
+    def checkin(typing: bool):
+        def go():
+            window.screen = "home"
+            window.show_checkin()
+            if typing:
+                window._start_typing()
+        return go
+
+    return [("home", window.show_home), ("id", id_screen), ("checkin", checkin(False)),
+            ("checkin-typing", checkin(True)),
             ("busy", lambda: window._put(pages.busy_page(window.theme, window.lang, True))),
             ("ticket", ticket("printed", False)), ("not-printed", ticket("not_printed", True)),
             ("refused", lambda: (setattr(window, "service", "SB"), window.show_message(

@@ -67,8 +67,16 @@ class Issue(Body):
 
 
 class CheckIn(Body):
-    code: str = Field(min_length=4, max_length=32, description="appointment code (预约码)")
+    code: str | None = Field(None, min_length=4, max_length=32, description="appointment code (预约码)")
+    id_number: str | None = Field(None, max_length=18, description=(
+        "instead of the code: the ID number the appointment was booked with (today's nearest)"))
     kiosk: str | None = Field(None, max_length=48, pattern=DEVICE, description="as for issue")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> CheckIn:
+        if (self.code is None) == (self.id_number is None):
+            raise ValueError("give the appointment code or the ID number, one of them")
+        return self
 
 
 class AppointmentAdd(Body):
@@ -301,9 +309,10 @@ COMMANDS = (
          "number, service and day), `unknown_service`, `unknown_kiosk`.",
          own=("kiosk",), personal=True),
     _cmd("check-in", CheckIn, TicketIssued, ("kiosk", "console", "ops"),
-         "Check in with an appointment code within its window (default 30 min before to 15 min "
-         "after the slot); the ticket goes to the priority lane. Refusals: `not_found`, "
-         "`too_early`, `too_late`, `duplicate`.", own=("kiosk",)),
+         "Check in with an appointment code, or the ID number it was booked with, within its "
+         "window (default 30 min before to 15 min after the slot); the ticket goes to the "
+         "priority lane. Refusals: `not_found`, `too_early`, `too_late`, `duplicate`.",
+         own=("kiosk",), personal=True),
     _cmd("appointment-add", AppointmentAdd, Booked, ("ops", "daemon"),
          "Register an appointment (from the booking platform).", personal=True),
     _cmd("call-next", WindowRef, Called, CLERK,

@@ -23,6 +23,7 @@ from hallkit.config.model import HallConfig
 from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.engine import Effects, QueueEngine
 from hallkit.daemons.queue.schema import MIGRATIONS
+from hallkit.idnumbers import check_digit
 from hallkit.runtime.commands import CommandError
 from hallkit.store import Store
 
@@ -139,8 +140,13 @@ def _run(engine, cfg, clock, rng, tickets, open_ranges) -> dict[str, float]:
         if kind == "arrive":
             svc = rng.choices(services, weights=weights)[0]
             prio = "elderly" if rng.random() < 0.1 and "elderly" in svc.priority_classes else None
+            citizen = None
+            if svc.ask_id == "required":  # citizens bring their ID cards
+                first17 = f"{rng.randrange(10**16, 10**17)}"
+                citizen = first17 + check_digit(first17)
             try:
-                issued = engine.issue(q.Issue(service=svc.code, priority_class=prio), now, fx)
+                issued = engine.issue(q.Issue(service=svc.code, priority_class=prio,
+                                              id_number=citizen), now, fx)
             except CommandError:
                 continue  # sold out: the citizen goes home
             if issued.est_wait_s is not None:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.base import Effects, EngineBase
-from hallkit.daemons.queue.day import at_time
+from hallkit.daemons.queue.day import at_time, day_bounds
 from hallkit.daemons.queue.lanes import LANE_APPOINTMENT, LANE_NORMAL, LANE_PRIORITY, is_priority
 from hallkit.daemons.queue.place import newest_place
 from hallkit.ids import ordered_id
@@ -78,7 +78,8 @@ class TicketOps(EngineBase):
         day = self.day(now)
         issued_today = self._issued(day, svc.code)
         self._check_quota(svc, day, now, issued_today)
-        if svc.ask_id == "required" and not req.id_number:
+        if svc.ask_id == "required" and not req.id_number and appointment is None:
+            # (an appointment names its holder already)
             raise CommandError("id_required", f"{svc.name_zh}需要身份证号 / {svc.name_en} needs the "
                                "citizen's ID number: read the ID card or type the number",
                                "data.id_number")
@@ -198,9 +199,20 @@ class TicketOps(EngineBase):
         return q.Booked(code=req.code)
 
     def check_in(self, req: q.CheckIn, now: float, fx: Effects) -> q.TicketIssued:
-        appt = self.one("SELECT * FROM appointments WHERE code = ?", (req.code,))
+        if req.id_number is not None:
+            start, end = day_bounds(date.fromisoformat(self.day(now)), self.cfg.hall.day_starts_at,
+                                    self.tz)
+            appt = self.one("SELECT * FROM appointments WHERE id_hash = ? AND start >= ? AND start < ?"
+                            " ORDER BY ticket IS NOT NULL, abs(start - ?) LIMIT 1",
+                            (self.hash(req.id_number), start, end, now))
+            if appt is None:
+                raise CommandError("not_found", "今天没有用此身份证的预约 / no appointment today for "
+                                   "this ID card", "data.id_number")
+        else:
+            appt = self.one("SELECT * FROM appointments WHERE code = ?", (req.code,))
         if appt is None:
             raise CommandError("not_found", "没有这个预约码 / no appointment with this code", "data.code")
+        code = appt["code"]
         if appt["ticket"] is not None:
             t = self.one("SELECT number FROM tickets WHERE id = ?", (appt["ticket"],))
             raise CommandError("duplicate", f"已签到，号码 {t['number']} / already checked in as "
@@ -216,12 +228,12 @@ class TicketOps(EngineBase):
             raise CommandError("too_late", f"预约已过签到时间{fmt(closes)} / check-in closed at "
                                f"{fmt(closes)}; please take a normal ticket", "data.code")
         issue = q.Issue(service=appt["service"], kiosk=req.kiosk)
-        issued = self.issue(issue, now, fx, lane=LANE_APPOINTMENT, appointment=req.code)
+        issued = self.issue(issue, now, fx, lane=LANE_APPOINTMENT, appointment=code)
         ticket = self.one("SELECT id FROM tickets WHERE ticket_id = ?", (issued.ticket_id,))
         self.conn.execute("UPDATE tickets SET id_hash = ?, id_masked = ?, phone_hash = ?,"
                           " phone_masked = ? WHERE id = ?", (appt["id_hash"], appt["id_masked"],
                           appt["phone_hash"], appt["phone_masked"], ticket["id"]))
-        self.conn.execute("UPDATE appointments SET ticket = ? WHERE code = ?", (ticket["id"], req.code))
+        self.conn.execute("UPDATE appointments SET ticket = ? WHERE code = ?", (ticket["id"], code))
         return issued.model_copy(update={"id_masked": appt["id_masked"],
                                          "phone_masked": appt["phone_masked"]})
 

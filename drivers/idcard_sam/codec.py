@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 
+from hallkit.idnumbers import valid_id_number
+
 PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
 HEAD = len(PREAMBLE) + 2  # preamble and LEN: then exactly LEN more bytes
 MAX_REQUEST_LEN = 512
@@ -181,18 +183,3 @@ def text_block(card: Card, mark: str = " ") -> bytes:
         out[at:at + len(raw)] = raw
     out[248:250] = mark.encode("utf-16-le")
     return bytes(out)
-
-
-# -- ID numbers (GB 11643) ---------------------------------------------------------------
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK = "10X98765432"
-
-
-def check_digit(first17: str) -> str:
-    return CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
-
-
-def valid_id_number(number: str) -> bool:
-    return (len(number) == 18 and number[:17].isdigit()
-            and number[17] in "0123456789X" and check_digit(number[:17]) == number[17])
-

@@ -12,7 +12,7 @@ from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.theme import ALERT, ALERT_BG, CALM, INK, PRIMARY, WHITE, Theme, paint
-from hallkit.kiosk_ui.kiosk.widgets import Keypad, button, label, qr_pixmap
+from hallkit.kiosk_ui.kiosk.widgets import CODE_KEYS, Keypad, button, label, qr_pixmap
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,9 @@ class Page(QWidget):
 
 
 def home_page(theme: Theme, lang: str, hall_name: str, notice: str, services: list[ServiceButton],
-              *, page: int, on_service: Callable[[str], None], on_elderly, on_language,
-              on_page) -> Page:
-    """Services as big buttons with their waiting counts; elderly mode, language."""
+              *, page: int, on_service: Callable[[str], None], on_appointment, on_elderly,
+              on_language, on_page) -> Page:
+    """Services as big buttons with their waiting counts; appointment, elderly mode, language."""
     p = Page(theme, "home")
     p.box.addWidget(label(theme, hall_name, theme.title, bold=True))
     if notice:
@@ -74,19 +74,21 @@ def home_page(theme: Theme, lang: str, hall_name: str, notice: str, services: li
         grid.addWidget(b, i // columns, i % columns)
     p.box.addLayout(grid)
     p.box.addStretch(1)
-    row = QHBoxLayout()  # the pages' arrows (elderly mode) flank the mode and language
+    row = QHBoxLayout()  # the pages' arrows (elderly mode) flank the other choices
     row.setSpacing(theme.px(20))
     arrows = [action(theme, text, lambda _=False, n=(page + step) % pages: on_page(n),
                      primary=True) for step, text in ((-1, "◀"), (1, "▶"))] if pages > 1 else []
-    if arrows:
-        row.addWidget(arrows[0])
-    for key, on_click, name in (("elderly_off" if theme.elderly else "elderly", on_elderly, "elderly"),
+    choices = []
+    for key, on_click, name in (("appointment", on_appointment, "appointment"),
+                                ("elderly_off" if theme.elderly else "elderly", on_elderly, "elderly"),
                                 ("language", on_language, "language")):
         b = action(theme, t(key, lang), on_click)
         b.setObjectName(name)
-        row.addWidget(b, stretch=2)
-    if arrows:
-        row.addWidget(arrows[1])
+        choices.append(b)
+    if arrows and not landscape:  # too narrow for five: the appointment gets a row of its own
+        p.box.addWidget(choices.pop(0))
+    for b in arrows[:1] + choices + arrows[1:]:
+        row.addWidget(b, stretch=1 if b in arrows else 2)
     p.box.addLayout(row)
     return p
 
@@ -122,6 +124,41 @@ def id_page(theme: Theme, lang: str, service: str, ask_id: str, typed: str, prob
         ok = action(theme, t("ok", lang), on_ok, primary=True)
         ok.setObjectName("ok")
         row.addWidget(ok)
+    p.box.addLayout(row)
+    return p
+
+
+def checkin_page(theme: Theme, lang: str, typed: str, problem: str, *, typing: bool, on_typed,
+                 on_ok, on_back, on_type) -> Page:
+    """An appointment: its QR scanned, the ID card it was booked with, or its code typed."""
+    p = Page(theme, "checkin")
+    wide = theme.width > theme.height
+    if not (wide and typing):  # a wide screen typing needs the height for its keys
+        p.box.addWidget(label(theme, t("appointment", lang), theme.title, bold=True))
+    p.box.addWidget(label(theme, t("checkin_title", lang), theme.title, fg=PRIMARY, bold=True))
+    if typing:
+        shown = label(theme, typed or "—", theme.title, bold=True, fg=INK, bg=CALM)
+        shown.setObjectName("typed")
+        p.box.addWidget(shown)
+        keypad = Keypad(theme, 32, keys=CODE_KEYS, columns=10 if wide else 6 if theme.elderly else 7,
+                        delete=t("delete", lang), clear=t("clear", lang))
+        keypad.text = typed
+        keypad.typed.connect(on_typed)
+        p.box.addWidget(keypad, stretch=1)
+    else:
+        p.box.addStretch(1)
+    if problem:
+        said = label(theme, problem, fg=ALERT, bg=ALERT_BG, bold=True)
+        said.setObjectName("problem")
+        p.box.addWidget(said)
+    row = QHBoxLayout()
+    row.addWidget(action(theme, t("back", lang), on_back))
+    if typing:
+        ok = action(theme, t("ok", lang), on_ok, primary=True)
+        ok.setObjectName("ok")
+        row.addWidget(ok)
+    else:
+        row.addWidget(action(theme, t("checkin_type", lang), on_type))
     p.box.addLayout(row)
     return p
 

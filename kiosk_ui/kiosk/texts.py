@@ -55,6 +55,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "offline": ("网络连接中断，暂时无法取号，请咨询工作人员", "The kiosk is offline; please ask staff"),
     "idle_in": ("{s} 秒后返回首页", "Back to the start in {s} s"),
     "touch_to_stay": ("点击屏幕继续", "Touch the screen to continue"),
+    "too_early": ("预约签到时间未到，请于 {when} 后再来签到", "Too early to check in: please come "
+                  "back after {when}"),
+    "too_late": ("已过预约签到时间（{when}），请取普通号", "Check-in closed at {when}; please take a "
+                 "normal ticket"),
+    "appt_not_found": ("没有找到您的预约，请核对预约码，或咨询工作人员", "No appointment was found; "
+                       "check the code, or ask staff"),
+    "checked_in": ("您已签到，号码 {number}，请等候叫号", "You have checked in already as {number}; "
+                   "please wait for your call"),
+    "checkin_type": ("输入预约码", "Type the code"),
     "checkin_title": ("请扫描预约二维码、放置身份证，或输入预约码", "Scan your appointment QR code, "
                       "place your ID card, or type your code"),
     "checkin_code": ("预约码", "Appointment code"),

@@ -40,23 +40,27 @@ def button(theme: Theme, text: str, on_click, *, px: int | None = None, fg: str 
     return widget
 
 
+ID_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0")  # X: an ID's last character
+CODE_KEYS = tuple("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # appointment codes
+
+
 class Keypad(QWidget):
-    """Digits (and X for an ID number's last character), delete and clear."""
+    """The keys given, then delete, in ``columns``; clear below."""
 
     typed = pyqtSignal(str)  # the text so far, after each key
 
-    def __init__(self, theme: Theme, max_len: int, *, letters: str = "X", delete: str = "⌫",
-                 clear: str = "C") -> None:
+    def __init__(self, theme: Theme, max_len: int, *, keys=ID_KEYS, columns: int = 3,
+                 delete: str = "⌫", clear: str = "C") -> None:
         super().__init__()
         self.max_len, self.text = max_len, ""
         grid = QGridLayout(self)
         grid.setSpacing(max(8, theme.target // 6))
-        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", letters or "", "0", delete]
-        for i, key in enumerate(keys):
-            if key:
-                grid.addWidget(button(theme, key, lambda _=False, k=key: self._key(k),
-                                      px=theme.title), i // 3, i % 3)
-        grid.addWidget(button(theme, clear, lambda: self._set(""), px=theme.body), 4, 0, 1, 3)
+        px = theme.title if columns <= 3 else theme.px(36 if columns < 10 else 30)
+        for i, key in enumerate((*keys, delete)):
+            grid.addWidget(button(theme, key, lambda _=False, k=key: self._key(k), px=px),
+                           i // columns, i % columns)
+        rows = (len(keys) + 1 + columns - 1) // columns
+        grid.addWidget(button(theme, clear, lambda: self._set(""), px=theme.body), rows, 0, 1, columns)
         self.delete_key, self.clear_key = delete, clear
 
     def _key(self, key: str) -> None:

@@ -19,7 +19,7 @@ from PyQt6.QtWidgets import QApplication, QMainWindow, QStackedLayout, QVBoxLayo
 from hallkit.contract.topics import Topics
 from hallkit.daemons.hall.contract import HallState, KioskSetup
 from hallkit.daemons.queue.contract import QueueState
-from hallkit.drivers.idcard_sam.codec import valid_id_number
+from hallkit.idnumbers import valid_id_number
 from hallkit.kiosk_ui.bus_bridge import BusBridge
 from hallkit.kiosk_ui.kiosk import pages
 from hallkit.kiosk_ui.kiosk.texts import t
@@ -32,6 +32,8 @@ SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 STALE_S = 5.0  # a card event older than this is someone else's
 CLOCK_SLACK_S = 1.0  # the hall box's clock and the kiosk's (NTP) may differ this much
 TICKET = re.compile(r"\b[A-Z]{1,2}[0-9]{2,5}\b")
+CLOCK = re.compile(r"\b[0-2][0-9]:[0-5][0-9]\b")
+CODE = re.compile(r"^[0-9A-Za-z-]{4,32}$")
 
 
 class KioskWindow(QMainWindow):
@@ -112,8 +114,9 @@ class KioskWindow(QMainWindow):
             notice = t("offline", self.lang)
         self._put(pages.home_page(
             self.theme, self.lang, name, notice, self._service_buttons(), page=self.home_page,
-            on_service=self.choose_service, on_elderly=self._toggle_elderly,
-            on_language=self._toggle_language, on_page=self._home_page))
+            on_service=self.choose_service, on_appointment=self.show_checkin,
+            on_elderly=self._toggle_elderly, on_language=self._toggle_language,
+            on_page=self._home_page))
 
     def _service_buttons(self) -> list[pages.ServiceButton]:
         if self.directory is None:
@@ -148,12 +151,32 @@ class KioskWindow(QMainWindow):
         self._put(pages.id_page(
             self.theme, self.lang, info.name_zh if self.lang == "zh" else info.name_en, info.ask_id,
             self.typed, self.problem, typing=self.typing, on_typed=self._typed, on_ok=self._typed_ok,
-            on_skip=self._issue, on_back=self.go_home_keep_mode,
-            on_type=lambda: self._start_typing()))
+            on_skip=self._issue, on_back=self.go_home_keep_mode, on_type=self._start_typing))
+
+    def show_checkin(self) -> None:
+        if self.screen != "checkin":
+            self.id_since = time.time()
+            self.typing = not self.elderly
+        self.screen = "checkin"
+        self._put(pages.checkin_page(
+            self.theme, self.lang, self.typed, self.problem, typing=self.typing,
+            on_typed=self._typed, on_ok=self._code_ok, on_back=self.go_home_keep_mode,
+            on_type=self._start_typing))
+
+    def _code_ok(self) -> None:
+        if not CODE.match(self.typed):
+            self.problem = t("appt_not_found", self.lang)
+            self.show_checkin()
+            return
+        self._check_in({"code": self.typed})
+
+    def _check_in(self, data: dict) -> None:
+        self.service = None
+        self._send("check-in", {**data, "kiosk": self.kiosk})
 
     def _start_typing(self) -> None:
         self.typing = True
-        self.show_id()
+        self.show_checkin() if self.screen == "checkin" else self.show_id()
 
     def _typed(self, text: str) -> None:
         self.typed, self.problem = text, ""
@@ -189,12 +212,15 @@ class KioskWindow(QMainWindow):
 
     # -- requests ------------------------------------------------------------------------------
     def _issue(self) -> None:
-        if self.pending is not None:
-            return  # one request at a time: a second tap waits for the first answer
         data = {"service": self.service, "kiosk": self.kiosk}
         if self.card_id:
             data["id_number"] = self.card_id
-        self.pending = self.bridge.request(Topics(self.hall, "queue").cmd("issue"), data)
+        self._send("issue", data)
+
+    def _send(self, action: str, data: dict) -> None:
+        if self.pending is not None:
+            return  # one request at a time: a second tap waits for the first answer
+        self.pending = self.bridge.request(Topics(self.hall, "queue").cmd(action), data)
         self.progress.start(PROGRESS_AFTER_MS)
         self.slow.start(SLOW_AFTER_MS)
 
@@ -227,9 +253,17 @@ class KioskWindow(QMainWindow):
             return t("closed", self.lang, service=name, hours=hours)
         if code == "duplicate":  # the queue names the ticket already held
             held = TICKET.search(error.message)
-            return t("duplicate", self.lang, service=name, number=held[0] if held else "")
+            number = held[0] if held else ""
+            if error.field == "data.code" or self.service is None:
+                return t("checked_in", self.lang, number=number)
+            return t("duplicate", self.lang, service=name, number=number)
         if code == "id_required":
             return t("id_required", self.lang, service=name)
+        if code in ("too_early", "too_late"):
+            when = CLOCK.search(error.message)
+            return t(code, self.lang, when=when[0] if when else "")
+        if code == "not_found" and error.field in ("data.code", "data.id_number"):
+            return t("appt_not_found", self.lang)
         if code in ("unavailable", "busy", "internal", "expired"):
             return t("down", self.lang)
         return t("error", self.lang, message=error.message)
@@ -265,9 +299,18 @@ class KioskWindow(QMainWindow):
         if name == "card" and self.screen == "id":
             self.card_id = data["id_number"]
             self._issue()
-        elif name == "card-refused" and self.screen == "id":
+        elif name == "card" and self.screen == "checkin":
+            self._check_in({"id_number": data["id_number"]})
+        elif name == "scan" and self.screen == "checkin":
+            code = appointment_code(data["code"])
+            if code:
+                self._check_in({"code": code})
+            else:
+                self.problem = t("appt_not_found", self.lang)
+                self.show_checkin()
+        elif name == "card-refused" and self.screen in ("id", "checkin"):
             self.problem = data["zh"] if self.lang == "zh" else data["en"]
-            self.show_id()
+            self.show_id() if self.screen == "id" else self.show_checkin()
 
     def _printer_event(self, name: str, data: dict) -> None:
         if not self.ticket or data.get("ticket_id") != self.ticket["ticket_id"]:
@@ -352,3 +395,16 @@ class TouchWatcher(QObject):
         if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
             self.touched()
         return False
+
+
+def appointment_code(scanned: str) -> str | None:
+    """The code in an appointment's QR: the text itself, or the last part of a link or of a
+    ``scheme:…:CODE`` text, or its ``code=`` parameter."""
+    text = scanned.strip()
+    if CODE.match(text):
+        return text
+    match = re.search(r"[?&]code=([0-9A-Za-z-]{4,32})(?:&|$)", text)
+    if match:
+        return match[1]
+    last = re.split(r"[/:=]", text.rstrip("/"))[-1]
+    return last if CODE.match(last) else None
