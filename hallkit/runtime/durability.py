@@ -199,20 +199,7 @@ class Checkpointer:
         except sqlite3.Error as exc:  # the commits' own syncs report a failing disk
             self.warn.warning("checkpoint of %s failed: %s", self.path.name, exc)
 
-    def finish(self) -> None:
-        """At a stop: sync what is committed in this thread and answer everything waiting, while
-        the bus is still up; later commits (none are expected) are synced inline."""
-        self._closed = True
-        if not self._waiting:
-            return
-        try:
-            self.sync_now()
-        except OSError as exc:
-            self._fail(exc)
-        self._run_waiting()
-
     def close(self) -> None:
-        self._closed = True
         self._pool.shutdown(wait=True)
         if self._conn is not None:
             self._conn.close()
