@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -84,6 +85,31 @@ def broker(tmp_path):
     b.start()
     yield b
     b.stop()
+
+
+@contextlib.contextmanager
+def enforcing_broker(cfg):
+    """mosquitto on the hall's port with the users and ACL generated from its config."""
+    from hallkit.broker.acl import write_broker_files
+
+    folder = cfg.storage_path / "broker"
+    passwd, acl = write_broker_files(cfg, folder)
+    broker = Mosquitto(folder, port=cfg.bus.port, password_file=passwd, acl_file=acl)
+    broker.start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+def as_user(cfg, broker, user: str, client_id: str | None = None, password: str | None = None):
+    """A bus client signed in as ``user`` with its generated password (or ``password``)."""
+    from hallkit.bus.client import BusClient, BusSettings
+    from hallkit.bus.settings import password_file
+
+    pw = password or password_file(cfg, user).read_text().strip()
+    return BusClient(BusSettings(host=broker.host, port=broker.port, username=user, password=pw),
+                     client_id or user, hall=cfg.hall.id)
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ import subprocess
 import pytest
 
 from hallkit.broker.acl import accounts, write_broker_files
-from hallkit.broker.mosquitto import Mosquitto
 from hallkit.bus.client import BusClient, BusError, BusSettings
 from hallkit.bus.settings import OPS_USER, password_file
 from hallkit.config.load import load_config
 
-from conftest import hallctl_argv, small_hall
+from conftest import as_user, enforcing_broker, hallctl_argv, small_hall
 
 EXTRA = '''
 [devices.lcd-1]
@@ -31,19 +30,13 @@ kind = "hall_board"
 def secured(tmp_path, write_config):
     """A hall with auth, its generated files, and mosquitto enforcing them."""
     from hallkit.broker.mosquitto import free_port
-    port = free_port()
-    cfg = load_config(write_config(small_hall(tmp_path / "var", port=port, auth=True, extra=EXTRA)))
-    passwd, acl = write_broker_files(cfg, tmp_path / "var" / "broker")
-    broker = Mosquitto(tmp_path / "var" / "broker", port=port, password_file=passwd, acl_file=acl)
-    broker.start()
-    yield cfg, broker
-    broker.stop()
+    cfg = load_config(write_config(small_hall(tmp_path / "var", port=free_port(), auth=True,
+                                              extra=EXTRA)))
+    with enforcing_broker(cfg) as broker:
+        yield cfg, broker
 
 
-def client(cfg, broker, user, client_id=None, password=None):
-    pw = password or password_file(cfg, user).read_text().strip()
-    return BusClient(BusSettings(host=broker.host, port=broker.port, username=user, password=pw),
-                     client_id or user, hall=cfg.hall.id)
+client = as_user
 
 
 def test_every_client_gets_a_user_with_only_its_topics(tmp_path, write_config):

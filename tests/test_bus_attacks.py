@@ -15,16 +15,15 @@ import sqlite3
 
 import pytest
 
-from hallkit.broker.acl import write_broker_files
-from hallkit.broker.mosquitto import Mosquitto, free_port
-from hallkit.bus.client import BusClient, BusError, BusSettings, BusTimeout
-from hallkit.bus.settings import bus_settings, daemon_user, password_file
+from hallkit.broker.mosquitto import free_port
+from hallkit.bus.client import BusClient, BusError, BusTimeout
+from hallkit.bus.settings import bus_settings, daemon_user
 from hallkit.clock import SystemClock
 from hallkit.config.load import load_config
 from hallkit.daemons.queue.daemon import QueueDaemon
 from hallkit.pins import hash_pin
 
-from conftest import small_hall
+from conftest import as_user, enforcing_broker, small_hall
 
 EXTRA = f'''
 [devices.kiosk-2]
@@ -47,21 +46,10 @@ ID_NUMBER = "11010519491231002X"
 
 @pytest.fixture
 def secured(tmp_path, write_config):
-    port = free_port()
-    text = small_hall(tmp_path / "var", port=port, auth=True, extra=EXTRA, all_day=True)
-    text = text.replace("demo = true", "demo = false")
-    cfg = load_config(write_config(text))
-    passwd, acl = write_broker_files(cfg, tmp_path / "var" / "broker")
-    broker = Mosquitto(tmp_path / "var" / "broker", port=port, password_file=passwd, acl_file=acl)
-    broker.start()
-    yield cfg, broker
-    broker.stop()
-
-
-def as_user(cfg, broker, user: str, client_id: str | None = None) -> BusClient:
-    pw = password_file(cfg, user).read_text().strip()
-    return BusClient(BusSettings(host=broker.host, port=broker.port, username=user, password=pw),
-                     client_id or user, hall=cfg.hall.id)
+    text = small_hall(tmp_path / "var", port=free_port(), auth=True, extra=EXTRA, all_day=True)
+    cfg = load_config(write_config(text.replace("demo = true", "demo = false")))
+    with enforcing_broker(cfg) as broker:
+        yield cfg, broker
 
 
 @contextlib.asynccontextmanager

@@ -355,3 +355,16 @@ def test_appointment_codes_come_out_of_every_qr_form():
     assert appointment_code("https://zwfw.example.gov.cn/appt/YY0001/") == "YY0001"
     assert appointment_code("hallkit:appt:demo:YY0001") == "YY0001"
     assert appointment_code("not a code!") is None
+
+
+def test_maintenance_prints_a_test_page_and_shows_what_the_reader_read(hall, kiosk, qtbot):
+    cfg, *_ = hall
+    kiosk.show_maintenance()
+    tap(qtbot, kiosk, "test-print")
+    db = sqlite3.connect(cfg.storage_path / "printer.sqlite")
+    qtbot.waitUntil(lambda: db.execute("SELECT COUNT(*) FROM jobs WHERE ticket_id IS NULL"
+                                       " AND state = 'printed'").fetchone()[0] == 1, timeout=10000)
+    sim(hall, "card", "kiosk-1", "zhang")
+    qtbot.waitUntil(lambda: "110***********0031" in shown(kiosk, "note"), timeout=8000)
+    sim(hall, "card", "kiosk-1", "lift")
+    grab(kiosk, "maintenance")

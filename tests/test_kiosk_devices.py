@@ -10,10 +10,9 @@ import json
 
 import pytest
 
-from hallkit.broker.acl import write_broker_files
-from hallkit.broker.mosquitto import Mosquitto, free_port
-from hallkit.bus.client import BusClient, BusSettings
-from hallkit.bus.settings import bus_settings, daemon_user, password_file
+from hallkit.broker.mosquitto import free_port
+from hallkit.bus.client import BusClient
+from hallkit.bus.settings import bus_settings, daemon_user
 from hallkit.clock import SystemClock
 from hallkit.config.load import load_config
 from hallkit.daemons.kiosk_devices.daemon import KioskDevicesDaemon
@@ -21,7 +20,7 @@ from hallkit.drivers.idcard_sam.sim import CARDS, IdReaderSim
 from hallkit.drivers.scanner_serial.sim import ScannerSim
 from hallkit.drivers.sim.lines import sim_runfile
 
-from conftest import small_hall
+from conftest import as_user, enforcing_broker, small_hall
 
 EXTRA = '''
 printer = "p-1"
@@ -56,19 +55,10 @@ link = "sim://idr-2"
 
 @pytest.fixture
 def secured(tmp_path, write_config):
-    port = free_port()
-    cfg = load_config(write_config(small_hall(tmp_path / "var", port=port, auth=True, extra=EXTRA)))
-    passwd, acl = write_broker_files(cfg, tmp_path / "var" / "broker")
-    broker = Mosquitto(tmp_path / "var" / "broker", port=port, password_file=passwd, acl_file=acl)
-    broker.start()
-    yield cfg, broker
-    broker.stop()
-
-
-def as_user(cfg, broker, user: str) -> BusClient:
-    pw = password_file(cfg, user).read_text().strip()
-    return BusClient(BusSettings(host=broker.host, port=broker.port, username=user, password=pw),
-                     user, hall=cfg.hall.id)
+    cfg = load_config(write_config(small_hall(tmp_path / "var", port=free_port(), auth=True,
+                                              extra=EXTRA)))
+    with enforcing_broker(cfg) as broker:
+        yield cfg, broker
 
 
 class Inbox:

@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("PyQt6")
 
-from PyQt6.QtCore import QObject, QRect, Qt, pyqtSignal
+from PyQt6.QtCore import QObject, QPoint, QRect, Qt, pyqtSignal
 from PyQt6.QtGui import QFontMetrics, QPalette
 from PyQt6.QtWidgets import QLabel, QPushButton, QWidget
 
@@ -24,8 +24,10 @@ from hallkit.daemons.queue.contract import QueueState, ServiceQueue
 from hallkit.kiosk_ui.kiosk import pages
 from hallkit.kiosk_ui.kiosk.theme import contrast
 from hallkit.kiosk_ui.kiosk.window import KioskWindow
+from hallkit.pins import hash_pin
 
 SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")
+PIN_HASH = hash_pin("2580", iterations=1000)
 SERVICES = [("BDC", "不动产登记", "Real Estate Registration", "optional"),
             ("SB", "社保", "Social Insurance", "optional"), ("YB", "医保", "Medical Insurance", "no"),
             ("HZ", "公安户政", "Household Registration", "required"), ("SW", "税务", "Taxation", "no"),
@@ -72,8 +74,8 @@ TICKET = {"ticket_id": "1a2b3c4d5e6f7a8b", "secret": "0123456789ab", "number": "
 
 def kiosk(qtbot, screen: str) -> KioskWindow:
     setup = KioskSetup(kiosk="kiosk-1", screen=screen, screen_width_mm=268 if screen == "portrait" else 476,
-                       idle_s=60, elderly_idle_s=120, has_printer=True, has_id_reader=True,
-                       has_scanner=True)
+                       idle_s=60, elderly_idle_s=120, printer="p-1", id_reader="idr-1",
+                       scanner="scan-1", maintenance_pin_hash=PIN_HASH)
     window = KioskWindow(NoBus(), "demo", "kiosk-1", setup)
     qtbot.addWidget(window)
     window.show()
@@ -116,7 +118,9 @@ def screens(window: KioskWindow):
             ("ticket", ticket("printed", False)), ("not-printed", ticket("not_printed", True)),
             ("refused", lambda: (setattr(window, "service", "SB"), window.show_message(
                 window._refusal(type("E", (), {"code": "sold_out", "message": ""})())))),
-            ("countdown", countdown)]
+            ("countdown", countdown),
+            ("pin", lambda: (setattr(window, "screen", "home"), window.show_pin())),
+            ("maintenance", window.show_maintenance)]
 
 
 def background(widget: QWidget, role: QPalette.ColorRole):
@@ -218,3 +222,35 @@ def test_elderly_mode_shows_fewer_choices_and_asks_for_the_card_not_typing(qtbot
     window.choose_service("HZ")
     assert window.stack.currentWidget().findChild(QWidget, "typed") is None  # no keypad at first
     assert window._idle_s() == 120
+
+
+def test_a_held_corner_and_the_pin_open_maintenance_and_wrong_pins_lock_it(qtbot, monkeypatch):
+    from hallkit.kiosk_ui.kiosk import window as kiosk_window
+    monkeypatch.setattr(kiosk_window, "HOLD_S", 0.2)
+    window = kiosk(qtbot, "portrait")
+    window.show_home()
+    page = window.stack.currentWidget()
+    qtbot.mousePress(page, Qt.MouseButton.LeftButton, pos=page.rect().center())
+    qtbot.wait(300)
+    qtbot.mouseRelease(page, Qt.MouseButton.LeftButton, pos=page.rect().center())
+    assert window.screen == "home"  # held in the middle: nothing
+    qtbot.mousePress(page, Qt.MouseButton.LeftButton, pos=page.rect().topLeft() + QPoint(5, 5))
+    qtbot.waitUntil(lambda: window.screen == "pin", timeout=2000)
+
+    def enter(pin: str) -> str:
+        window._pin_typed(pin)
+        window._pin_ok()
+        said = window.stack.currentWidget().findChild(QWidget, "problem")
+        return said.text() if said is not None else ""
+
+    assert enter("1111") == "密码错误，还可尝试 4 次"
+    for _ in range(4):
+        said = enter("1111")
+    assert "维护已锁定" in said
+    assert "维护已锁定" in enter("2580")  # even the right PIN waits out the lock
+    window.pin_locked_until = 0
+    enter("2580")
+    assert window.screen == "maintenance"
+    window._on_message("hall/demo/printer/p-1/availability", b'{"state":"offline","ts":1}')
+    states = [w.text() for w in window.stack.currentWidget().findChildren(QLabel)]
+    assert "打印机：离线" in states and "身份证阅读器：未知" in states

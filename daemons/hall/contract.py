@@ -51,9 +51,9 @@ class KioskSetup(Payload):
     screen_width_mm: int
     idle_s: int
     elderly_idle_s: int
-    has_printer: bool
-    has_id_reader: bool
-    has_scanner: bool
+    printer: str | None = Field(None, description="its printer's device id")
+    id_reader: str | None = Field(None, description="its ID card reader's device id")
+    scanner: str | None = Field(None, description="its scanner's device id")
     maintenance_pin_hash: str | None = Field(None, description="salted PBKDF2 (hallctl clerk pin-hash)")
 
 

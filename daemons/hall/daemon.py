@@ -59,8 +59,8 @@ class HallDaemon(Daemon):
             self.publish_retained(Topics(self.cfg.hall.id, "kiosk", kiosk_id).setup, msg.KioskSetup(
                 kiosk=kiosk_id, location=kiosk.location, screen=kiosk.screen,
                 screen_width_mm=kiosk.screen_width_mm, idle_s=kiosk.idle_s,
-                elderly_idle_s=kiosk.elderly_idle_s, has_printer=kiosk.printer is not None,
-                has_id_reader=kiosk.id_reader is not None, has_scanner=kiosk.scanner is not None,
+                elderly_idle_s=kiosk.elderly_idle_s, printer=kiosk.printer, id_reader=kiosk.id_reader,
+                scanner=kiosk.scanner,
                 maintenance_pin_hash=kiosk.maintenance_pin_hash))
 
     def _open_now(self) -> bool:

@@ -74,9 +74,10 @@ class JobEvent(Body):
 
 
 COMMANDS = (
-    Command("printer", "test", TestPrint, JobQueued, ("ops",),
-            "Print a test page on a printer (or a kiosk's printer); the `printed` or `failed` "
-            "event tells how it went. Refusals: `unknown_printer`, `unknown_kiosk`, `no_printer`."),
+    Command("printer", "test", TestPrint, JobQueued, ("ops", "kiosk"),
+            "Print a test page on a printer (or a kiosk's printer; a kiosk tests only its own, from "
+            "its maintenance screen); the `printed` or `failed` event tells how it went. Refusals: "
+            "`unknown_printer`, `unknown_kiosk`, `no_printer`.", own=("kiosk",)),
 )
 STATES = (
     StateTopic("printer", PrinterState, "A ticket printer's condition (ok, paper_near_end, "

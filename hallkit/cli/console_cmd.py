@@ -22,12 +22,17 @@ def register(sub) -> None:
     p = sub.add_parser("console", help="the clerk console for a window (a `console` device)")
     add_config_arg(p)
     p.add_argument("device", help="the console's device id in the hall config, e.g. console-3")
-    pc = p.add_argument_group("on a console PC (no hall config there)")
+    add_app_bus_args(p, "console")
+    p.set_defaults(func=run)
+
+
+def add_app_bus_args(p, app: str) -> None:
+    """How an app finds the bus on a PC of its own, where there is no hall config."""
+    pc = p.add_argument_group(f"on a {app} PC (no hall config there)")
     pc.add_argument("--connect", metavar="HOST:PORT", help="the hall's broker")
     pc.add_argument("--hall", help="the hall id, e.g. demo")
-    pc.add_argument("--password-file", type=Path, help="this console's bus password")
+    pc.add_argument("--password-file", type=Path, help=f"this {app}'s bus password")
     pc.add_argument("--ca", type=Path, help="the hall CA, for a TLS listener")
-    p.set_defaults(func=run)
 
 
 def setup_from_directory(state, device: str):

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 
 from hallkit.bus.client import BusError
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg
-from hallkit.cli.console_cmd import app_settings
+from hallkit.cli.console_cmd import add_app_bus_args, app_settings
 
 SETUP_WAIT_S = 15.0
 
@@ -24,11 +23,7 @@ def register(sub) -> None:
     add_config_arg(p)
     p.add_argument("device", help="the kiosk's device id in the hall config, e.g. kiosk-1")
     p.add_argument("--window", action="store_true", help="in a window, not full screen (testing)")
-    pc = p.add_argument_group("on a kiosk PC (no hall config there)")
-    pc.add_argument("--connect", metavar="HOST:PORT", help="the hall's broker")
-    pc.add_argument("--hall", help="the hall id, e.g. demo")
-    pc.add_argument("--password-file", type=Path, help="this kiosk's bus password")
-    pc.add_argument("--ca", type=Path, help="the hall CA, for a TLS listener")
+    add_app_bus_args(p, "kiosk")
     p.set_defaults(func=run)
 
 

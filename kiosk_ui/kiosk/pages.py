@@ -32,6 +32,14 @@ def action(theme: Theme, text: str, on_click, *, primary: bool = False):
     return b
 
 
+def add_problem(p: Page, theme: Theme, problem: str) -> None:
+    """What went wrong with what was just entered, in one line under it."""
+    if problem:
+        said = label(theme, problem, fg=ALERT, bg=ALERT_BG, bold=True)
+        said.setObjectName("problem")
+        p.box.addWidget(said)
+
+
 class Page(QWidget):
     def __init__(self, theme: Theme, name: str) -> None:
         super().__init__()
@@ -112,10 +120,7 @@ def id_page(theme: Theme, lang: str, service: str, ask_id: str, typed: str, prob
         p.box.addWidget(label(theme, t("hold_still", lang), theme.title))
         p.box.addStretch(1)
         p.box.addWidget(action(theme, t("id_type_only", lang), on_type))
-    if problem:
-        said = label(theme, problem, fg=ALERT, bg=ALERT_BG, bold=True)
-        said.setObjectName("problem")
-        p.box.addWidget(said)
+    add_problem(p, theme, problem)
     row = QHBoxLayout()
     row.addWidget(action(theme, t("back", lang), on_back))
     if ask_id == "optional":
@@ -147,10 +152,7 @@ def checkin_page(theme: Theme, lang: str, typed: str, problem: str, *, typing: b
         p.box.addWidget(keypad, stretch=1)
     else:
         p.box.addStretch(1)
-    if problem:
-        said = label(theme, problem, fg=ALERT, bg=ALERT_BG, bold=True)
-        said.setObjectName("problem")
-        p.box.addWidget(said)
+    add_problem(p, theme, problem)
     row = QHBoxLayout()
     row.addWidget(action(theme, t("back", lang), on_back))
     if typing:
@@ -160,6 +162,51 @@ def checkin_page(theme: Theme, lang: str, typed: str, problem: str, *, typing: b
     else:
         row.addWidget(action(theme, t("checkin_type", lang), on_type))
     p.box.addLayout(row)
+    return p
+
+
+def pin_page(theme: Theme, lang: str, typed: str, problem: str, *, on_typed, on_ok, on_back) -> Page:
+    """The maintenance PIN, behind the hidden gesture."""
+    p = Page(theme, "pin")
+    p.box.addWidget(label(theme, t("pin", lang), theme.title, bold=True))
+    shown = label(theme, "●" * len(typed) or "—", theme.title, bold=True, fg=INK, bg=CALM)
+    shown.setObjectName("typed")
+    p.box.addWidget(shown)
+    keypad = Keypad(theme, 6, keys=tuple("1234567890"), delete=t("delete", lang),
+                    clear=t("clear", lang))
+    keypad.text = typed
+    keypad.typed.connect(on_typed)
+    p.box.addWidget(keypad, stretch=1)
+    add_problem(p, theme, problem)
+    row = QHBoxLayout()
+    row.addWidget(action(theme, t("back", lang), on_back))
+    ok = action(theme, t("ok", lang), on_ok, primary=True)
+    ok.setObjectName("ok")
+    row.addWidget(ok)
+    p.box.addLayout(row)
+    return p
+
+
+def maintenance_page(theme: Theme, lang: str, devices: list[tuple[str, str]], note: str, *,
+                     on_test_print, on_exit, on_back) -> Page:
+    """Device status, a test page, the last card or code read, and the way out."""
+    p = Page(theme, "maintenance")
+    p.box.addWidget(label(theme, t("maintenance", lang), theme.title, bold=True))
+    for what, state in devices:
+        p.box.addWidget(label(theme, t("device_state", lang, what=t(what, lang), state=t(state, lang)),
+                              fg=INK, bg=CALM))
+    if note:
+        said = label(theme, note)
+        said.setObjectName("note")
+        p.box.addWidget(said)
+    p.box.addStretch(1)
+    test = action(theme, t("test_print", lang), on_test_print)
+    test.setObjectName("test-print")
+    p.box.addWidget(test)
+    leave = action(theme, t("exit", lang), on_exit)
+    leave.setObjectName("exit")
+    p.box.addWidget(leave)
+    p.box.addWidget(action(theme, t("home", lang), on_back, primary=True))
     return p
 
 

@@ -67,9 +67,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "checkin_title": ("请扫描预约二维码、放置身份证，或输入预约码", "Scan your appointment QR code, "
                       "place your ID card, or type your code"),
     "checkin_code": ("预约码", "Appointment code"),
-    "maintenance": ("维护", "Maintenance"),
+    "maintenance": ("设备维护", "Maintenance"),
     "pin": ("请输入维护密码", "Maintenance PIN"),
-    "pin_wrong": ("密码错误", "Wrong PIN"),
+    "pin_wrong": ("密码错误，还可尝试 {n} 次", "Wrong PIN: {n} tries left"),
+    "pin_locked": ("错误次数过多，维护已锁定 {m} 分钟", "Too many wrong PINs: locked for {m} min"),
+    "no_pin": ("本机未设置维护密码，请在大厅配置中设置", "No maintenance PIN is set for this kiosk "
+               "in the hall config"),
+    "device_state": ("{what}：{state}", "{what}: {state}"),
+    "printer": ("打印机", "Printer"),
+    "id_reader": ("身份证阅读器", "ID card reader"),
+    "scanner": ("扫码器", "Scanner"),
+    "dev_online": ("正常", "online"),
+    "dev_offline": ("离线", "offline"),
+    "dev_unknown": ("未知", "unknown"),
+    "dev_none": ("未配置", "not fitted"),
+    "test_print": ("打印测试页", "Print a test page"),
+    "test_sent": ("测试页已发送", "Test page sent"),
+    "last_read": ("最近读取：{what}", "Last read: {what}"),
+    "exit": ("退出到桌面", "Exit to the desktop"),
 }
 
 

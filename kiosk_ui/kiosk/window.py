@@ -24,11 +24,14 @@ from hallkit.kiosk_ui.bus_bridge import BusBridge
 from hallkit.kiosk_ui.kiosk import pages
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.theme import Theme
+from hallkit.pins import check_pin
 
 PROGRESS_AFTER_MS = 300
 SLOW_AFTER_MS = 2500
 COUNTDOWN_S = 10
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+HOLD_S = 5.0  # the hidden gesture: a finger on the top-left corner this long
+PIN_TRIES, PIN_LOCK_S = 5, 300
 STALE_S = 5.0  # a card event older than this is someone else's
 CLOCK_SLACK_S = 1.0  # the hall box's clock and the kiosk's (NTP) may differ this much
 TICKET = re.compile(r"\b[A-Z]{1,2}[0-9]{2,5}\b")
@@ -65,6 +68,13 @@ class KioskWindow(QMainWindow):
         bridge.message.connect(self._on_message)
         bridge.replied.connect(self._on_reply)
         bridge.connection.connect(self._on_connection)
+        self.devices: dict[str, str] = {}  # this kiosk's printer, reader, scanner: their state
+        self.last_read = ""
+        self.pin_fails, self.pin_locked_until = 0, 0.0
+        for kind in ("printer", "id_reader", "scanner"):
+            device = getattr(setup, kind)
+            if device:
+                bridge.subscribe(Topics(hall, kind, device).availability)
         for topic in (Topics(hall, "hall").state, Topics(hall, "queue").state,
                       Topics(hall, "kiosk", kiosk).setup,
                       f"hall/{hall}/kiosk_devices/main/event/+/{kiosk}",
@@ -73,7 +83,7 @@ class KioskWindow(QMainWindow):
                       Topics(hall, "printer").event("failed")):
             bridge.subscribe(topic)
         # Any touch anywhere resets the idle clock; the watcher goes with the window.
-        self._touches = TouchWatcher(self.touched, parent=self)
+        self._touches = TouchWatcher(self.touched, self.show_pin, parent=self)
         QApplication.instance().installEventFilter(self._touches)
         self.show_home()
         self.idle.start()
@@ -235,7 +245,7 @@ class KioskWindow(QMainWindow):
             self.show_message(t("down", self.lang))
         elif reply.status == "ok":
             self.ticket = reply.data
-            self.printing, self.trouble = (t("printing", self.lang), False) if self.setup.has_printer \
+            self.printing, self.trouble = (t("printing", self.lang), False) if self.setup.printer \
                 else ("", False)
             self.show_ticket()
         else:
@@ -282,6 +292,10 @@ class KioskWindow(QMainWindow):
             elif "/kiosk_devices/main/event/" in topic:
                 event = json.loads(payload)
                 self._device_event(topic.split("/")[-2], event["data"], float(event["ts"]))
+            elif topic.endswith("/availability"):
+                self.devices[topic.split("/")[3]] = json.loads(payload)["state"]
+                if self.screen == "maintenance":
+                    self.show_maintenance()
             elif "/printer/main/event/" in topic:
                 self._printer_event(topic.rsplit("/", 1)[-1], json.loads(payload)["data"])
         except (ValueError, KeyError, TypeError):
@@ -292,6 +306,10 @@ class KioskWindow(QMainWindow):
             self.show_home()
 
     def _device_event(self, name: str, data: dict, ts: float) -> None:
+        if self.screen == "maintenance":  # the reader and scanner test: what came, masked
+            self.last_read = data.get("id_masked") or data.get("code") or data.get("reason", "")
+            self.show_maintenance()
+            return
         # A card read before this screen opened (or held back by a network hiccup) belongs to
         # someone else: only what is read while the citizen stands here counts.
         if ts < self.id_since - CLOCK_SLACK_S or time.time() - ts > STALE_S:
@@ -344,6 +362,60 @@ class KioskWindow(QMainWindow):
         self.home_page = n
         self.show_home()
 
+    # -- maintenance: a hidden gesture, then the PIN ----------------------------------------
+    def show_pin(self) -> None:
+        if self.screen in ("pin", "maintenance"):
+            return
+        self.screen, self.typed, self.problem = "pin", "", ""
+        if not self.setup.maintenance_pin_hash:
+            self.problem = t("no_pin", self.lang)
+        self._show_pin()
+
+    def _show_pin(self) -> None:
+        self._put(pages.pin_page(self.theme, self.lang, self.typed, self.problem,
+                                 on_typed=self._pin_typed, on_ok=self._pin_ok, on_back=self.go_home))
+
+    def _pin_typed(self, text: str) -> None:
+        self.typed, self.problem = text, ""
+        shown = self.stack.currentWidget().findChild(QWidget, "typed")
+        if shown is not None:
+            shown.setText("●" * len(text) or "—")
+
+    def _pin_ok(self) -> None:
+        now = time.monotonic()
+        if now < self.pin_locked_until:
+            self.problem = t("pin_locked", self.lang, m=round((self.pin_locked_until - now) / 60) or 1)
+        elif self.setup.maintenance_pin_hash and check_pin(self.typed, self.setup.maintenance_pin_hash):
+            self.pin_fails, self.typed = 0, ""
+            self.show_maintenance()
+            return
+        else:
+            self.pin_fails += 1
+            if self.pin_fails >= PIN_TRIES:
+                self.pin_fails, self.pin_locked_until = 0, now + PIN_LOCK_S
+                self.problem = t("pin_locked", self.lang, m=PIN_LOCK_S // 60)
+            else:
+                self.problem = t("pin_wrong", self.lang, n=PIN_TRIES - self.pin_fails)
+        self.typed = ""
+        self._show_pin()
+
+    def show_maintenance(self) -> None:
+        self.screen = "maintenance"
+        devices = [(kind, self.devices.get(getattr(self.setup, kind), "unknown") if
+                    getattr(self.setup, kind) else "none") for kind in ("printer", "id_reader",
+                                                                         "scanner")]
+        note = t("last_read", self.lang, what=self.last_read) if self.last_read else ""
+        self._put(pages.maintenance_page(
+            self.theme, self.lang, [(kind, f"dev_{state}") for kind, state in devices], note,
+            on_test_print=self._test_print, on_exit=QApplication.instance().quit,
+            on_back=self.go_home))
+
+    def _test_print(self) -> None:
+        self.bridge.request(Topics(self.hall, "printer").cmd("test"), {"kiosk": self.kiosk})
+        shown = self.stack.currentWidget().findChild(QWidget, "test-print")
+        if shown is not None:
+            shown.setText(t("test_sent", self.lang))
+
     def go_home_keep_mode(self) -> None:
         self.typed, self.card_id, self.problem, self.service = "", None, "", None
         self.show_home()
@@ -387,13 +459,26 @@ class KioskWindow(QMainWindow):
 
 
 class TouchWatcher(QObject):
-    def __init__(self, touched, parent: QObject) -> None:
+    """Every touch resets the idle clock; a finger held HOLD_S on the top-left corner (where
+    nothing is to be tapped) asks for the maintenance PIN."""
+
+    def __init__(self, touched, corner_held, parent: QWidget) -> None:
         super().__init__(parent)
-        self.touched = touched
+        self.touched, self.window = touched, parent
+        self.hold = QTimer(self, singleShot=True)
+        self.hold.timeout.connect(corner_held)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
             self.touched()
+            corner = self.window.width() // 12
+            where = event.points()[0] if kind == QEvent.Type.TouchBegin else event
+            at = self.window.mapFromGlobal(where.globalPosition().toPoint())
+            if 0 <= at.x() < corner and 0 <= at.y() < corner:
+                self.hold.start(int(HOLD_S * 1000))
+        elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd):
+            self.hold.stop()
         return False
 
 
