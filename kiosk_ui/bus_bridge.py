@@ -79,8 +79,10 @@ class BusBridge(QObject):
                 # A person pressed this: if the daemon cannot act within the wait the screen
                 # shows, it must not act later (the broker would otherwise keep it for the
                 # daemon's return). Device clocks are kept in step by NTP (docs/security.md).
+                # The request expires a second before the screen gives up on it: a daemon
+                # that acts at all answers while the screen still waits.
                 reply = await self.client.request(topic, data, timeout=REPLY_WAIT_S,
-                                                  ttl=REPLY_WAIT_S)
+                                                  ttl=REPLY_WAIT_S - 1)
             except BusError as exc:
                 reply = str(exc)
             self.replied.emit(tag, action, reply)

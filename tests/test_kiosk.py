@@ -24,15 +24,17 @@ from hallkit.cli.kiosk_cmd import read_setup
 from hallkit.config.load import load_config
 from hallkit.kiosk_ui.bus_bridge import BusBridge
 from hallkit.kiosk_ui.kiosk.window import KioskWindow
+from hallkit.pins import hash_pin
 
 from conftest import hallctl_argv, small_hall
 
 pytestmark = pytest.mark.slow
 SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")
 
-EXTRA = '''printer = "p-1"
+EXTRA = f'''printer = "p-1"
 id_reader = "idr-1"
 scanner = "scan-1"
+maintenance_pin_hash = "{hash_pin("2580", iterations=1000)}"
 
 [devices.scan-1]
 kind = "scanner"
@@ -91,6 +93,15 @@ def hall(tmp_path_factory):
         proc.wait(10)
     log.close()
     broker.stop()
+
+
+async def ping_queue(cfg) -> None:
+    from hallkit.bus.client import BusClient
+
+    probe = BusClient(bus_settings(cfg, "hallctl"), "kiosk-test-ping", hall=cfg.hall.id)
+    await probe.connect()
+    await probe.request("hall/t1/queue/main/cmd/window-next", {"window": 1}, timeout=10)
+    await probe.close()
 
 
 async def all_online(cfg, names: set[str]) -> None:
@@ -203,7 +214,7 @@ def test_a_typed_id_number_is_checked_before_it_is_sent(hall, kiosk, qtbot):
     assert len(tickets(cfg)) == before  # nothing was sent
     tap(qtbot, kiosk, text="删除")
     tap(qtbot, kiosk, text="X")
-    assert shown(kiosk, "typed") == "11010519491231002X"
+    assert shown(kiosk, "typed") == "110***********002X"  # masked even while typed
     tap(qtbot, kiosk, "ok")
     on(qtbot, kiosk, "ticket")
     assert tickets(cfg)[-1][1:] == ("SB", "110***********002X")
@@ -262,7 +273,9 @@ def test_a_hung_queue_daemon_never_freezes_the_screen_and_issues_nothing(hall, k
         grab(kiosk, "down")
     finally:
         procs["queue"].send_signal(signal.SIGCONT)
-    time.sleep(1.5)  # the daemon catches up: the request had expired, so nothing is issued
+    # The daemon catches up (a ping answered means the backlog is done): the request had
+    # expired, so nothing was issued.
+    asyncio.run(ping_queue(cfg))
     assert len(tickets(cfg)) == before
 
 
@@ -344,7 +357,7 @@ def test_the_id_card_finds_todays_appointment(hall, kiosk, qtbot):
     on(qtbot, kiosk, "checkin")
     sim(hall, "card", "kiosk-1", "zhang")  # booked nothing
     on(qtbot, kiosk, "message")
-    assert "没有找到您的预约" in shown(kiosk, "sentence")
+    assert "今天没有用此身份证的预约" in shown(kiosk, "sentence")
     sim(hall, "card", "kiosk-1", "lift")
 
 
@@ -357,10 +370,25 @@ def test_appointment_codes_come_out_of_every_qr_form():
     assert appointment_code("not a code!") is None
 
 
+def test_the_hall_daemon_checks_the_maintenance_pin_and_locks_after_five_wrong(hall, kiosk, qtbot):
+    def enter(pin: str) -> str:
+        kiosk._pin_typed(pin)
+        tap(qtbot, kiosk, "ok")
+        qtbot.waitUntil(lambda: kiosk.pending is None, timeout=8000)
+        return shown(kiosk, "problem")
+
+    kiosk.show_pin()
+    assert enter("1111") == "密码错误，还可尝试 4 次"
+    enter("2580")
+    assert kiosk.screen == "maintenance"
+    assert "2580" not in kiosk.setup.model_dump_json() and "pbkdf2" not in kiosk.setup.model_dump_json()
+
+
 def test_maintenance_prints_a_test_page_and_shows_what_the_reader_read(hall, kiosk, qtbot):
     cfg, *_ = hall
     kiosk.show_maintenance()
     tap(qtbot, kiosk, "test-print")
+    qtbot.waitUntil(lambda: "测试页已发送" in shown(kiosk, "note"), timeout=8000)
     db = sqlite3.connect(cfg.storage_path / "printer.sqlite")
     qtbot.waitUntil(lambda: db.execute("SELECT COUNT(*) FROM jobs WHERE ticket_id IS NULL"
                                        " AND state = 'printed'").fetchone()[0] == 1, timeout=10000)

@@ -8,6 +8,7 @@ stands in for it. Screenshots go to $HALLKIT_SCREENSHOTS when it is set.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -24,10 +25,8 @@ from hallkit.daemons.queue.contract import QueueState, ServiceQueue
 from hallkit.kiosk_ui.kiosk import pages
 from hallkit.kiosk_ui.kiosk.theme import contrast
 from hallkit.kiosk_ui.kiosk.window import KioskWindow
-from hallkit.pins import hash_pin
 
 SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")
-PIN_HASH = hash_pin("2580", iterations=1000)
 SERVICES = [("BDC", "不动产登记", "Real Estate Registration", "optional"),
             ("SB", "社保", "Social Insurance", "optional"), ("YB", "医保", "Medical Insurance", "no"),
             ("HZ", "公安户政", "Household Registration", "required"), ("SW", "税务", "Taxation", "no"),
@@ -75,7 +74,7 @@ TICKET = {"ticket_id": "1a2b3c4d5e6f7a8b", "secret": "0123456789ab", "number": "
 def kiosk(qtbot, screen: str) -> KioskWindow:
     setup = KioskSetup(kiosk="kiosk-1", screen=screen, screen_width_mm=268 if screen == "portrait" else 476,
                        idle_s=60, elderly_idle_s=120, printer="p-1", id_reader="idr-1",
-                       scanner="scan-1", maintenance_pin_hash=PIN_HASH)
+                       scanner="scan-1", has_maintenance_pin=True)
     window = KioskWindow(NoBus(), "demo", "kiosk-1", setup)
     qtbot.addWidget(window)
     window.show()
@@ -224,7 +223,10 @@ def test_elderly_mode_shows_fewer_choices_and_asks_for_the_card_not_typing(qtbot
     assert window._idle_s() == 120
 
 
-def test_a_held_corner_and_the_pin_open_maintenance_and_wrong_pins_lock_it(qtbot, monkeypatch):
+def test_a_held_corner_asks_for_the_pin_and_the_hall_daemons_answers_are_said(qtbot, monkeypatch):
+    """The PIN is checked by the hall daemon (test_kiosk.py); here its answers, as they come
+    off the bus, and what the screen makes of them."""
+    from hallkit.contract.envelope import Reply
     from hallkit.kiosk_ui.kiosk import window as kiosk_window
     monkeypatch.setattr(kiosk_window, "HOLD_S", 0.2)
     window = kiosk(qtbot, "portrait")
@@ -237,20 +239,57 @@ def test_a_held_corner_and_the_pin_open_maintenance_and_wrong_pins_lock_it(qtbot
     qtbot.mousePress(page, Qt.MouseButton.LeftButton, pos=page.rect().topLeft() + QPoint(5, 5))
     qtbot.waitUntil(lambda: window.screen == "pin", timeout=2000)
 
-    def enter(pin: str) -> str:
-        window._pin_typed(pin)
+    def answer(outcome: str, **more) -> str:
+        window._pin_typed("1111")
         window._pin_ok()
+        window._on_reply(window.pending, "maintenance-login", Reply(
+            id="x", status="ok", ts=0, data={"outcome": outcome, **more}))
         said = window.stack.currentWidget().findChild(QWidget, "problem")
         return said.text() if said is not None else ""
 
-    assert enter("1111") == "密码错误，还可尝试 4 次"
-    for _ in range(4):
-        said = enter("1111")
-    assert "维护已锁定" in said
-    assert "维护已锁定" in enter("2580")  # even the right PIN waits out the lock
-    window.pin_locked_until = 0
-    enter("2580")
+    assert answer("wrong", tries_left=4) == "密码错误，还可尝试 4 次"
+    assert "维护已锁定 5 分钟" in answer("locked", locked_s=300)
+    answer("ok")
     assert window.screen == "maintenance"
-    window._on_message("hall/demo/printer/p-1/availability", b'{"state":"offline","ts":1}')
+    window._on_message("hall/demo/printer/p-1/availability", b'{"v":1,"state":"offline","ts":1}')
     states = [w.text() for w in window.stack.currentWidget().findChildren(QLabel)]
     assert "打印机：离线" in states and "身份证阅读器：未知" in states
+
+
+def test_a_typed_id_number_shows_masked_and_idle_forgets_everything(qtbot):
+    window = kiosk(qtbot, "portrait")
+    window.choose_service("HZ")
+    for digit in "11010519491231002X":
+        window._typed(window.typed + digit)
+    shown = window.stack.currentWidget().findChild(QWidget, "typed").text()
+    assert shown == "110***********002X"
+    window.card_id, window.last_read, window.ticket = "11010519491231002X", "YY00…", TICKET
+    window.idle_left = 1
+    window._idle_tick()
+    assert (window.screen, window.typed, window.card_id, window.ticket, window.last_read,
+            window.pending, window.service) == ("home", "", None, None, "", None, None)
+    every_text = " ".join(w.text() for w in window.findChildren(QLabel) + window.findChildren(QPushButton))
+    assert "11010519491231002X" not in every_text
+
+
+def test_a_late_answer_or_a_stale_card_changes_nothing(qtbot):
+    from hallkit.contract.envelope import Reply
+    window = kiosk(qtbot, "portrait")
+    window.choose_service("YB")  # no ID asked: the request goes at once
+    tag = window.pending
+    assert window.screen == "busy"
+    window._on_message("hall/demo/queue/main/state", figures().model_dump_json().encode())
+    assert window.stack.currentWidget().objectName() == "home"  # not rebuilt under the wait
+    window.choose_service("SB")  # a second tap while waiting: ignored
+    assert window.pending == tag
+    window.go_home()  # the citizen walks away
+    window._on_reply(tag, "issue", Reply(id="x", status="ok", ts=0, data=TICKET))
+    assert window.screen == "home" and window.ticket is None
+    window.choose_service("HZ")
+    stale = {"v": 1, "ts": window.id_since - 30, "data": {"device": "idr-1",
+             "id_number": "11010519491231002X", "id_masked": "110***********002X",
+             "name_masked": "张*"}}
+    window._on_message("hall/demo/kiosk_devices/main/event/card/kiosk-1", json.dumps(stale).encode())
+    assert window.pending is None and window.screen == "id"  # someone else's card: ignored
+    window._on_message("hall/demo/kiosk_devices/main/event/card/kiosk-1", b'{"v":1,"ts":1,"data":[]}')
+    assert window.screen == "id"  # malformed: nothing happens, nothing breaks

@@ -54,7 +54,8 @@ class KioskSetup(Payload):
     printer: str | None = Field(None, description="its printer's device id")
     id_reader: str | None = Field(None, description="its ID card reader's device id")
     scanner: str | None = Field(None, description="its scanner's device id")
-    maintenance_pin_hash: str | None = Field(None, description="salted PBKDF2 (hallctl clerk pin-hash)")
+    has_maintenance_pin: bool = Field(False, description=(
+        "a maintenance PIN is set (checked by the hall daemon: `maintenance-login`)"))
 
 
 class HallState(Payload):
@@ -100,6 +101,20 @@ class NoticeRemoved(Body):
     removed: bool
 
 
+class MaintenanceLogin(Body):
+    kiosk: str | None = Field(None, max_length=48, description="the kiosk (a kiosk: itself)")
+    pin: str = Field(pattern=r"^[0-9]{4,6}$", max_length=6)
+
+
+class MaintenanceAnswer(Body):
+    """Not a refusal when the PIN is wrong: the failure must be stored, and a refusal
+    changes nothing."""
+
+    outcome: Literal["ok", "wrong", "locked", "no_pin"]
+    tries_left: int = 0
+    locked_s: float = Field(0.0, description="how long the kiosk's maintenance stays locked")
+
+
 COMMANDS = (
     Command("hall", "ping", Ping, Pong, EVERYONE,
             "Answer at once; health checks and the bus benchmark use it."),
@@ -107,6 +122,10 @@ COMMANDS = (
             "Add a notice to the hall board (公告). Refusals: `too_many` (20 are shown)."),
     Command("hall", "notice-remove", NoticeRemove, NoticeRemoved, ("ops", "daemon"),
             "Take a notice down."),
+    Command("hall", "maintenance-login", MaintenanceLogin, MaintenanceAnswer, ("kiosk", "ops"),
+            "A kiosk's maintenance PIN, checked here against the hall config (the hash never "
+            "leaves the hall box); 5 wrong PINs lock that kiosk's maintenance for 5 min, each "
+            "lock after that twice as long, across restarts.", own=("kiosk",), personal=True),
 )
 STATES = (StateTopic("hall", HallState, "The hall's services, windows and notices, for UIs."),
           StateTopic("hall", KioskSetup, "A kiosk's screen and timeouts, for that kiosk alone "
@@ -118,5 +137,6 @@ EXAMPLES = {
                              "text_en": "Real estate registration paused 14:00-15:00 today",
                              "until": 1795413600.0},
     ("hall", "notice-remove"): {"notice_id": 3},
+    ("hall", "maintenance-login"): {"pin": "2580"},
 }
 CONTRACT = Contract(COMMANDS, STATES, (), EXAMPLES)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from hallkit.contract.topics import Topics
 from hallkit.daemons.hall import contract as msg
+from hallkit.pins import check_pin
 from hallkit.runtime.commands import CommandContext, CommandError, handles
 from hallkit.runtime.daemon import Daemon
 from hallkit.runtime.hours import hours_on, is_open
 from hallkit.store import Migration
 
+log = logging.getLogger(__name__)
+
 MAX_NOTICES = 20  # what a hall board can show; also keeps the retained state small
+PIN_TRIES, PIN_LOCK_S = 5, 300  # a kiosk's maintenance PIN: tries, then a lock that doubles
 
 class HallDaemon(Daemon):
     name = "hall"
@@ -20,6 +25,11 @@ class HallDaemon(Daemon):
             CREATE TABLE notices (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, text_zh TEXT NOT NULL, text_en TEXT,
                 until REAL, created_at REAL NOT NULL, removed_at REAL);
+        """),
+        Migration(2, "maintenance PIN failures, kept across restarts", """
+            CREATE TABLE maintenance_logins (
+                kiosk TEXT PRIMARY KEY, fails INTEGER NOT NULL, locks INTEGER NOT NULL,
+                locked_until REAL NOT NULL);
         """),
     )
 
@@ -60,8 +70,7 @@ class HallDaemon(Daemon):
                 kiosk=kiosk_id, location=kiosk.location, screen=kiosk.screen,
                 screen_width_mm=kiosk.screen_width_mm, idle_s=kiosk.idle_s,
                 elderly_idle_s=kiosk.elderly_idle_s, printer=kiosk.printer, id_reader=kiosk.id_reader,
-                scanner=kiosk.scanner,
-                maintenance_pin_hash=kiosk.maintenance_pin_hash))
+                scanner=kiosk.scanner, has_maintenance_pin=kiosk.maintenance_pin_hash is not None))
 
     def _open_now(self) -> bool:
         return is_open(self.cfg.hall.opening_hours, self.clock.now())
@@ -96,6 +105,34 @@ class HallDaemon(Daemon):
     @handles("ping")
     def ping(self, req: msg.Ping, ctx: CommandContext) -> msg.Pong:
         return msg.Pong(ts=ctx.now, uptime_s=round(ctx.now - self.started_at, 3))
+
+    @handles("maintenance-login")
+    def maintenance_login(self, req: msg.MaintenanceLogin, ctx: CommandContext) -> msg.MaintenanceAnswer:
+        kiosk = self.cfg.devices.get(req.kiosk or "")
+        if kiosk is None or kiosk.kind != "kiosk":
+            raise CommandError("unknown_kiosk", f"no kiosk {req.kiosk!r} in the hall config", "data.kiosk")
+        if kiosk.maintenance_pin_hash is None:
+            return msg.MaintenanceAnswer(outcome="no_pin")
+        conn = self.store.conn
+        row = conn.execute("SELECT fails, locks, locked_until FROM maintenance_logins WHERE kiosk = ?",
+                           (req.kiosk,)).fetchone() or (0, 0, 0.0)
+        fails, locks, locked_until = row
+        if ctx.now < locked_until:
+            return msg.MaintenanceAnswer(outcome="locked", locked_s=round(locked_until - ctx.now))
+        if check_pin(req.pin, kiosk.maintenance_pin_hash):
+            conn.execute("DELETE FROM maintenance_logins WHERE kiosk = ?", (req.kiosk,))
+            return msg.MaintenanceAnswer(outcome="ok")
+        fails += 1
+        if fails >= PIN_TRIES:
+            lock_s = PIN_LOCK_S * 2 ** min(locks, 6)
+            conn.execute("INSERT OR REPLACE INTO maintenance_logins VALUES (?, 0, ?, ?)",
+                         (req.kiosk, locks + 1, ctx.now + lock_s))
+            log.warning("kiosk %s: %d wrong maintenance PINs; locked for %d min", req.kiosk,
+                        PIN_TRIES, lock_s // 60)
+            return msg.MaintenanceAnswer(outcome="locked", locked_s=lock_s)
+        conn.execute("INSERT OR REPLACE INTO maintenance_logins VALUES (?, ?, ?, 0)",
+                     (req.kiosk, fails, locks))
+        return msg.MaintenanceAnswer(outcome="wrong", tries_left=PIN_TRIES - fails)
 
     @handles("notice-add")
     def notice_add(self, req: msg.NoticeAdd, ctx: CommandContext) -> msg.NoticeAdded:

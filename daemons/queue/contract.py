@@ -14,20 +14,17 @@ from hallkit.config.model import DEVICE_ID_PATTERN as DEVICE
 from hallkit.config.model import PriorityClass
 from hallkit.contract.envelope import Payload
 from hallkit.contract.spec import CLERK, EVERYONE, Body, Command, Contract, EventTopic, StateTopic
+from hallkit.idnumbers import valid_id_number
 
 TicketState = Literal["waiting", "called", "held", "done", "no_show", "cancelled", "expired"]
 WindowMode = Literal["closed", "idle", "serving", "paused"]
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
 
 def check_id_number(value: str) -> str:
     """A resident ID number (GB 11643): 18 characters with a valid check digit."""
     v = value.strip().upper()
     if len(v) != 18 or not v[:17].isdigit() or v[17] not in "0123456789X":
         raise ValueError("an ID number has 17 digits and a check digit (0-9 or X)")
-    if _ID_CHECK[sum(int(d) * w for d, w in zip(v[:17], _ID_WEIGHTS, strict=True)) % 11] != v[17]:
+    if not valid_id_number(v):
         raise ValueError("the ID number's check digit is wrong; please check the number")
     return v
 
@@ -71,6 +68,8 @@ class CheckIn(Body):
     id_number: str | None = Field(None, max_length=18, description=(
         "instead of the code: the ID number the appointment was booked with (today's nearest)"))
     kiosk: str | None = Field(None, max_length=48, pattern=DEVICE, description="as for issue")
+
+    _id = field_validator("id_number")(lambda cls, v: v and check_id_number(v))
 
     @model_validator(mode="after")
     def _one_way(self) -> CheckIn:

@@ -9,6 +9,7 @@ config gives the broker and the password; on a kiosk PC, --connect, --hall,
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 
 from hallkit.bus.client import BusError
@@ -60,6 +61,9 @@ def run(args) -> int:
     from hallkit.kiosk_ui.bus_bridge import BusBridge
     from hallkit.kiosk_ui.kiosk.window import KioskWindow
 
+    # PyQt ends the process on an exception a slot lets escape: a kiosk logs it and stays up.
+    sys.excepthook = lambda kind, exc, tb: logging.getLogger("hallkit.kiosk").error(
+        "unexpected error in the kiosk", exc_info=(kind, exc, tb))
     app = QApplication(sys.argv)
     app.setStyle("Fusion")  # palettes as the theme sets them, on every platform
     bridge = BusBridge(settings, args.device, hall,

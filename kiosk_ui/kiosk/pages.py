@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.theme import ALERT, ALERT_BG, CALM, INK, PRIMARY, WHITE, Theme, paint
@@ -30,6 +30,41 @@ def action(theme: Theme, text: str, on_click, *, primary: bool = False):
                min_height=theme.px(110))
     b.setMaximumHeight(max(b.minimumHeight(), theme.px(140)))
     return b
+
+
+def service_face(svc: ServiceButton, lang: str) -> tuple[str, str, str]:
+    """A service button's text and colours: its name, how many wait and how long."""
+    if not svc.available:
+        return f"{svc.name}\n{t('closed_service', lang)}", INK, CALM
+    wait = t("no_wait", lang) if svc.wait_min == 0 else (
+        t("wait_min", lang, m=svc.wait_min) if svc.wait_min is not None else "")
+    figure = "  ".join(filter(None, (t("waiting", lang, n=svc.waiting), wait)))
+    return f"{svc.name}\n{figure}", WHITE, PRIMARY
+
+
+def update_home(page: QWidget, theme: Theme, lang: str, services: list[ServiceButton]) -> bool:
+    """New figures into the home page's buttons; False if its services are not these."""
+    if page is None or page.objectName() != "home":
+        return False
+    buttons = {b.objectName(): b for b in page.findChildren(QPushButton)
+               if b.objectName().startswith("service-")}
+    shown = [s for s in services if f"service-{s.code}" in buttons]
+    if len(shown) != len(buttons):
+        return False
+    for svc in shown:
+        text, fg, bg = service_face(svc, lang)
+        b = buttons[f"service-{svc.code}"]
+        b.setText(text)
+        paint(b, fg, bg)
+    return True
+
+
+def masked_typing(typed: str) -> str:
+    """An ID number as it is typed: the first 3 and last 4 digits show (enough to check a
+    slip), the middle is masked like everywhere else."""
+    if not typed:
+        return "—"
+    return typed if len(typed) <= 7 else typed[:3] + "*" * (len(typed) - 7) + typed[-4:]
 
 
 def add_problem(p: Page, theme: Theme, problem: str) -> None:
@@ -68,15 +103,9 @@ def home_page(theme: Theme, lang: str, hall_name: str, notice: str, services: li
     grid = QGridLayout()
     grid.setSpacing(theme.px(20))
     for i, svc in enumerate(services[page * per_page:(page + 1) * per_page]):
-        if not svc.available:
-            figure = t("closed_service", lang)
-        else:
-            wait = t("no_wait", lang) if svc.wait_min == 0 else (
-                t("wait_min", lang, m=svc.wait_min) if svc.wait_min is not None else "")
-            figure = "  ".join(filter(None, (t("waiting", lang, n=svc.waiting), wait)))
-        b = button(theme, f"{svc.name}\n{figure}", lambda _=False, c=svc.code: on_service(c),
-                   px=theme.px(34), min_height=theme.px(170),
-                   fg=WHITE if svc.available else INK, bg=PRIMARY if svc.available else CALM)
+        text, fg, bg = service_face(svc, lang)
+        b = button(theme, text, lambda _=False, c=svc.code: on_service(c), px=theme.px(34),
+                   min_height=theme.px(170), fg=fg, bg=bg)
         b.setMaximumHeight(theme.px(230))  # a button, not a wall: the rest stays white
         b.setObjectName(f"service-{svc.code}")
         grid.addWidget(b, i // columns, i % columns)
@@ -109,7 +138,7 @@ def id_page(theme: Theme, lang: str, service: str, ask_id: str, typed: str, prob
     p.box.addWidget(label(theme, t("id_title", lang), theme.title, fg=PRIMARY, bold=True))
     if typing:
         p.box.addWidget(label(theme, t("id_or_type", lang)))
-        shown = label(theme, typed or "—", theme.title, bold=True, fg=INK, bg=CALM)
+        shown = label(theme, masked_typing(typed), theme.title, bold=True, fg=INK, bg=CALM)
         shown.setObjectName("typed")
         p.box.addWidget(shown)
         keypad = Keypad(theme, 18, delete=t("delete", lang), clear=t("clear", lang))

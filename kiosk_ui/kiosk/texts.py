@@ -44,14 +44,15 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "all taken; please come back tomorrow or apply online"),
     "closed": ("{service}现在不办理业务。今日办理时间：{hours}", "{service} is closed now. "
                "Today's hours: {hours}"),
-    "closed_today": ("今日不办理业务", "closed today"),
+    "closed_all_day": ("{service}今日不办理业务，请在办理日前来", "{service} is not served today; "
+                       "please come on a working day"),
     "duplicate": ("您已取{service}号 {number}，请等候叫号", "You already hold ticket {number} for "
                   "{service}; please wait for your call"),
     "id_required": ("{service}需要身份证，请放置身份证或输入号码", "{service} needs your ID card: "
                     "place it on the reader or type the number"),
     "down": ("系统暂时无法取号，未出号票，请稍后再试或咨询工作人员", "Tickets cannot be issued right "
              "now and none was issued; please try again shortly or ask staff"),
-    "error": ("未能取号：{message}", "No ticket: {message}"),
+    "error": ("未能取号，请咨询工作人员", "No ticket was issued; please ask staff"),
     "offline": ("网络连接中断，暂时无法取号，请咨询工作人员", "The kiosk is offline; please ask staff"),
     "idle_in": ("{s} 秒后返回首页", "Back to the start in {s} s"),
     "touch_to_stay": ("点击屏幕继续", "Touch the screen to continue"),
@@ -59,6 +60,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "back after {when}"),
     "too_late": ("已过预约签到时间（{when}），请取普通号", "Check-in closed at {when}; please take a "
                  "normal ticket"),
+    "appt_not_found_id": ("今天没有用此身份证的预约，请核对后再试，或咨询工作人员",
+                          "No appointment today for this ID card; check it, or ask staff"),
     "appt_not_found": ("没有找到您的预约，请核对预约码，或咨询工作人员", "No appointment was found; "
                        "check the code, or ask staff"),
     "checked_in": ("您已签到，号码 {number}，请等候叫号", "You have checked in already as {number}; "
@@ -82,7 +85,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dev_unknown": ("未知", "unknown"),
     "dev_none": ("未配置", "not fitted"),
     "test_print": ("打印测试页", "Print a test page"),
-    "test_sent": ("测试页已发送", "Test page sent"),
+    "test_sent": ("测试页已发送到打印机", "Test page sent to the printer"),
+    "test_failed": ("测试页未能发送", "The test page could not be sent"),
     "last_read": ("最近读取：{what}", "Last read: {what}"),
     "exit": ("退出到桌面", "Exit to the desktop"),
 }

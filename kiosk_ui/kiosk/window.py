@@ -10,30 +10,36 @@ time the kiosk returns to the start screen and forgets everything typed or read.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 
 from PyQt6.QtCore import QEvent, QObject, QTimer
 from PyQt6.QtWidgets import QApplication, QMainWindow, QStackedLayout, QVBoxLayout, QWidget
 
+from hallkit.contract.envelope import Availability, EventOf
 from hallkit.contract.topics import Topics
 from hallkit.daemons.hall.contract import HallState, KioskSetup
+from hallkit.daemons.kiosk_devices.contract import CardRead, CardRefused, Scanned
 from hallkit.daemons.queue.contract import QueueState
 from hallkit.idnumbers import valid_id_number
 from hallkit.kiosk_ui.bus_bridge import BusBridge
 from hallkit.kiosk_ui.kiosk import pages
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.theme import Theme
-from hallkit.pins import check_pin
+from hallkit.privacy import mask_id
+
+log = logging.getLogger(__name__)
 
 PROGRESS_AFTER_MS = 300
 SLOW_AFTER_MS = 2500
 COUNTDOWN_S = 10
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 HOLD_S = 5.0  # the hidden gesture: a finger on the top-left corner this long
-PIN_TRIES, PIN_LOCK_S = 5, 300
+TICKET_SHOWN_S = 20  # a printed ticket's screen: long enough to read, not to photograph later
 STALE_S = 5.0  # a card event older than this is someone else's
 CLOCK_SLACK_S = 1.0  # the hall box's clock and the kiosk's (NTP) may differ this much
+DEVICE_EVENTS = {"card": CardRead, "card-refused": CardRefused, "scan": Scanned}
 TICKET = re.compile(r"\b[A-Z]{1,2}[0-9]{2,5}\b")
 CLOCK = re.compile(r"\b[0-2][0-9]:[0-5][0-9]\b")
 CODE = re.compile(r"^[0-9A-Za-z-]{4,32}$")
@@ -48,6 +54,7 @@ class KioskWindow(QMainWindow):
         self.setWindowTitle(f"hallkit kiosk {kiosk}")
         self.directory: HallState | None = None
         self.queue: QueueState | None = None
+        bridge.connection.connect(self._on_connection)  # before reading the state: no gap
         self.connected = bridge.is_connected
         self._reset_choices()
         root = QWidget()
@@ -67,10 +74,9 @@ class KioskWindow(QMainWindow):
         self.slow.timeout.connect(lambda: self._show_busy(True))
         bridge.message.connect(self._on_message)
         bridge.replied.connect(self._on_reply)
-        bridge.connection.connect(self._on_connection)
         self.devices: dict[str, str] = {}  # this kiosk's printer, reader, scanner: their state
-        self.last_read = ""
-        self.pin_fails, self.pin_locked_until = 0, 0.0
+        self.ticket_done = QTimer(self, singleShot=True)  # a printed ticket's QR (its cancel
+        self.ticket_done.timeout.connect(self.go_home)    # secret) does not linger on screen
         for kind in ("printer", "id_reader", "scanner"):
             device = getattr(setup, kind)
             if device:
@@ -93,7 +99,8 @@ class KioskWindow(QMainWindow):
         self.lang, self.elderly, self.service, self.home_page = "zh", False, None, 0
         self.typed, self.card_id, self.problem, self.typing = "", None, "", False
         self.pending, self.ticket, self.printing, self.trouble = None, None, "", False
-        self.screen, self.id_since = "home", float("inf")
+        self.screen, self.id_since, self.last_read = "home", float("inf"), ""
+        self.asked: tuple[str, str | None, str] | None = None  # action, service, screen asked from
 
     @property
     def theme(self) -> Theme:
@@ -141,10 +148,14 @@ class KioskWindow(QMainWindow):
                                            f.waiting if f else 0, wait, available))
         return out
 
-    def _service_info(self, code: str):
-        return next(s for s in self.directory.services if s.code == code)
+    def _service_info(self, code: str | None):
+        """The service in the hall directory; None if it is not there (any more)."""
+        services = self.directory.services if self.directory else []
+        return next((s for s in services if s.code == code), None)
 
     def choose_service(self, code: str) -> None:
+        if self.pending is not None or self._service_info(code) is None:
+            return
         self.service = code
         info = self._service_info(code)
         if info.ask_id == "no":
@@ -192,7 +203,7 @@ class KioskWindow(QMainWindow):
         self.typed, self.problem = text, ""
         shown = self.stack.currentWidget().findChild(QWidget, "typed")
         if shown is not None:
-            shown.setText(text or "—")
+            shown.setText(pages.masked_typing(text) if self.screen == "id" else text or "—")
 
     def _typed_ok(self) -> None:
         if not valid_id_number(self.typed):
@@ -215,10 +226,12 @@ class KioskWindow(QMainWindow):
         self._put(pages.ticket_page(self.theme, self.lang, tk, qr, self.printing, self.trouble,
                                     on_home=self.go_home))
 
-    def show_message(self, sentence: str) -> None:
+    def show_message(self, sentence: str, back_to: str = "home") -> None:
+        """``back_to``: where Back goes (the ID or check-in screen a refusal came from)."""
         self.screen = "message"
-        self._put(pages.message_page(self.theme, self.lang, sentence,
-                                     on_back=self.go_home_keep_mode, on_home=self.go_home))
+        back = {"id": self.show_id, "checkin": self.show_checkin}.get(back_to, self.go_home_keep_mode)
+        self._put(pages.message_page(self.theme, self.lang, sentence, on_back=back,
+                                     on_home=self.go_home))
 
     # -- requests ------------------------------------------------------------------------------
     def _issue(self) -> None:
@@ -227,29 +240,38 @@ class KioskWindow(QMainWindow):
             data["id_number"] = self.card_id
         self._send("issue", data)
 
-    def _send(self, action: str, data: dict) -> None:
+    def _send(self, action: str, data: dict, daemon: str = "queue") -> None:
+        """One request at a time; until it is answered the screen takes no other input (the
+        page stays up 300 ms, then progress shows) and nothing redraws it."""
         if self.pending is not None:
-            return  # one request at a time: a second tap waits for the first answer
-        self.pending = self.bridge.request(Topics(self.hall, "queue").cmd(action), data)
+            return
+        self.asked = (action, self.service, self.screen)
+        self.screen = "busy"
+        self.pending = self.bridge.request(Topics(self.hall, daemon).cmd(action), data)
         self.progress.start(PROGRESS_AFTER_MS)
         self.slow.start(SLOW_AFTER_MS)
 
     def _on_reply(self, tag: str, action: str, reply) -> None:
         if tag != self.pending:
-            return
+            return  # an answer to a request the citizen has walked away from
         self.pending = None
         self.progress.stop()
         self.slow.stop()
         self.card_id, self.typed = None, ""  # the ID number is not kept past its request
-        if isinstance(reply, str):  # no answer within the wait: nothing was issued
-            self.show_message(t("down", self.lang))
+        asked_action, self.service, asked_from = self.asked
+        if asked_action == "maintenance-login":
+            self._pin_answer(reply)
+        elif asked_action == "test":
+            self._test_answer(reply)
+        elif isinstance(reply, str):  # no answer within the wait: nothing was issued
+            self.show_message(t("down", self.lang), back_to=asked_from)
         elif reply.status == "ok":
             self.ticket = reply.data
             self.printing, self.trouble = (t("printing", self.lang), False) if self.setup.printer \
                 else ("", False)
             self.show_ticket()
         else:
-            self.show_message(self._refusal(reply.error))
+            self.show_message(self._refusal(reply.error), back_to=asked_from)
 
     def _refusal(self, error) -> str:
         info = self._service_info(self.service) if self.service else None
@@ -258,9 +280,11 @@ class KioskWindow(QMainWindow):
         if code == "sold_out":
             return t("sold_out", self.lang, service=name)
         if code == "closed":
-            hours = "、".join(self.directory.hours_today) if self.directory and \
-                self.directory.hours_today else t("closed_today", self.lang)
-            return t("closed", self.lang, service=name, hours=hours)
+            hours = self.directory.hours_today if self.directory else []
+            if not hours:
+                return t("closed_all_day", self.lang, service=name)
+            return t("closed", self.lang, service=name,
+                     hours=("、" if self.lang == "zh" else ", ").join(hours))
         if code == "duplicate":  # the queue names the ticket already held
             held = TICKET.search(error.message)
             number = held[0] if held else ""
@@ -272,14 +296,18 @@ class KioskWindow(QMainWindow):
         if code in ("too_early", "too_late"):
             when = CLOCK.search(error.message)
             return t(code, self.lang, when=when[0] if when else "")
-        if code == "not_found" and error.field in ("data.code", "data.id_number"):
+        if code == "not_found" and error.field == "data.id_number":
+            return t("appt_not_found_id", self.lang)
+        if code == "not_found" and error.field == "data.code":
             return t("appt_not_found", self.lang)
         if code in ("unavailable", "busy", "internal", "expired"):
             return t("down", self.lang)
-        return t("error", self.lang, message=error.message)
+        return t("error", self.lang)
 
     # -- the bus -----------------------------------------------------------------------------
     def _on_message(self, topic: str, payload: bytes) -> None:
+        """Every message, read through its contract model; a malformed one changes nothing
+        on the screen, and no error escapes into Qt (which would end the app)."""
         try:
             if topic.endswith("/hall/main/state"):
                 self.directory = HallState.model_validate_json(payload)
@@ -290,24 +318,35 @@ class KioskWindow(QMainWindow):
             elif topic.endswith(f"/kiosk/{self.kiosk}/setup"):
                 self.setup = KioskSetup.model_validate_json(payload)
             elif "/kiosk_devices/main/event/" in topic:
-                event = json.loads(payload)
-                self._device_event(topic.split("/")[-2], event["data"], float(event["ts"]))
+                name = topic.split("/")[-2]
+                model = DEVICE_EVENTS.get(name)
+                if model is not None:
+                    event = EventOf[model].model_validate_json(payload)
+                    self._device_event(name, event.data, event.ts)
             elif topic.endswith("/availability"):
-                self.devices[topic.split("/")[3]] = json.loads(payload)["state"]
+                self.devices[topic.split("/")[3]] = Availability.model_validate_json(payload).state
                 if self.screen == "maintenance":
                     self.show_maintenance()
             elif "/printer/main/event/" in topic:
                 self._printer_event(topic.rsplit("/", 1)[-1], json.loads(payload)["data"])
-        except (ValueError, KeyError, TypeError):
-            return  # a malformed message changes nothing on the screen
+        except ValueError:  # pydantic's errors too
+            log.warning("ignored a malformed message on %s", topic)
+        except Exception:
+            log.exception("a message on %s could not be shown", topic)
 
     def _refresh_home(self) -> None:
-        if self.screen == "home":
+        """New figures go into the buttons on screen (rebuilding the page under a finger
+        would lose the tap); only a changed list of services builds it anew."""
+        if self.screen != "home":
+            return
+        if not pages.update_home(self.stack.currentWidget(), self.theme, self.lang,
+                                 self._service_buttons()):
             self.show_home()
 
-    def _device_event(self, name: str, data: dict, ts: float) -> None:
+    def _device_event(self, name: str, data, ts: float) -> None:
         if self.screen == "maintenance":  # the reader and scanner test: what came, masked
-            self.last_read = data.get("id_masked") or data.get("code") or data.get("reason", "")
+            self.last_read = (mask_id(data.id_number) if name == "card" else
+                              mask_code(data.code) if name == "scan" else data.reason)
             self.show_maintenance()
             return
         # A card read before this screen opened (or held back by a network hiccup) belongs to
@@ -315,26 +354,30 @@ class KioskWindow(QMainWindow):
         if ts < self.id_since - CLOCK_SLACK_S or time.time() - ts > STALE_S:
             return
         if name == "card" and self.screen == "id":
-            self.card_id = data["id_number"]
+            self.card_id = data.id_number
             self._issue()
         elif name == "card" and self.screen == "checkin":
-            self._check_in({"id_number": data["id_number"]})
+            self._check_in({"id_number": data.id_number})
         elif name == "scan" and self.screen == "checkin":
-            code = appointment_code(data["code"])
+            code = appointment_code(data.code)
             if code:
                 self._check_in({"code": code})
             else:
                 self.problem = t("appt_not_found", self.lang)
                 self.show_checkin()
         elif name == "card-refused" and self.screen in ("id", "checkin"):
-            self.problem = data["zh"] if self.lang == "zh" else data["en"]
-            self.show_id() if self.screen == "id" else self.show_checkin()
+            self.problem = data.zh if self.lang == "zh" else data.en
+            if self.screen == "id":
+                self.show_id()
+            else:
+                self.show_checkin()
 
     def _printer_event(self, name: str, data: dict) -> None:
         if not self.ticket or data.get("ticket_id") != self.ticket["ticket_id"]:
             return
         if name == "printed":
             self.printing, self.trouble = t("printed", self.lang), False
+            self.ticket_done.start(TICKET_SHOWN_S * 1000)
         elif name == "failed":
             self.printing = t("not_printed", self.lang, number=self.ticket["number"])
             self.trouble = True
@@ -362,16 +405,16 @@ class KioskWindow(QMainWindow):
         self.home_page = n
         self.show_home()
 
-    # -- maintenance: a hidden gesture, then the PIN ----------------------------------------
+    # -- maintenance: a hidden gesture, then the PIN (checked by the hall daemon) ----------
     def show_pin(self) -> None:
-        if self.screen in ("pin", "maintenance"):
+        if self.screen in ("pin", "maintenance") or self.pending is not None:
             return
-        self.screen, self.typed, self.problem = "pin", "", ""
-        if not self.setup.maintenance_pin_hash:
-            self.problem = t("no_pin", self.lang)
+        self.screen, self.typed = "pin", ""
+        self.problem = "" if self.setup.has_maintenance_pin else t("no_pin", self.lang)
         self._show_pin()
 
     def _show_pin(self) -> None:
+        self.screen = "pin"
         self._put(pages.pin_page(self.theme, self.lang, self.typed, self.problem,
                                  on_typed=self._pin_typed, on_ok=self._pin_ok, on_back=self.go_home))
 
@@ -382,21 +425,24 @@ class KioskWindow(QMainWindow):
             shown.setText("●" * len(text) or "—")
 
     def _pin_ok(self) -> None:
-        now = time.monotonic()
-        if now < self.pin_locked_until:
-            self.problem = t("pin_locked", self.lang, m=round((self.pin_locked_until - now) / 60) or 1)
-        elif self.setup.maintenance_pin_hash and check_pin(self.typed, self.setup.maintenance_pin_hash):
-            self.pin_fails, self.typed = 0, ""
+        if len(self.typed) < 4:
+            return
+        pin, self.typed = self.typed, ""
+        self._send("maintenance-login", {"pin": pin}, daemon="hall")
+
+    def _pin_answer(self, reply) -> None:
+        answer = None if isinstance(reply, str) or reply.status != "ok" else reply.data
+        if answer is not None and answer["outcome"] == "ok":
             self.show_maintenance()
             return
+        if answer is None:
+            self.problem = t("offline", self.lang)
+        elif answer["outcome"] == "wrong":
+            self.problem = t("pin_wrong", self.lang, n=answer["tries_left"])
+        elif answer["outcome"] == "locked":
+            self.problem = t("pin_locked", self.lang, m=max(1, round(answer["locked_s"] / 60)))
         else:
-            self.pin_fails += 1
-            if self.pin_fails >= PIN_TRIES:
-                self.pin_fails, self.pin_locked_until = 0, now + PIN_LOCK_S
-                self.problem = t("pin_locked", self.lang, m=PIN_LOCK_S // 60)
-            else:
-                self.problem = t("pin_wrong", self.lang, n=PIN_TRIES - self.pin_fails)
-        self.typed = ""
+            self.problem = t("no_pin", self.lang)
         self._show_pin()
 
     def show_maintenance(self) -> None:
@@ -411,17 +457,21 @@ class KioskWindow(QMainWindow):
             on_back=self.go_home))
 
     def _test_print(self) -> None:
-        self.bridge.request(Topics(self.hall, "printer").cmd("test"), {"kiosk": self.kiosk})
-        shown = self.stack.currentWidget().findChild(QWidget, "test-print")
-        if shown is not None:
-            shown.setText(t("test_sent", self.lang))
+        self._send("test", {"kiosk": self.kiosk}, daemon="printer")
+
+    def _test_answer(self, reply) -> None:
+        ok = not isinstance(reply, str) and reply.status == "ok"
+        self.last_read = t("test_sent" if ok else "test_failed", self.lang)
+        self.show_maintenance()
 
     def go_home_keep_mode(self) -> None:
         self.typed, self.card_id, self.problem, self.service = "", None, "", None
+        self.ticket_done.stop()
         self.show_home()
 
     def go_home(self) -> None:
         """Back to the start for the next citizen: language, mode and all choices reset."""
+        self.ticket_done.stop()
         self._reset_choices()
         self.idle_left = self._idle_s()
         self._hide_countdown()
@@ -493,3 +543,9 @@ def appointment_code(scanned: str) -> str | None:
         return match[1]
     last = re.split(r"[/:=]", text.rstrip("/"))[-1]
     return last if CODE.match(last) else None
+
+
+def mask_code(code: str) -> str:
+    """A scanned code for the maintenance screen: enough to see the scanner works, not a
+    ticket's cancel secret or an appointment code to reuse."""
+    return code[:4] + "…" if len(code) > 4 else code
