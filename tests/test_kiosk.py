@@ -362,7 +362,7 @@ def test_the_id_card_finds_todays_appointment(hall, kiosk, qtbot):
 
 
 def test_appointment_codes_come_out_of_every_qr_form():
-    from hallkit.kiosk_ui.kiosk.window import appointment_code
+    from hallkit.kiosk_ui.kiosk.codes import appointment_code
     assert appointment_code("YY0001") == "YY0001"
     assert appointment_code("https://zwfw.example.gov.cn/appt?code=YY0001&x=1") == "YY0001"
     assert appointment_code("https://zwfw.example.gov.cn/appt/YY0001/") == "YY0001"

@@ -20,9 +20,11 @@ from PyQt6.QtCore import QObject, QPoint, QRect, Qt, pyqtSignal
 from PyQt6.QtGui import QFontMetrics, QPalette
 from PyQt6.QtWidgets import QLabel, QPushButton, QWidget
 
+from hallkit.contract.envelope import ErrorBody
 from hallkit.daemons.hall.contract import HallState, KioskSetup, Notice, ServiceInfo, WindowInfo
 from hallkit.daemons.queue.contract import QueueState, ServiceQueue
 from hallkit.kiosk_ui.kiosk import pages
+from hallkit.kiosk_ui.kiosk.refusals import refusal
 from hallkit.kiosk_ui.kiosk.theme import contrast
 from hallkit.kiosk_ui.kiosk.window import KioskWindow
 
@@ -115,8 +117,9 @@ def screens(window: KioskWindow):
             ("checkin-typing", checkin(True)),
             ("busy", lambda: window._put(pages.busy_page(window.theme, window.lang, True))),
             ("ticket", ticket("printed", False)), ("not-printed", ticket("not_printed", True)),
-            ("refused", lambda: (setattr(window, "service", "SB"), window.show_message(
-                window._refusal(type("E", (), {"code": "sold_out", "message": ""})())))),
+            ("refused", lambda: window.show_message(refusal(
+                ErrorBody(code="sold_out", message="今日社保号已取完"), window.lang, "SB",
+                "社保" if window.lang == "zh" else "Social Insurance", []))),
             ("countdown", countdown),
             ("pin", lambda: (setattr(window, "screen", "home"), window.show_pin())),
             ("maintenance", window.show_maintenance)]
@@ -227,8 +230,8 @@ def test_a_held_corner_asks_for_the_pin_and_the_hall_daemons_answers_are_said(qt
     """The PIN is checked by the hall daemon (test_kiosk.py); here its answers, as they come
     off the bus, and what the screen makes of them."""
     from hallkit.contract.envelope import Reply
-    from hallkit.kiosk_ui.kiosk import window as kiosk_window
-    monkeypatch.setattr(kiosk_window, "HOLD_S", 0.2)
+    from hallkit.kiosk_ui.kiosk import maintenance
+    monkeypatch.setattr(maintenance, "HOLD_S", 0.2)
     window = kiosk(qtbot, "portrait")
     window.show_home()
     page = window.stack.currentWidget()

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 
-from PyQt6.QtCore import QEvent, QObject, QTimer
+from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QMainWindow, QStackedLayout, QVBoxLayout, QWidget
 
 from hallkit.contract.envelope import Availability, EventOf
@@ -25,6 +24,9 @@ from hallkit.daemons.queue.contract import QueueState
 from hallkit.idnumbers import valid_id_number
 from hallkit.kiosk_ui.bus_bridge import BusBridge
 from hallkit.kiosk_ui.kiosk import pages
+from hallkit.kiosk_ui.kiosk.codes import CODE, appointment_code, mask_code
+from hallkit.kiosk_ui.kiosk.maintenance import MaintenanceScreens, TouchWatcher
+from hallkit.kiosk_ui.kiosk.refusals import refusal
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.theme import Theme
 from hallkit.privacy import mask_id
@@ -35,17 +37,13 @@ PROGRESS_AFTER_MS = 300
 SLOW_AFTER_MS = 2500
 COUNTDOWN_S = 10
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
-HOLD_S = 5.0  # the hidden gesture: a finger on the top-left corner this long
 TICKET_SHOWN_S = 20  # a printed ticket's screen: long enough to read, not to photograph later
 STALE_S = 5.0  # a card event older than this is someone else's
 CLOCK_SLACK_S = 1.0  # the hall box's clock and the kiosk's (NTP) may differ this much
 DEVICE_EVENTS = {"card": CardRead, "card-refused": CardRefused, "scan": Scanned}
-TICKET = re.compile(r"\b[A-Z]{1,2}[0-9]{2,5}\b")
-CLOCK = re.compile(r"\b[0-2][0-9]:[0-5][0-9]\b")
-CODE = re.compile(r"^[0-9A-Za-z-]{4,32}$")
 
 
-class KioskWindow(QMainWindow):
+class KioskWindow(MaintenanceScreens, QMainWindow):
     def __init__(self, bridge: BusBridge, hall: str, kiosk: str, setup: KioskSetup) -> None:
         super().__init__()
         self.bridge, self.hall, self.kiosk, self.setup = bridge, hall, kiosk, setup
@@ -271,38 +269,11 @@ class KioskWindow(QMainWindow):
                 else ("", False)
             self.show_ticket()
         else:
-            self.show_message(self._refusal(reply.error), back_to=asked_from)
-
-    def _refusal(self, error) -> str:
-        info = self._service_info(self.service) if self.service else None
-        name = (info.name_zh if self.lang == "zh" else info.name_en) if info else ""
-        code = error.code
-        if code == "sold_out":
-            return t("sold_out", self.lang, service=name)
-        if code == "closed":
+            info = self._service_info(self.service)
+            name = (info.name_zh if self.lang == "zh" else info.name_en) if info else ""
             hours = self.directory.hours_today if self.directory else []
-            if not hours:
-                return t("closed_all_day", self.lang, service=name)
-            return t("closed", self.lang, service=name,
-                     hours=("、" if self.lang == "zh" else ", ").join(hours))
-        if code == "duplicate":  # the queue names the ticket already held
-            held = TICKET.search(error.message)
-            number = held[0] if held else ""
-            if error.field == "data.code" or self.service is None:
-                return t("checked_in", self.lang, number=number)
-            return t("duplicate", self.lang, service=name, number=number)
-        if code == "id_required":
-            return t("id_required", self.lang, service=name)
-        if code in ("too_early", "too_late"):
-            when = CLOCK.search(error.message)
-            return t(code, self.lang, when=when[0] if when else "")
-        if code == "not_found" and error.field == "data.id_number":
-            return t("appt_not_found_id", self.lang)
-        if code == "not_found" and error.field == "data.code":
-            return t("appt_not_found", self.lang)
-        if code in ("unavailable", "busy", "internal", "expired"):
-            return t("down", self.lang)
-        return t("error", self.lang)
+            self.show_message(refusal(reply.error, self.lang, self.service, name, hours),
+                              back_to=asked_from)
 
     # -- the bus -----------------------------------------------------------------------------
     def _on_message(self, topic: str, payload: bytes) -> None:
@@ -405,65 +376,6 @@ class KioskWindow(QMainWindow):
         self.home_page = n
         self.show_home()
 
-    # -- maintenance: a hidden gesture, then the PIN (checked by the hall daemon) ----------
-    def show_pin(self) -> None:
-        if self.screen in ("pin", "maintenance") or self.pending is not None:
-            return
-        self.screen, self.typed = "pin", ""
-        self.problem = "" if self.setup.has_maintenance_pin else t("no_pin", self.lang)
-        self._show_pin()
-
-    def _show_pin(self) -> None:
-        self.screen = "pin"
-        self._put(pages.pin_page(self.theme, self.lang, self.typed, self.problem,
-                                 on_typed=self._pin_typed, on_ok=self._pin_ok, on_back=self.go_home))
-
-    def _pin_typed(self, text: str) -> None:
-        self.typed, self.problem = text, ""
-        shown = self.stack.currentWidget().findChild(QWidget, "typed")
-        if shown is not None:
-            shown.setText("●" * len(text) or "—")
-
-    def _pin_ok(self) -> None:
-        if len(self.typed) < 4:
-            return
-        pin, self.typed = self.typed, ""
-        self._send("maintenance-login", {"pin": pin}, daemon="hall")
-
-    def _pin_answer(self, reply) -> None:
-        answer = None if isinstance(reply, str) or reply.status != "ok" else reply.data
-        if answer is not None and answer["outcome"] == "ok":
-            self.show_maintenance()
-            return
-        if answer is None:
-            self.problem = t("offline", self.lang)
-        elif answer["outcome"] == "wrong":
-            self.problem = t("pin_wrong", self.lang, n=answer["tries_left"])
-        elif answer["outcome"] == "locked":
-            self.problem = t("pin_locked", self.lang, m=max(1, round(answer["locked_s"] / 60)))
-        else:
-            self.problem = t("no_pin", self.lang)
-        self._show_pin()
-
-    def show_maintenance(self) -> None:
-        self.screen = "maintenance"
-        devices = [(kind, self.devices.get(getattr(self.setup, kind), "unknown") if
-                    getattr(self.setup, kind) else "none") for kind in ("printer", "id_reader",
-                                                                         "scanner")]
-        note = t("last_read", self.lang, what=self.last_read) if self.last_read else ""
-        self._put(pages.maintenance_page(
-            self.theme, self.lang, [(kind, f"dev_{state}") for kind, state in devices], note,
-            on_test_print=self._test_print, on_exit=QApplication.instance().quit,
-            on_back=self.go_home))
-
-    def _test_print(self) -> None:
-        self._send("test", {"kiosk": self.kiosk}, daemon="printer")
-
-    def _test_answer(self, reply) -> None:
-        ok = not isinstance(reply, str) and reply.status == "ok"
-        self.last_read = t("test_sent" if ok else "test_failed", self.lang)
-        self.show_maintenance()
-
     def go_home_keep_mode(self) -> None:
         self.typed, self.card_id, self.problem, self.service = "", None, "", None
         self.ticket_done.stop()
@@ -506,46 +418,3 @@ class KioskWindow(QMainWindow):
             self.countdown.hide()
             self.countdown.deleteLater()
             self.countdown = None
-
-
-class TouchWatcher(QObject):
-    """Every touch resets the idle clock; a finger held HOLD_S on the top-left corner (where
-    nothing is to be tapped) asks for the maintenance PIN."""
-
-    def __init__(self, touched, corner_held, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.touched, self.window = touched, parent
-        self.hold = QTimer(self, singleShot=True)
-        self.hold.timeout.connect(corner_held)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
-            self.touched()
-            corner = self.window.width() // 12
-            where = event.points()[0] if kind == QEvent.Type.TouchBegin else event
-            at = self.window.mapFromGlobal(where.globalPosition().toPoint())
-            if 0 <= at.x() < corner and 0 <= at.y() < corner:
-                self.hold.start(int(HOLD_S * 1000))
-        elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd):
-            self.hold.stop()
-        return False
-
-
-def appointment_code(scanned: str) -> str | None:
-    """The code in an appointment's QR: the text itself, or the last part of a link or of a
-    ``scheme:…:CODE`` text, or its ``code=`` parameter."""
-    text = scanned.strip()
-    if CODE.match(text):
-        return text
-    match = re.search(r"[?&]code=([0-9A-Za-z-]{4,32})(?:&|$)", text)
-    if match:
-        return match[1]
-    last = re.split(r"[/:=]", text.rstrip("/"))[-1]
-    return last if CODE.match(last) else None
-
-
-def mask_code(code: str) -> str:
-    """A scanned code for the maintenance screen: enough to see the scanner works, not a
-    ticket's cancel secret or an appointment code to reuse."""
-    return code[:4] + "…" if len(code) > 4 else code
