@@ -140,6 +140,46 @@ def test_a_card_and_a_scan_at_a_kiosk_reach_that_kiosk(demo, run):
     assert got[1][0] == "card" and got[1][1]["name_masked"] == "李*英"
 
 
+def test_the_kiosk_app_takes_a_ticket_through_the_halls_own_broker_and_acl(demo, qtbot):
+    """The demo's broker has passwords and the generated ACL: the kiosk, signed in as
+    kiosk-2, reads its setup, the directory and the figures, takes a ticket and hears its
+    printer, and its maintenance PIN is checked by the hall daemon."""
+    from PyQt6.QtCore import Qt
+    from PyQt6.QtWidgets import QPushButton, QWidget
+
+    from hallkit.bus.settings import bus_settings
+    from hallkit.cli.kiosk_cmd import read_setup
+    from hallkit.config.load import load_config
+    from hallkit.kiosk_ui.bus_bridge import BusBridge
+    from hallkit.kiosk_ui.kiosk.window import KioskWindow
+
+    cfg = load_config(demo.cfg_path)
+    settings = bus_settings(cfg, "kiosk-2")
+    setup = asyncio.run(read_setup(settings, cfg.hall.id, "kiosk-2"))
+    assert setup.has_maintenance_pin and setup.printer == "printer-kiosk-2"
+    bridge = BusBridge(settings, "kiosk-2", cfg.hall.id)
+    bridge.start()
+    window = KioskWindow(bridge, cfg.hall.id, "kiosk-2", setup)
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: window.directory is not None and window.queue is not None,
+                        timeout=15000)
+        window.show_home()
+        button = window.stack.currentWidget().findChild(QPushButton, "service-SW")
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.screen == "ticket", timeout=10000)
+        qtbot.waitUntil(lambda: window.printing == "请取走号票", timeout=15000)
+        window.go_home()
+        window.show_pin()
+        window._pin_typed("2580")
+        window._pin_ok()
+        qtbot.waitUntil(lambda: window.screen == "maintenance", timeout=10000)
+        qtbot.waitUntil(lambda: window.devices.get("printer-kiosk-2") == "online", timeout=10000)
+        assert window.stack.currentWidget().findChild(QWidget, "test-print") is not None
+    finally:
+        bridge.stop()
+
+
 def test_tickets_print_at_kiosks_and_paper_out_reaches_the_kiosk(demo):
     taken = demo.queue("take", "A")
     assert taken.returncode == 0 and taken.stdout.startswith("A001  不动产登记"), taken
