@@ -87,6 +87,30 @@ def broker(tmp_path):
     b.stop()
 
 
+def kiosk_1_devices(more: str = "") -> str:
+    """small_hall's ``extra`` giving kiosk-1 a printer, an ID card reader and a scanner, all
+    simulated (``more``: further keys of kiosk-1)."""
+    return f'''printer = "p-1"
+id_reader = "idr-1"
+scanner = "scan-1"
+{more}
+[devices.p-1]
+kind = "printer"
+family = "escpos"
+link = "sim://p-1"
+
+[devices.idr-1]
+kind = "id_reader"
+family = "idcard-sam"
+link = "sim://idr-1"
+
+[devices.scan-1]
+kind = "scanner"
+family = "serial-scanner"
+link = "sim://scan-1"
+'''
+
+
 @contextlib.contextmanager
 def enforcing_broker(cfg):
     """mosquitto on the hall's port with the users and ACL generated from its config."""

@@ -26,31 +26,12 @@ from hallkit.kiosk_ui.bus_bridge import BusBridge
 from hallkit.kiosk_ui.kiosk.window import KioskWindow
 from hallkit.pins import hash_pin
 
-from conftest import hallctl_argv, small_hall
+from conftest import hallctl_argv, kiosk_1_devices, small_hall
 
 pytestmark = pytest.mark.slow
 SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")
 
-EXTRA = f'''printer = "p-1"
-id_reader = "idr-1"
-scanner = "scan-1"
-maintenance_pin_hash = "{hash_pin("2580", iterations=1000)}"
-
-[devices.scan-1]
-kind = "scanner"
-family = "serial-scanner"
-link = "sim://scan-1"
-
-[devices.p-1]
-kind = "printer"
-family = "escpos"
-link = "sim://p-1"
-
-[devices.idr-1]
-kind = "id_reader"
-family = "idcard-sam"
-link = "sim://idr-1"
-
+EXTRA = kiosk_1_devices(f'maintenance_pin_hash = "{hash_pin("2580", iterations=1000)}"') + '''
 [[services]]
 code = "GJJ"
 prefix = "G"

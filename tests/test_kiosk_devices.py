@@ -20,28 +20,9 @@ from hallkit.drivers.idcard_sam.sim import CARDS, IdReaderSim
 from hallkit.drivers.scanner_serial.sim import ScannerSim
 from hallkit.drivers.sim.lines import sim_runfile
 
-from conftest import as_user, enforcing_broker, small_hall
+from conftest import as_user, enforcing_broker, kiosk_1_devices, small_hall
 
-EXTRA = '''
-printer = "p-1"
-id_reader = "idr-1"
-scanner = "scan-1"
-
-[devices.p-1]
-kind = "printer"
-family = "escpos"
-link = "sim://p-1"
-
-[devices.idr-1]
-kind = "id_reader"
-family = "idcard-sam"
-link = "sim://idr-1"
-
-[devices.scan-1]
-kind = "scanner"
-family = "serial-scanner"
-link = "sim://scan-1"
-
+EXTRA = kiosk_1_devices() + '''
 [devices.kiosk-2]
 kind = "kiosk"
 id_reader = "idr-2"
