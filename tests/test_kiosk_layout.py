@@ -296,3 +296,18 @@ def test_a_late_answer_or_a_stale_card_changes_nothing(qtbot):
     assert window.pending is None and window.screen == "id"  # someone else's card: ignored
     window._on_message("hall/demo/kiosk_devices/main/event/card/kiosk-1", b'{"v":1,"ts":1,"data":[]}')
     assert window.screen == "id"  # malformed: nothing happens, nothing breaks
+
+
+def test_the_offline_notice_comes_and_goes_with_the_connection(qtbot):
+    window = kiosk(qtbot, "portrait")
+    window.show_home()
+
+    def texts():
+        return " ".join(w.text() for w in window.stack.currentWidget().findChildren(QLabel))
+
+    window._on_connection(False)
+    assert "网络连接中断" in texts()
+    window._on_message("hall/demo/queue/main/state", figures().model_dump_json().encode())
+    assert "网络连接中断" in texts()  # new figures keep the notice
+    window._on_connection(True)
+    assert "网络连接中断" not in texts() and "系统升级" in texts()

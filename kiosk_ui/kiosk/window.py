@@ -282,7 +282,7 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
         try:
             if topic.endswith("/hall/main/state"):
                 self.directory = HallState.model_validate_json(payload)
-                self._refresh_home()
+                self._refresh_home(rebuild=True)  # the hall's name, notices, services
             elif topic.endswith("/queue/main/state"):
                 self.queue = QueueState.model_validate_json(payload)
                 self._refresh_home()
@@ -305,13 +305,14 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
         except Exception:
             log.exception("a message on %s could not be shown", topic)
 
-    def _refresh_home(self) -> None:
-        """New figures go into the buttons on screen (rebuilding the page under a finger
-        would lose the tap); only a changed list of services builds it anew."""
+    def _refresh_home(self, rebuild: bool = False) -> None:
+        """The queue's new figures go into the buttons on screen (a page rebuilt under a
+        finger would lose the tap, and they change all the time); the directory or the
+        connection changing, rarely, builds the page anew."""
         if self.screen != "home":
             return
-        if not pages.update_home(self.stack.currentWidget(), self.theme, self.lang,
-                                 self._service_buttons()):
+        if rebuild or not pages.update_home(self.stack.currentWidget(), self.theme, self.lang,
+                                            self._service_buttons()):
             self.show_home()
 
     def _device_event(self, name: str, data, ts: float) -> None:
@@ -359,7 +360,7 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
 
     def _on_connection(self, up: bool) -> None:
         self.connected = up
-        self._refresh_home()
+        self._refresh_home(rebuild=True)  # the offline notice comes or goes
 
     # -- modes and the idle clock ------------------------------------------------------------
     def _toggle_language(self) -> None:
