@@ -240,6 +240,20 @@ def test_printer_trouble_keeps_the_number_valid_and_shown(hall, kiosk, qtbot):
         sim(hall, "printer", "p-1", "ok")
 
 
+def test_a_silent_printer_daemon_leaves_the_number_shown_as_valid(hall, kiosk, qtbot, monkeypatch):
+    from hallkit.kiosk_ui.kiosk import window as kiosk_window
+    monkeypatch.setattr(kiosk_window, "ACCEPT_WAIT_S", 1)
+    _, _, _, procs = hall
+    procs["printer"].send_signal(signal.SIGSTOP)
+    try:
+        tap(qtbot, kiosk, "service-BDC")
+        on(qtbot, kiosk, "ticket")
+        qtbot.waitUntil(lambda: "未能打印" in shown(kiosk, "printing"), timeout=5000)
+        assert shown(kiosk, "number") in shown(kiosk, "printing")
+    finally:
+        procs["printer"].send_signal(signal.SIGCONT)
+
+
 def test_a_hung_queue_daemon_never_freezes_the_screen_and_issues_nothing(hall, kiosk, qtbot):
     cfg, _, _, procs = hall
     before = len(tickets(cfg))

@@ -37,6 +37,8 @@ PROGRESS_AFTER_MS = 300
 SLOW_AFTER_MS = 2500
 COUNTDOWN_S = 10
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+ACCEPT_WAIT_S = 5  # the printer daemon takes a ticket on within this, or it is not running
+PRINT_SLACK_S = 2.0  # past the printer daemon's expect_by
 TICKET_SHOWN_S = 20  # a printed ticket's screen: long enough to read, not to photograph later
 STALE_S = 5.0  # a card event older than this is someone else's
 CLOCK_SLACK_S = 1.0  # the hall box's clock and the kiosk's (NTP) may differ this much
@@ -75,6 +77,8 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
         self.devices: dict[str, str] = {}  # this kiosk's printer, reader, scanner: their state
         self.ticket_done = QTimer(self, singleShot=True)  # a printed ticket's QR (its cancel
         self.ticket_done.timeout.connect(self.go_home)    # secret) does not linger on screen
+        self.print_wait = QTimer(self, singleShot=True)   # no word from the printer in time
+        self.print_wait.timeout.connect(self._not_printed)
         for kind in ("printer", "id_reader", "scanner"):
             device = getattr(setup, kind)
             if device:
@@ -267,6 +271,8 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
             self.ticket = reply.data
             self.printing, self.trouble = (t("printing", self.lang), False) if self.setup.printer \
                 else ("", False)
+            if self.setup.printer:
+                self.print_wait.start(ACCEPT_WAIT_S * 1000)  # until the printer daemon takes it
             self.show_ticket()
         else:
             info = self._service_info(self.service)
@@ -347,14 +353,27 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
     def _printer_event(self, name: str, data: dict) -> None:
         if not self.ticket or data.get("ticket_id") != self.ticket["ticket_id"]:
             return
+        if name == "accepted":  # queued: the word comes by expect_by, however slow the printer
+            wait = float(data["expect_by"]) - time.time() + PRINT_SLACK_S
+            self.print_wait.start(int(max(1.0, wait) * 1000))
+            return
+        self.print_wait.stop()
         if name == "printed":
             self.printing, self.trouble = t("printed", self.lang), False
             self.ticket_done.start(TICKET_SHOWN_S * 1000)
         elif name == "failed":
-            self.printing = t("not_printed", self.lang, number=self.ticket["number"])
-            self.trouble = True
-        else:
+            self._not_printed()
             return
+        if self.screen == "ticket":
+            self.show_ticket()
+
+    def _not_printed(self) -> None:
+        """The printer failed, or nobody said a word on the ticket in time (printer daemon
+        down): either way the number stays valid, and is shown to be noted."""
+        if not self.ticket:
+            return
+        self.printing = t("not_printed", self.lang, number=self.ticket["number"])
+        self.trouble = True
         if self.screen == "ticket":
             self.show_ticket()
 
@@ -380,11 +399,13 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
     def go_home_keep_mode(self) -> None:
         self.typed, self.card_id, self.problem, self.service = "", None, "", None
         self.ticket_done.stop()
+        self.print_wait.stop()
         self.show_home()
 
     def go_home(self) -> None:
         """Back to the start for the next citizen: language, mode and all choices reset."""
         self.ticket_done.stop()
+        self.print_wait.stop()
         self._reset_choices()
         self.idle_left = self._idle_s()
         self._hide_countdown()
