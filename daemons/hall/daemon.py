@@ -35,6 +35,10 @@ class HallDaemon(Daemon):
 
     _state_changed = False
 
+    def __init__(self, cfg, **kw) -> None:
+        super().__init__(cfg, **kw)
+        self.bus.on_connect(self._publish_kiosk_setups)
+
     def after_batch(self) -> None:
         if self._state_changed:
             self._state_changed = False
@@ -63,8 +67,9 @@ class HallDaemon(Daemon):
             notices=self._notices(),
         )
 
-    def publish_state(self) -> None:
-        super().publish_state()
+    def _publish_kiosk_setups(self) -> None:
+        """Each kiosk's setup: config only, so sent on every (re)connect and no more often
+        (a broker restarted without its retained messages gets them again)."""
         for kiosk_id, kiosk in self.cfg.devices_of("kiosk").items():
             self.publish_retained(Topics(self.cfg.hall.id, "kiosk", kiosk_id).setup, msg.KioskSetup(
                 kiosk=kiosk_id, location=kiosk.location, screen=kiosk.screen,

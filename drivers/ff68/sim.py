@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tty
 from dataclasses import dataclass
 
 from hallkit.drivers.ff68.codec import (
@@ -23,6 +22,7 @@ from hallkit.drivers.ff68.codec import (
     StreamDecoder,
     encode,
 )
+from hallkit.drivers.sim.pty import SimPty
 
 ECHO_WAIT_S = 0.3
 SENDS = 4
@@ -39,10 +39,8 @@ class SimKeypad:
 
 class KeypadBusSim:
     def __init__(self, addresses: list[int], keymap: dict[str, int] | None = None) -> None:
-        self.master, self._slave = os.openpty()
-        tty.setraw(self._slave)  # no line discipline: bytes pass as they are
-        os.set_blocking(self.master, False)
-        self.path = os.ttyname(self._slave)
+        self.pty = SimPty()
+        self.master, self.path = self.pty.master, self.pty.path
         self.keymap = {**DEFAULT_KEYMAP, **(keymap or {})}
         self.keypads = {a: SimKeypad(a) for a in addresses}
         self.decoder = StreamDecoder()
@@ -57,8 +55,7 @@ class KeypadBusSim:
         """Pull the plug: the host sees the port fail."""
         if self._loop:
             self._loop.remove_reader(self.master)
-        os.close(self.master)
-        os.close(self._slave)
+        self.pty.close()
 
     async def press(self, addr: int, key: str, data: bytes = b"") -> int:
         """Press a key; returns how many sends it took to get an echo (0: none came)."""

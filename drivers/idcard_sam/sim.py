@@ -14,11 +14,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import tty
 from dataclasses import dataclass, field, replace
 
 from hallkit.drivers.idcard_sam import codec
 from hallkit.drivers.idcard_sam.codec import Card
+from hallkit.drivers.sim.pty import SimPty
 from hallkit.privacy import mask_name
 
 # Sample cards (made-up people; numbers with correct check digits).
@@ -124,10 +124,8 @@ class IdReaderSim:
     """The reader on a pty, answering after the time a real one takes."""
 
     def __init__(self) -> None:
-        self.master, self._slave = os.openpty()
-        tty.setraw(self._slave)
-        os.set_blocking(self.master, False)
-        self.path = os.ttyname(self._slave)
+        self.pty = SimPty()
+        self.master, self.path = self.pty.master, self.pty.path
         self.model = ReaderModel()
         self._buf = bytearray()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -140,8 +138,7 @@ class IdReaderSim:
     def close(self) -> None:
         if self._loop:
             self._loop.remove_reader(self.master)
-        os.close(self.master)
-        os.close(self._slave)
+        self.pty.close()
 
     def _readable(self) -> None:
         try:

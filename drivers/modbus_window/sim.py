@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import functools
 import os
-import tty
 
 from pymodbus.server import ModbusSerialServer
 from pymodbus.simulator.simdata import DataType, SimData
@@ -19,22 +18,15 @@ from pymodbus.simulator.simdevice import SimDevice
 
 from hallkit.display import Screen
 from hallkit.drivers.modbus_window.codec import MAP_VERSION, REGISTERS, screen_of
+from hallkit.drivers.sim.pty import SimPty
 
 WRITE_MULTIPLE = 16
-
-
-class _Pty:
-    def __init__(self) -> None:
-        self.master, self.slave = os.openpty()
-        tty.setraw(self.slave)
-        os.set_blocking(self.master, False)
-        self.path = os.ttyname(self.slave)
 
 
 class DisplayLineSim:
     def __init__(self, addresses: list[int], baud: int = 9600) -> None:
         self.baud = baud
-        self._host, self._device = _Pty(), _Pty()
+        self._host, self._device = SimPty(), SimPty()
         self.path = self._host.path
         self.registers = {a: [0] * REGISTERS for a in addresses}
         self.writes = {a: 0 for a in addresses}  # updates each display took
@@ -69,8 +61,7 @@ class DisplayLineSim:
                 await self._task
         for pty in (self._host, self._device):
             self._loop.remove_reader(pty.master)
-            os.close(pty.master)
-            os.close(pty.slave)
+            pty.close()
 
     def screen(self, addr: int) -> Screen:
         return screen_of(self.registers[addr])

@@ -4,25 +4,23 @@ as the scanner would, a CR-ended line."""
 from __future__ import annotations
 
 import os
-import tty
 
 from hallkit.drivers.scanner_serial.codec import encode
+from hallkit.drivers.sim.pty import SimPty
 
 
 class ScannerSim:
     def __init__(self) -> None:
-        self.master, self._slave = os.openpty()
-        tty.setraw(self._slave)
-        self.path = os.ttyname(self._slave)
+        self.pty = SimPty(blocking=True)
+        self.path = self.pty.path
         self.last = ""
 
     def scan(self, code: str) -> None:
-        os.write(self.master, encode(code))
+        os.write(self.pty.master, encode(code))
         self.last = code
 
     def close(self) -> None:
-        os.close(self.master)
-        os.close(self._slave)
+        self.pty.close()
 
 
 class HostedScanner:

@@ -51,20 +51,27 @@ def setup_from_directory(state, device: str):
                         serves=tuple(window.services))
 
 
+async def read_retained(settings, hall: str, client_id: str, topic: str, model, wait_s: float):
+    """One retained message, read once as the app's own user (TimeoutError if none comes)."""
+    from hallkit.bus.client import BusClient
+
+    got: asyncio.Queue = asyncio.Queue()
+    client = BusClient(settings, client_id, hall=hall)
+    client.on(topic, model, lambda t, value: got.put_nowait(value))
+    await client.connect(timeout=wait_s)
+    try:
+        return await asyncio.wait_for(got.get(), wait_s)
+    finally:
+        await client.close()
+
+
 async def read_directory(settings, hall: str, device: str):
     """The retained hall directory, read once as this console's own user."""
-    from hallkit.bus.client import BusClient
     from hallkit.contract.topics import Topics
     from hallkit.daemons.hall.contract import HallState
 
-    got: asyncio.Queue = asyncio.Queue()
-    client = BusClient(settings, f"{device}-setup", hall=hall)
-    client.on(Topics(hall, "hall").state, HallState, lambda t, state: got.put_nowait(state))
-    await client.connect(timeout=DIRECTORY_WAIT_S)
-    try:
-        return await asyncio.wait_for(got.get(), DIRECTORY_WAIT_S)
-    finally:
-        await client.close()
+    return await read_retained(settings, hall, f"{device}-setup", Topics(hall, "hall").state,
+                               HallState, DIRECTORY_WAIT_S)
 
 
 def app_settings(args, app: str = "console"):

@@ -14,7 +14,7 @@ import sys
 
 from hallkit.bus.client import BusError
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg
-from hallkit.cli.console_cmd import add_app_bus_args, app_settings
+from hallkit.cli.console_cmd import add_app_bus_args, app_settings, read_retained
 
 SETUP_WAIT_S = 15.0
 
@@ -30,18 +30,11 @@ def register(sub) -> None:
 
 async def read_setup(settings, hall: str, kiosk: str):
     """This kiosk's retained setup, read once as the kiosk's own user."""
-    from hallkit.bus.client import BusClient
     from hallkit.contract.topics import Topics
     from hallkit.daemons.hall.contract import KioskSetup
 
-    got: asyncio.Queue = asyncio.Queue()
-    client = BusClient(settings, f"{kiosk}-setup", hall=hall)
-    client.on(Topics(hall, "kiosk", kiosk).setup, KioskSetup, lambda t, setup: got.put_nowait(setup))
-    await client.connect(timeout=SETUP_WAIT_S)
-    try:
-        return await asyncio.wait_for(got.get(), SETUP_WAIT_S)
-    finally:
-        await client.close()
+    return await read_retained(settings, hall, f"{kiosk}-setup", Topics(hall, "kiosk", kiosk).setup,
+                               KioskSetup, SETUP_WAIT_S)
 
 
 def run(args) -> int:

@@ -42,7 +42,7 @@ def service_face(svc: ServiceButton, lang: str) -> tuple[str, str, str]:
     return f"{svc.name}\n{figure}", WHITE, PRIMARY
 
 
-def update_home(page: QWidget, theme: Theme, lang: str, services: list[ServiceButton]) -> bool:
+def update_home(page: QWidget, lang: str, services: list[ServiceButton]) -> bool:
     """New figures into the home page's buttons; False if its services are not these."""
     if page is None or page.objectName() != "home":
         return False

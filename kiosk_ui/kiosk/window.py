@@ -199,7 +199,10 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
 
     def _start_typing(self) -> None:
         self.typing = True
-        self.show_checkin() if self.screen == "checkin" else self.show_id()
+        if self.screen == "checkin":
+            self.show_checkin()
+        else:
+            self.show_id()
 
     def _typed(self, text: str) -> None:
         self.typed, self.problem = text, ""
@@ -317,7 +320,7 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
         connection changing, rarely, builds the page anew."""
         if self.screen != "home":
             return
-        if rebuild or not pages.update_home(self.stack.currentWidget(), self.theme, self.lang,
+        if rebuild or not pages.update_home(self.stack.currentWidget(), self.lang,
                                             self._service_buttons()):
             self.show_home()
 
