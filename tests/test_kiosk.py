@@ -64,16 +64,18 @@ def hall(tmp_path_factory):
              for name, args in (("sim", ("sim", "run")), ("hall", ("run", "hall")),
                                 ("queue", ("run", "queue")), ("printer", ("run", "printer")),
                                 ("kiosk_devices", ("run", "kiosk_devices")))}
-    cfg = load_config(cfg_path)
-    asyncio.run(all_online(cfg, {"hall", "queue", "printer", "kiosk_devices", "sim"}))
-    yield cfg, cfg_path, env, procs
-    for proc in procs.values():
-        proc.send_signal(signal.SIGCONT)
-        proc.send_signal(signal.SIGTERM)
-    for proc in procs.values():
-        proc.wait(10)
-    log.close()
-    broker.stop()
+    try:  # a daemon that never comes online must not outlive the tests
+        cfg = load_config(cfg_path)
+        asyncio.run(all_online(cfg, {"hall", "queue", "printer", "kiosk_devices", "sim"}))
+        yield cfg, cfg_path, env, procs
+    finally:
+        for proc in procs.values():
+            proc.send_signal(signal.SIGCONT)
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs.values():
+            proc.wait(10)
+        log.close()
+        broker.stop()
 
 
 async def ping_queue(cfg) -> None:
