@@ -8,11 +8,13 @@ import sys
 
 from hallkit.cli import (
     broker_cmd,
+    cases_cmd,
     clerk_cmd,
     config_cmd,
     console_cmd,
     daemons_cmd,
     docs_cmd,
+    guide_cmd,
     kiosk_cmd,
     printer_cmd,
     queue_cmd,
@@ -28,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallctl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (config_cmd, run_cmd, daemons_cmd, up_cmd, status_cmd, queue_cmd, printer_cmd, sim_cmd,
-                   console_cmd, kiosk_cmd, clerk_cmd, broker_cmd, docs_cmd):
+                   console_cmd, kiosk_cmd, cases_cmd, guide_cmd, clerk_cmd, broker_cmd, docs_cmd):
         module.register(sub)
     return parser
 

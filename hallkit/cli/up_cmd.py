@@ -10,8 +10,11 @@ from collections import Counter
 from pathlib import Path
 
 from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg, config_or_exit, storage_or_exit
+from hallkit.cli.ops_bus import ops_bus
 from hallkit.contract.topics import Topics
 from hallkit.drivers.sim.lines import simulators
+from hallkit.plugins import daemons
+from hallkit.plugins.family import load_attr
 from hallkit.runtime.instance import AlreadyRunning, hold_lock
 from hallkit.runtime.logs import setup_logging
 from hallkit.supervisor import Supervisor
@@ -52,6 +55,7 @@ async def _up(sup: Supervisor, timeout: float) -> int:
         if any(s != "online" for s in states.values()):
             print(f"not every daemon came online within {timeout:g} s; stopping", flush=True)
             return EX_UNAVAILABLE
+        await _seed(sup)
         print(f"\nhall {sup.cfg.hall.id!r} is up. `hallctl status -c {sup.config_path}` in another "
               "shell shows it; Ctrl-C stops everything.", flush=True)
         await sup.run_until(stop)
@@ -60,6 +64,22 @@ async def _up(sup: Supervisor, timeout: float) -> int:
         with contextlib.suppress(Exception):
             sup.stop_all()
         print("stopped.", flush=True)
+
+
+async def _seed(sup: Supervisor) -> None:
+    """The sample data the daemons' config sections name (the demo's cases and guide),
+    imported over the bus the way `hallctl cases|guide import` does it."""
+    seeds = [spec for spec in daemons().values() if spec.seed]
+    if not seeds:
+        return
+    async with ops_bus(sup.cfg) as bus:
+        for spec in seeds:
+            try:
+                said = await load_attr(spec.seed)(sup.cfg, bus, sup.config_path.parent)
+            except Exception as exc:  # sample data is not worth stopping the hall for
+                said = f"{spec.name}: sample data not imported: {exc}"
+            if said:
+                print(said, flush=True)
 
 
 def _table(sup: Supervisor, states: dict[str, str]) -> str:

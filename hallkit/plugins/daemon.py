@@ -29,6 +29,9 @@ class DaemonSpec:
     owns: tuple[str, ...] = ()  # topic components it publishes besides its own
     section: str | None = None  # its top-level table in the hall config, e.g. "ticket"
     settings: type[BaseModel] | None = None  # the model of that table; all fields defaulted
+    # "module:function": `hallctl up` awaits function(cfg, ops_bus, config_dir) once the hall
+    # is online, to import sample data its section names (the demo's); returns a line to show.
+    seed: str | None = None
 
     def load(self) -> type:
         return load_attr(self.implementation)
