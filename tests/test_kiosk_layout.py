@@ -18,9 +18,12 @@ pytest.importorskip("PyQt6")
 
 from PyQt6.QtCore import QObject, QPoint, QRect, Qt, pyqtSignal
 from PyQt6.QtGui import QFontMetrics, QPalette
-from PyQt6.QtWidgets import QLabel, QPushButton, QWidget
+from PyQt6.QtWidgets import QLabel, QPushButton, QScrollArea, QWidget
 
 from hallkit.contract.envelope import ErrorBody
+from hallkit.daemons.cases.csvfile import read_export
+from hallkit.daemons.guide.contract import DepartmentCount, GuideState
+from hallkit.daemons.guide.guidefile import read_guide
 from hallkit.daemons.hall.contract import HallState, KioskSetup, Notice, ServiceInfo, WindowInfo
 from hallkit.daemons.queue.contract import QueueState, ServiceQueue
 from hallkit.kiosk_ui.kiosk import pages
@@ -73,6 +76,37 @@ TICKET = {"ticket_id": "1a2b3c4d5e6f7a8b", "secret": "0123456789ab", "number": "
           "day": "2026-11-30", "taken_at": 1796000000.0, "ahead": 12, "est_wait_s": 1500.0}
 
 
+CONFIG = Path(__file__).resolve().parent.parent / "config"
+
+
+def guide_state() -> GuideState:
+    guide = read_guide(CONFIG / "demo-guide.toml")
+    return GuideState(items=len(guide.items), departments=[
+        DepartmentCount(**d.model_dump(), items=sum(i.department == d.code for i in guide.items))
+        for d in guide.departments])
+
+
+def guide_detail(item_id: str) -> dict:
+    """What the guide daemon answers for an item of the demo guide (tests/test_guide.py
+    checks the daemon gives exactly this shape)."""
+    guide = read_guide(CONFIG / "demo-guide.toml")
+    item = next(i for i in guide.items if i.id == item_id)
+    dep = next(d for d in guide.departments if d.code == item.department)
+    return {"item": item.model_dump(exclude_none=True), "department": dep.model_dump(),
+            "windows": [{"number": n, "label_zh": f"{n}号窗口", "label_en": f"Window {n}"} for n in (1, 2, 3)],
+            "hours": [{"days": ["mon", "tue", "wed", "thu", "fri"], "hours": ["08:30-12:00", "13:30-17:30"]},
+                      {"days": ["sat"], "hours": ["09:00-12:00"]}, {"days": ["sun"], "hours": []}]}
+
+
+def demo_cases(*numbers: str) -> list[dict]:
+    """Cases of the demo export as the cases daemon shows them (name masked, no ID or phone)."""
+    from hallkit.daemons.cases.records import CaseView
+    from hallkit.privacy import mask_name
+    rows = {r.case_no: r for r in read_export(CONFIG / "demo-cases.csv")[0]}
+    return [CaseView(applicant_masked=mask_name(rows[n].applicant), **rows[n].model_dump(
+        exclude={"applicant", "id_number", "phone_last4"})).model_dump(exclude_none=True) for n in numbers]
+
+
 def kiosk(qtbot, screen: str) -> KioskWindow:
     setup = KioskSetup(kiosk="kiosk-1", screen=screen, screen_width_mm=268 if screen == "portrait" else 476,
                        idle_s=60, elderly_idle_s=120, printer="p-1", id_reader="idr-1",
@@ -82,6 +116,7 @@ def kiosk(qtbot, screen: str) -> KioskWindow:
     window.show()
     window._on_message("hall/demo/hall/main/state", directory().model_dump_json().encode())
     window._on_message("hall/demo/queue/main/state", figures().model_dump_json().encode())
+    window._on_message("hall/demo/guide/main/state", guide_state().model_dump_json().encode())
     return window
 
 
@@ -113,6 +148,49 @@ def screens(window: KioskWindow):
                 window._start_typing()
         return go
 
+    def cases(mode: str):
+        def go():
+            window.screen = "home"
+            window.show_cases(mode)
+            if mode == "case_no":
+                window._typed("QH20261127000318")
+        return go
+
+    def phone():
+        window.card_id = "430102194805120023"
+        window.show_phone()
+        window._typed("56")
+
+    def case_result(*numbers: str):
+        def go():
+            window.case_cases = demo_cases(*numbers)
+            window.show_case_result()
+        return go
+
+    def guide_list():
+        window.guide_department, window.guide_page = "bdc", 0
+        window.guide_hits = [{"id": f"i{n}", "department": "bdc", "name_zh": f"不动产登记事项示例{n}",
+                              "name_en": f"Real estate registration item {n}"} for n in range(12)]
+        window.show_guide_list()
+
+    def guide_search():
+        window.guide_typed = "BDC"
+        window.show_guide_search()
+        window.search_tag = "s"
+        from hallkit.contract.envelope import Reply
+        hits = [{"id": f"bdc-{n}", "department": "bdc", "name_zh": name, "name_en": en}
+                for n, (name, en) in enumerate([("不动产转移登记", "Real estate transfer registration"),
+                                                ("不动产抵押登记", "Mortgage registration"),
+                                                ("不动产权证书补证换证", "Replacement of a title certificate")])]
+        window._on_reply("s", "guide-search", Reply(id="x", status="ok", ts=0,
+                                                     data={"hits": hits, "total": 3}))
+
+    def guide_item(item_id: str):
+        def go():
+            window.guide_detail = guide_detail(item_id)
+            window.show_guide_item()
+        return go
+
     return [("home", window.show_home), ("id", id_screen), ("checkin", checkin(False)),
             ("checkin-typing", checkin(True)),
             ("busy", lambda: window._put(pages.busy_page(window.theme, window.lang, True))),
@@ -122,13 +200,39 @@ def screens(window: KioskWindow):
                 "社保" if window.lang == "zh" else "Social Insurance", []))),
             ("countdown", countdown),
             ("pin", lambda: (setattr(window, "screen", "home"), window.show_pin())),
-            ("maintenance", window.show_maintenance)]
+            ("maintenance", window.show_maintenance),
+            ("cases", cases("ask")), ("cases-number", cases("case_no")), ("cases-id", cases("id")),
+            ("cases-phone", phone), ("case-one", case_result("QH20261120000207")),
+            ("case-several", case_result("QH20261127000318", "QH20261120000207", "QH20261125000126")),
+            ("case-locked", lambda: window.show_message(pages.t("case_locked", window.lang, m=10),
+                                                        title="lookup_failed")),
+            ("guide", window._guide_home), ("guide-list", guide_list), ("guide-search", guide_search),
+            ("guide-item", guide_item("bdc-transfer")), ("guide-item-short", guide_item("zx-help"))]
 
 
 def background(widget: QWidget, role: QPalette.ColorRole):
     while widget is not None and not widget.autoFillBackground():
         widget = widget.parentWidget()
     return widget.palette().color(role) if widget is not None else None
+
+
+def shown_box(window: KioskWindow, w: QWidget) -> QRect:
+    """Where ``w`` shows on the screen: inside a scrolling pane, only what the pane shows of it."""
+    box = QRect(w.mapTo(window, w.rect().topLeft()), w.size())
+    parent = w.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            view = parent.viewport()
+            return box.intersected(QRect(view.mapTo(window, view.rect().topLeft()), view.size()))
+        parent = parent.parentWidget()
+    return box
+
+
+def scrolled(w: QWidget) -> bool:
+    parent = w.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    return parent is not None
 
 
 def problems(window: KioskWindow) -> list[str]:
@@ -149,7 +253,12 @@ def problems(window: KioskWindow) -> list[str]:
             out.append(f"{text[:30]!r} squeezed to {w.height()} px (needs "
                        f"{max(w.minimumHeight(), w.minimumSizeHint().height())})")
         top_left = w.mapTo(window, w.rect().topLeft())
-        if not window.rect().contains(QRect(top_left, w.size())):
+        if scrolled(w):  # a pane scrolls up and down, never sideways
+            view = shown_box(window, w)
+            if top_left.x() < 0 or top_left.x() + w.width() > window.width() or (
+                    not view.isEmpty() and view.width() < w.width()):
+                out.append(f"{text[:30]!r} reaches out of its pane sideways")
+        elif not window.rect().contains(QRect(top_left, w.size())):
             out.append(f"{text[:30]!r} reaches outside the screen")
         if w.font().pixelSize() < least_px:
             out.append(f"{text!r} in {w.font().pixelSize()} px, under {least_px}")
@@ -170,7 +279,8 @@ def problems(window: KioskWindow) -> list[str]:
                            f"{w.width()}×{w.height()}")
     texts = [w for w in visible if (isinstance(w, QPushButton) or (isinstance(w, QLabel) and w.text()))
              and w.objectName() != "countdown"]  # a band laid over the title on purpose
-    boxes = [(w, QRect(w.mapTo(window, w.rect().topLeft()), w.size())) for w in texts]
+    boxes = [(w, shown_box(window, w)) for w in texts]
+    boxes = [(w, box) for w, box in boxes if not box.isEmpty()]  # scrolled out of sight
     for i, (a, box_a) in enumerate(boxes):  # a layout that cannot fit piles widgets up
         for b, box_b in boxes[i + 1:]:
             if box_a.intersects(box_b):

@@ -88,7 +88,7 @@ class GuideSearch(Body):
     text: str = Field("", max_length=40, description=(
         "Chinese, pinyin initials (bdc), pinyin (budongchan) or English; empty: every item"))
     department: str | None = Field(None, pattern=CODE, max_length=32)
-    limit: int = Field(30, ge=1, le=50)
+    limit: int = Field(30, ge=1, le=200)
 
 
 class GuideHit(Body):

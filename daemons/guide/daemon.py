@@ -11,7 +11,7 @@ from hallkit.daemons.guide.guidefile import cross_check
 from hallkit.daemons.guide.search import Entry, search
 from hallkit.runtime.commands import CommandContext, CommandError, handles
 from hallkit.runtime.daemon import Daemon
-from hallkit.runtime.hours import WEEKDAYS
+from hallkit.runtime.hours import WEEKDAYS, range_text
 from hallkit.store import Migration
 
 log = logging.getLogger(__name__)
@@ -90,8 +90,7 @@ class GuideDaemon(Daemon):
 
     def _week(self) -> list[msg.HoursLine]:
         hours = self.cfg.hall.opening_hours
-        days = [(day, [f"{a:%H:%M}-{b:%H:%M}".replace("-00:00", "-24:00")
-                       for a, b in getattr(hours, day)]) for day in WEEKDAYS]
+        days = [(day, [range_text(a, b) for a, b in getattr(hours, day)]) for day in WEEKDAYS]
         return [msg.HoursLine(days=[d for d, _ in group], hours=h)
                 for h, group in ((h, list(g)) for h, g in groupby(days, key=lambda d: d[1]))]
 

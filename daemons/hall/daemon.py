@@ -10,7 +10,7 @@ from hallkit.daemons.hall import contract as msg
 from hallkit.pins import check_pin
 from hallkit.runtime.commands import CommandContext, CommandError, handles
 from hallkit.runtime.daemon import Daemon
-from hallkit.runtime.hours import hours_on, is_open
+from hallkit.runtime.hours import hours_on, is_open, range_text
 from hallkit.store import Migration
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,7 @@ class HallDaemon(Daemon):
         return is_open(self.cfg.hall.opening_hours, self.clock.now())
 
     def _hours_today(self) -> list[str]:
-        return [f"{a:%H:%M}-{b:%H:%M}" for a, b in hours_on(self.cfg.hall.opening_hours,
-                                                           self.clock.now())]
+        return [range_text(a, b) for a, b in hours_on(self.cfg.hall.opening_hours, self.clock.now())]
 
     def _ticket_qr(self) -> str:
         """The printer's [ticket] qr where the printer daemon is installed, else its default."""

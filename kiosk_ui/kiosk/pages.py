@@ -87,47 +87,78 @@ class Page(QWidget):
 
 
 def home_page(theme: Theme, lang: str, hall_name: str, notice: str, services: list[ServiceButton],
-              *, page: int, on_service: Callable[[str], None], on_appointment, on_elderly,
-              on_language, on_page) -> Page:
-    """Services as big buttons with their waiting counts; appointment, elderly mode, language."""
+              *, page: int, on_service: Callable[[str], None], on_appointment, on_cases, on_guide,
+              on_elderly, on_language, on_page) -> Page:
+    """Services as big buttons with their waiting counts; below them the appointment, case
+    lookup and guide; at the foot elderly mode and the language."""
     p = Page(theme, "home")
     p.box.addWidget(label(theme, hall_name, theme.title, bold=True))
     if notice:
         p.box.addWidget(label(theme, notice, fg=INK, bg=CALM))
     p.box.addWidget(label(theme, t("take_ticket", lang), theme.title))
     landscape = theme.width > theme.height
-    columns = (2 if landscape else 1) if theme.elderly else (4 if landscape else 2)
+    # A wide screen has the other choices in a column beside the services, a tall one in a
+    # row under them.
+    columns = (2 if landscape else 1) if theme.elderly else (3 if landscape else 2)
     per_page = 4 if theme.elderly else len(services) or 1
     pages = max(1, math.ceil(len(services) / per_page))
     page = min(page, pages - 1)
     grid = QGridLayout()
     grid.setSpacing(theme.px(20))
+    tall = theme.px(150 if landscape and theme.elderly else 170)
     for i, svc in enumerate(services[page * per_page:(page + 1) * per_page]):
         text, fg, bg = service_face(svc, lang)
         b = button(theme, text, lambda _=False, c=svc.code: on_service(c), px=theme.px(34),
-                   min_height=theme.px(170), fg=fg, bg=bg)
+                   min_height=tall, fg=fg, bg=bg)
         b.setMaximumHeight(theme.px(230))  # a button, not a wall: the rest stays white
         b.setObjectName(f"service-{svc.code}")
         grid.addWidget(b, i // columns, i % columns)
-    p.box.addLayout(grid)
-    p.box.addStretch(1)
-    row = QHBoxLayout()  # the pages' arrows (elderly mode) flank the other choices
+    others = QVBoxLayout() if landscape else QHBoxLayout()
+    others.setSpacing(theme.px(20))
+    for key, on_click in (("appointment", on_appointment), ("cases", on_cases), ("guide", on_guide)):
+        b = action(theme, t(key, lang), on_click)
+        b.setObjectName(key)
+        others.addWidget(b)
+    if landscape:
+        side = QHBoxLayout()
+        side.setSpacing(theme.px(32))
+        side.addLayout(grid, stretch=3)
+        others.addStretch(1)
+        side.addLayout(others, stretch=1)
+        p.box.addLayout(side)
+        p.box.addStretch(1)
+    else:
+        p.box.addLayout(grid)
+        p.box.addStretch(1)
+        p.box.addLayout(others)
+    row = QHBoxLayout()  # the pages' arrows (elderly mode) flank the modes
     row.setSpacing(theme.px(20))
     arrows = [action(theme, text, lambda _=False, n=(page + step) % pages: on_page(n),
                      primary=True) for step, text in ((-1, "◀"), (1, "▶"))] if pages > 1 else []
-    choices = []
-    for key, on_click, name in (("appointment", on_appointment, "appointment"),
-                                ("elderly_off" if theme.elderly else "elderly", on_elderly, "elderly"),
+    modes = []
+    for key, on_click, name in (("elderly_off" if theme.elderly else "elderly", on_elderly, "elderly"),
                                 ("language", on_language, "language")):
         b = action(theme, t(key, lang), on_click)
         b.setObjectName(name)
-        choices.append(b)
-    if arrows and not landscape:  # too narrow for five: the appointment gets a row of its own
-        p.box.addWidget(choices.pop(0))
-    for b in arrows[:1] + choices + arrows[1:]:
+        modes.append(b)
+    for b in arrows[:1] + modes + arrows[1:]:
         row.addWidget(b, stretch=1 if b in arrows else 2)
     p.box.addLayout(row)
     return p
+
+
+def pager(theme: Theme, lang: str, page: int, pages: int, on_page) -> QHBoxLayout | None:
+    """◀ page n of m ▶ under a list longer than a screen (paging, not scrolling: a button
+    is easier to find than a gesture)."""
+    if pages <= 1:
+        return None
+    row = QHBoxLayout()
+    row.addWidget(action(theme, "◀", lambda: on_page((page - 1) % pages), primary=True), stretch=1)
+    where = label(theme, t("page_of", lang, n=page + 1, of=pages))
+    where.setObjectName("page")
+    row.addWidget(where, stretch=2)
+    row.addWidget(action(theme, "▶", lambda: on_page((page + 1) % pages), primary=True), stretch=1)
+    return row
 
 
 def id_page(theme: Theme, lang: str, service: str, ask_id: str, typed: str, problem: str, *,
@@ -292,11 +323,12 @@ def ticket_page(theme: Theme, lang: str, ticket: dict, qr: str, printing: str, t
     return p
 
 
-def message_page(theme: Theme, lang: str, sentence: str, *, on_back, on_home) -> Page:
+def message_page(theme: Theme, lang: str, sentence: str, *, on_back, on_home,
+                 title: str = "refused_title") -> Page:
     """A refusal: one sentence that says what happened and what to do next."""
     p = Page(theme, "message")
     p.box.addStretch(1)
-    p.box.addWidget(label(theme, t("refused_title", lang), theme.title, bold=True, fg=ALERT))
+    p.box.addWidget(label(theme, t(title, lang), theme.title, bold=True, fg=ALERT))
     text = label(theme, sentence, theme.title, fg=INK, bg=ALERT_BG)
     text.setObjectName("sentence")
     p.box.addWidget(text)

@@ -6,7 +6,16 @@ from __future__ import annotations
 import qrcode
 from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QFontMetrics, QImage, QPixmap
-from PyQt6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PyQt6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QWidget,
+)
 
 from hallkit.kiosk_ui.kiosk.theme import INK, PRIMARY, WHITE, Theme, paint
 
@@ -40,8 +49,30 @@ def button(theme: Theme, text: str, on_click, *, px: int | None = None, fg: str 
     return widget
 
 
+def wrap_to(text: str, font, width: int) -> str:
+    """``text`` broken into lines no wider than ``width`` in ``font`` (a button does not wrap
+    by itself): between words, or between any two characters of Chinese."""
+    metrics = QFontMetrics(font)
+    lines = []
+    for paragraph in text.split("\n"):
+        words = paragraph.split(" ") if paragraph.isascii() else list(paragraph)
+        glue = " " if paragraph.isascii() else ""
+        line = ""
+        for word in words:
+            trial = f"{line}{glue}{word}" if line else word
+            if line and metrics.horizontalAdvance(trial) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
+
+
 ID_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0")  # X: an ID's last character
-CODE_KEYS = tuple("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # appointment codes
+CODE_KEYS = tuple("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # appointment codes, case numbers
+LETTER_KEYS = tuple("QWERTYUIOPASDFGHJKLZXCVBNM")  # pinyin initials, in the order phones have them
+DIGIT_KEYS = tuple("1234567890")
 
 
 class Keypad(QWidget):
@@ -88,3 +119,17 @@ def qr_pixmap(text: str, side: int) -> QPixmap:
             image.setPixel(x, y, dark if on else light)
     return QPixmap.fromImage(image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
                                           Qt.TransformationMode.FastTransformation))
+
+
+def scrolling(theme: Theme, content: QWidget) -> QScrollArea:
+    """``content`` in a pane that a finger drags up and down (a long list of materials, a
+    citizen's several cases), with a scroll bar wide enough to grab."""
+    area = QScrollArea()
+    area.setWidget(content)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.verticalScrollBar().setStyleSheet(f"QScrollBar:vertical {{ width: {theme.target // 2}px; }}")
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    paint(area.viewport(), INK, WHITE)
+    return area

@@ -18,13 +18,16 @@ from PyQt6.QtWidgets import QApplication, QMainWindow, QStackedLayout, QVBoxLayo
 
 from hallkit.contract.envelope import Availability, EventOf
 from hallkit.contract.topics import Topics
+from hallkit.daemons.guide.contract import GuideState
 from hallkit.daemons.hall.contract import HallState, KioskSetup
 from hallkit.daemons.kiosk_devices.contract import CardRead, CardRefused, Scanned
 from hallkit.daemons.queue.contract import QueueState
 from hallkit.idnumbers import valid_id_number
 from hallkit.kiosk_ui.bus_bridge import BusBridge
 from hallkit.kiosk_ui.kiosk import pages
+from hallkit.kiosk_ui.kiosk.cases import CaseScreens
 from hallkit.kiosk_ui.kiosk.codes import CODE, appointment_code, mask_code
+from hallkit.kiosk_ui.kiosk.guide import GuideScreens
 from hallkit.kiosk_ui.kiosk.maintenance import MaintenanceScreens, TouchWatcher
 from hallkit.kiosk_ui.kiosk.refusals import refusal
 from hallkit.kiosk_ui.kiosk.texts import t
@@ -45,7 +48,7 @@ CLOCK_SLACK_S = 1.0  # the hall box's clock and the kiosk's (NTP) may differ thi
 DEVICE_EVENTS = {"card": CardRead, "card-refused": CardRefused, "scan": Scanned}
 
 
-class KioskWindow(MaintenanceScreens, QMainWindow):
+class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
     def __init__(self, bridge: BusBridge, hall: str, kiosk: str, setup: KioskSetup) -> None:
         super().__init__()
         self.bridge, self.hall, self.kiosk, self.setup = bridge, hall, kiosk, setup
@@ -54,6 +57,7 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
         self.setWindowTitle(f"hallkit kiosk {kiosk}")
         self.directory: HallState | None = None
         self.queue: QueueState | None = None
+        self.guide_state: GuideState | None = None
         bridge.connection.connect(self._on_connection)  # before reading the state: no gap
         self.connected = bridge.is_connected
         self._reset_choices()
@@ -83,7 +87,7 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
             device = getattr(setup, kind)
             if device:
                 bridge.subscribe(Topics(hall, kind, device).availability)
-        for topic in (Topics(hall, "hall").state, Topics(hall, "queue").state,
+        for topic in (Topics(hall, "hall").state, Topics(hall, "queue").state, Topics(hall, "guide").state,
                       Topics(hall, "kiosk", kiosk).setup,
                       f"hall/{hall}/kiosk_devices/main/event/+/{kiosk}",
                       Topics(hall, "printer").event("accepted"),
@@ -103,6 +107,9 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
         self.pending, self.ticket, self.printing, self.trouble = None, None, "", False
         self.screen, self.id_since, self.last_read = "home", float("inf"), ""
         self.asked: tuple[str, str | None, str] | None = None  # action, service, screen asked from
+        self.case_mode, self.case_asked, self.case_cases = "ask", None, []
+        self.guide_department, self.guide_hits, self.guide_page, self.guide_typed = None, [], 0, ""
+        self.guide_detail, self.guide_from, self.search_tag = None, "guide", None
 
     @property
     def theme(self) -> Theme:
@@ -134,8 +141,8 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
         self._put(pages.home_page(
             self.theme, self.lang, name, notice, self._service_buttons(), page=self.home_page,
             on_service=self.choose_service, on_appointment=self.show_checkin,
-            on_elderly=self._toggle_elderly, on_language=self._toggle_language,
-            on_page=self._home_page))
+            on_cases=lambda: self.show_cases("ask"), on_guide=self._guide_home,
+            on_elderly=self._toggle_elderly, on_language=self._toggle_language, on_page=self._home_page))
 
     def _service_buttons(self) -> list[pages.ServiceButton]:
         if self.directory is None:
@@ -207,8 +214,9 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
     def _typed(self, text: str) -> None:
         self.typed, self.problem = text, ""
         shown = self.stack.currentWidget().findChild(QWidget, "typed")
+        masked = self.screen == "id" or (self.screen == "cases" and self.case_mode == "id")
         if shown is not None:
-            shown.setText(pages.masked_typing(text) if self.screen == "id" else text or "—")
+            shown.setText(pages.masked_typing(text) if masked else text or "—")
 
     def _typed_ok(self) -> None:
         if not valid_id_number(self.typed):
@@ -231,12 +239,15 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
         self._put(pages.ticket_page(self.theme, self.lang, tk, qr, self.printing, self.trouble,
                                     on_home=self.go_home))
 
-    def show_message(self, sentence: str, back_to: str = "home") -> None:
-        """``back_to``: where Back goes (the ID or check-in screen a refusal came from)."""
+    def show_message(self, sentence: str, back_to: str = "home", title: str = "refused_title") -> None:
+        """``back_to``: where Back goes (the screen a refusal came from)."""
         self.screen = "message"
-        back = {"id": self.show_id, "checkin": self.show_checkin}.get(back_to, self.go_home_keep_mode)
+        back = {"id": self.show_id, "checkin": self.show_checkin, "cases": self.show_cases,
+                "phone": lambda: self.show_cases("ask"), "guide": self.show_guide,
+                "guide-list": self.show_guide_list, "guide-search": self.show_guide_search,
+                }.get(back_to, self.go_home_keep_mode)
         self._put(pages.message_page(self.theme, self.lang, sentence, on_back=back,
-                                     on_home=self.go_home))
+                                     on_home=self.go_home, title=title))
 
     # -- requests ------------------------------------------------------------------------------
     def _issue(self) -> None:
@@ -257,6 +268,9 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
         self.slow.start(SLOW_AFTER_MS)
 
     def _on_reply(self, tag: str, action: str, reply) -> None:
+        if tag == self.search_tag:  # the guide's search as typed: beside the one-at-a-time requests
+            self.guide_hits_answer(reply)
+            return
         if tag != self.pending:
             return  # an answer to a request the citizen has walked away from
         self.pending = None
@@ -268,6 +282,12 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
             self._pin_answer(reply)
         elif asked_action == "test":
             self._test_answer(reply)
+        elif asked_action == "case-lookup":
+            self.case_answer(reply)
+        elif asked_action == "guide-search":
+            self.guide_list_answer(reply)
+        elif asked_action == "guide-item":
+            self.guide_item_answer(reply)
         elif isinstance(reply, str):  # no answer within the wait: nothing was issued
             self.show_message(t("down", self.lang), back_to=asked_from)
         elif reply.status == "ok":
@@ -292,6 +312,10 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
             if topic.endswith("/hall/main/state"):
                 self.directory = HallState.model_validate_json(payload)
                 self._refresh_home(rebuild=True)  # the hall's name, notices, services
+            elif topic.endswith("/guide/main/state"):
+                self.guide_state = GuideState.model_validate_json(payload)
+                if self.screen == "guide":
+                    self.show_guide()
             elif topic.endswith("/queue/main/state"):
                 self.queue = QueueState.model_validate_json(payload)
                 self._refresh_home()
@@ -334,7 +358,9 @@ class KioskWindow(MaintenanceScreens, QMainWindow):
         # someone else: only what is read while the citizen stands here counts.
         if ts < self.id_since - CLOCK_SLACK_S or time.time() - ts > STALE_S:
             return
-        if name == "card" and self.screen == "id":
+        if self.screen == "cases" and self.case_mode == "ask":
+            self.case_device_event(name, data)
+        elif name == "card" and self.screen == "id":
             self.card_id = data.id_number
             self._issue()
         elif name == "card" and self.screen == "checkin":
