@@ -17,7 +17,7 @@ import pytest
 pytest.importorskip("PyQt6")
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QPushButton, QWidget
+from PyQt6.QtWidgets import QLabel, QPushButton, QWidget
 
 from hallkit.bus.settings import bus_settings
 from hallkit.cli.kiosk_cmd import read_setup
@@ -30,6 +30,7 @@ from conftest import hallctl_argv, kiosk_1_devices, small_hall
 
 pytestmark = pytest.mark.slow
 SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")
+CONFIG = Path(__file__).resolve().parent.parent / "config"
 
 EXTRA = kiosk_1_devices(f'maintenance_pin_hash = "{hash_pin("2580", iterations=1000)}"') + '''
 [[services]]
@@ -63,10 +64,16 @@ def hall(tmp_path_factory):
                                     stdout=log, stderr=log)
              for name, args in (("sim", ("sim", "run")), ("hall", ("run", "hall")),
                                 ("queue", ("run", "queue")), ("printer", ("run", "printer")),
-                                ("kiosk_devices", ("run", "kiosk_devices")))}
+                                ("kiosk_devices", ("run", "kiosk_devices")), ("cases", ("run", "cases")),
+                                ("guide", ("run", "guide")))}
     try:  # a daemon that never comes online must not outlive the tests
         cfg = load_config(cfg_path)
-        asyncio.run(all_online(cfg, {"hall", "queue", "printer", "kiosk_devices", "sim"}))
+        asyncio.run(all_online(cfg, {"hall", "queue", "printer", "kiosk_devices", "sim", "cases",
+                                     "guide"}))
+        argv = hallctl_argv("cases", "import", str(CONFIG / "demo-cases.csv"), "-c", str(cfg_path))
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        asyncio.run(import_guide(cfg))
         yield cfg, cfg_path, env, procs
     finally:
         for proc in procs.values():
@@ -76,6 +83,21 @@ def hall(tmp_path_factory):
             proc.wait(10)
         log.close()
         broker.stop()
+
+
+async def import_guide(cfg) -> None:
+    """The demo guide's items for this hall's services, as `hallctl guide import` sends them."""
+    from hallkit.bus.client import BusClient
+    from hallkit.daemons.guide.guidefile import read_guide
+    from hallkit.daemons.guide.send import send_guide
+
+    guide = read_guide(CONFIG / "demo-guide.toml")
+    services = {s.code for s in cfg.services}
+    guide = guide.model_copy(update={"items": [i for i in guide.items if i.service in services]})
+    ops = BusClient(bus_settings(cfg, "hallctl"), "kiosk-test-guide", hall=cfg.hall.id)
+    await ops.connect()
+    await send_guide(ops, cfg.hall.id, guide)
+    await ops.close()
 
 
 async def ping_queue(cfg) -> None:
@@ -388,3 +410,60 @@ def test_maintenance_prints_a_test_page_and_shows_what_the_reader_read(hall, kio
     qtbot.waitUntil(lambda: "110***********0031" in shown(kiosk, "note"), timeout=8000)
     sim(hall, "card", "kiosk-1", "lift")
     grab(kiosk, "maintenance")
+
+
+# -- case lookup and the service guide ---------------------------------------------------------
+def texts(window: KioskWindow) -> str:
+    page = window.stack.currentWidget()
+    return " ".join(w.text() for w in page.findChildren(QLabel) + page.findChildren(QPushButton))
+
+
+def test_a_scanned_receipt_shows_the_case_and_where_to_collect_it(hall, kiosk, qtbot):
+    tap(qtbot, kiosk, "cases")
+    on(qtbot, kiosk, "cases")
+    sim(hall, "scan", "kiosk-1", "QH20261120000207")  # the barcode on the receipt
+    on(qtbot, kiosk, "case-result")
+    assert shown(kiosk, "status") == "已办结，待领取"
+    assert "24小时自助取件柜" in shown(kiosk, "locker")
+    assert "李*英" in texts(kiosk) and "李秀英" not in texts(kiosk)
+    grab(kiosk, "case-result")
+
+
+def test_the_id_card_and_the_phones_last_digits_find_the_citizens_cases(hall, kiosk, qtbot):
+    tap(qtbot, kiosk, "cases")
+    on(qtbot, kiosk, "cases")
+    sim(hall, "card", "kiosk-1", "li")
+    on(qtbot, kiosk, "phone")
+    sim(hall, "card", "kiosk-1", "lift")
+    assert "430***********0023" in texts(kiosk)
+    for key in "5679":  # one digit wrong
+        tap(qtbot, kiosk, text=key)
+    tap(qtbot, kiosk, "ok")
+    qtbot.waitUntil(lambda: "还可查询" in shown(kiosk, "problem"), timeout=8000)
+    assert kiosk.screen == "phone"  # the same card: only the digits again
+    for key in "5678":
+        tap(qtbot, kiosk, text=key)
+    tap(qtbot, kiosk, "ok")
+    on(qtbot, kiosk, "case-result")
+    statuses = [w.text() for w in kiosk.stack.currentWidget().findChildren(QLabel, "status")]
+    assert statuses == ["已办结，待领取", "办理中"]
+    assert "430102194805120023" not in texts(kiosk) and kiosk.card_id is None
+
+
+def test_the_guide_finds_an_item_by_its_initials_as_typed_and_takes_a_ticket_for_it(hall, kiosk, qtbot):
+    tap(qtbot, kiosk, "guide")
+    on(qtbot, kiosk, "guide")
+    tap(qtbot, kiosk, "search")
+    on(qtbot, kiosk, "guide-search")
+    for key in "BDC":
+        tap(qtbot, kiosk, text=key)
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget().findChild(QPushButton, "item-bdc-transfer")
+                    is not None, timeout=8000)
+    grab(kiosk, "guide-search")
+    tap(qtbot, kiosk, "item-bdc-transfer")
+    on(qtbot, kiosk, "guide-item")
+    assert "不动产权证书（原件）" in texts(kiosk) and "1号窗口" in texts(kiosk)
+    grab(kiosk, "guide-item")
+    tap(qtbot, kiosk, "take-ticket")
+    on(qtbot, kiosk, "ticket")
+    assert shown(kiosk, "number").startswith("A")

@@ -93,7 +93,8 @@ def guide_detail(item_id: str) -> dict:
     item = next(i for i in guide.items if i.id == item_id)
     dep = next(d for d in guide.departments if d.code == item.department)
     return {"item": item.model_dump(exclude_none=True), "department": dep.model_dump(),
-            "windows": [{"number": n, "label_zh": f"{n}号窗口", "label_en": f"Window {n}"} for n in (1, 2, 3)],
+            "windows": [{"number": n, "label_zh": f"{n}号窗口", "label_en": f"Window {n}"}
+                        for n in (1, 2, 3)],
             "hours": [{"days": ["mon", "tue", "wed", "thu", "fri"], "hours": ["08:30-12:00", "13:30-17:30"]},
                       {"days": ["sat"], "hours": ["09:00-12:00"]}, {"days": ["sun"], "hours": []}]}
 
@@ -178,10 +179,11 @@ def screens(window: KioskWindow):
         window.show_guide_search()
         window.search_tag = "s"
         from hallkit.contract.envelope import Reply
+        names = [("不动产转移登记", "Real estate transfer registration"),
+                 ("不动产抵押登记", "Mortgage registration"),
+                 ("不动产权证书补证换证", "Replacement of a title certificate")]
         hits = [{"id": f"bdc-{n}", "department": "bdc", "name_zh": name, "name_en": en}
-                for n, (name, en) in enumerate([("不动产转移登记", "Real estate transfer registration"),
-                                                ("不动产抵押登记", "Mortgage registration"),
-                                                ("不动产权证书补证换证", "Replacement of a title certificate")])]
+                for n, (name, en) in enumerate(names)]
         window._on_reply("s", "guide-search", Reply(id="x", status="ok", ts=0,
                                                      data={"hits": hits, "total": 3}))
 

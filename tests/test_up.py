@@ -69,7 +69,7 @@ class DemoHall:
 
 
 ALL_ONLINE = {("hall", "online"), ("queue", "online"), ("keypad", "online"), ("display", "online"),
-              ("printer", "online"), ("kiosk_devices", "online")}
+              ("printer", "online"), ("kiosk_devices", "online"), ("cases", "online"), ("guide", "online")}
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,8 @@ def demo(tmp_path_factory):
     cfg_path = tmp / "demo-hall.toml"
     cfg_path.write_text(DEMO.read_text().replace('storage_dir = "../var/demo-hall"',
                                                  f'storage_dir = "{tmp / "var"}"'))
+    for sample in ("demo-cases.csv", "demo-guide.toml"):  # named by the config, beside it
+        shutil.copy(DEMO.parent / sample, tmp / sample)
     up = subprocess.Popen(hallctl_argv("up", str(cfg_path)), env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT)
     try:
@@ -105,6 +107,15 @@ def test_up_brings_the_demo_hall_online_with_users_and_every_keypad(demo):
     # The demo's keypads are simulated on ptys that the simulator host opened.
     keypad_rows = [r for r in rows if r["kind"] == "keypad"]
     assert len(keypad_rows) == 12 and {r["state"] for r in keypad_rows} == {"online"}
+
+
+def test_up_imports_the_demo_cases_and_guide_the_config_names(demo):
+    assert "cases: demo-cases.csv: 12 added" in demo.table
+    assert "guide: demo-guide.toml: 19 items in 8 departments" in demo.table
+    found = demo.hallctl("guide", "search", "bdc")
+    assert found.returncode == 0 and "3 item(s)" in found.stdout
+    case = demo.hallctl("cases", "lookup", "--id", "430102194805120023", "--phone-last4", "5678")
+    assert case.returncode == 0 and "QH20261120000207  不动产权证书补证  李*英  ready" in case.stdout
 
 
 def test_a_card_and_a_scan_at_a_kiosk_reach_that_kiosk(demo, run):

@@ -107,7 +107,7 @@ EXAMPLES = {
     (COMPONENT, "case-lookup"): {"case_no": "QH20261127000318"},
     (COMPONENT, "cases-import"): {"rows": [{
         "case_no": "QH20261127000318", "item": "不动产转移登记", "applicant": "王建国",
-        "id_number": "110105194912310021", "phone_last4": "5678", "status": "needs_more",
+        "id_number": "11010519491231002X", "phone_last4": "5678", "status": "needs_more",
         "stage": "登记审核", "next_step": "请补齐材料后到3号窗口提交",
         "to_bring": ["契税完税凭证原件"], "due_date": "2026-12-04", "pickup": "locker",
         "updated_at": "2026-11-28 16:20"}]},

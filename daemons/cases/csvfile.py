@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from hallkit.daemons.cases.contract import CaseRow
-from hallkit.daemons.cases.records import pickup_of, split_list, status_of
+from hallkit.daemons.cases.records import CASE_NO, pickup_of, split_list, status_of
 
 # field: (Chinese header, required)
 COLUMNS: dict[str, tuple[str, bool]] = {
@@ -129,6 +129,8 @@ def _row(cells: dict[str, str], line: int) -> tuple[CaseRow | None, list[Problem
     updated = _time(cells.get("updated_at", ""))
     if updated is False:
         bad("updated_at", f"{cells['updated_at']!r} is not a time (2026-11-28 16:20)")
+    if not re.fullmatch(CASE_NO, cells["case_no"]):
+        bad("case_no", f"{cells['case_no'][:40]!r} is not a case number (4 to 40 letters, digits and -)")
     if problems:
         return None, problems
     try:

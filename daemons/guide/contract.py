@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from hallkit.contract.envelope import Payload
-from hallkit.contract.spec import EVERYONE, Body, Command, Contract, StateTopic
+from hallkit.contract.spec import Body, Command, Contract, StateTopic
 
 COMPONENT = "guide"
+READERS = ("kiosk", "console", "ops", "daemon")  # kiosks, and a clerk's console answering a citizen
 CODE = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 ITEM_ID = r"^[a-z0-9][a-z0-9_-]{1,47}$"
 Word = Annotated[str, StringConstraints(min_length=1, max_length=20)]
@@ -139,10 +140,10 @@ class GuideState(Payload):
 
 
 COMMANDS = (
-    Command(COMPONENT, "guide-search", GuideSearch, GuideHits, EVERYONE,
+    Command(COMPONENT, "guide-search", GuideSearch, GuideHits, READERS,
             "Items whose name or keywords match, best first: the name itself, then a name "
             "starting so, then containing it; pinyin initials and pinyin alike.", readonly=True),
-    Command(COMPONENT, "guide-item", GuideItemAsk, GuideDetail, EVERYONE,
+    Command(COMPONENT, "guide-item", GuideItemAsk, GuideDetail, READERS,
             "One item whole, with the windows that serve it and the hall's hours. Refusals: "
             "`not_found`.", readonly=True),
     Command(COMPONENT, "guide-import", GuideImport, GuideImported, ("ops",),

@@ -23,8 +23,9 @@ def initials_of(text: str) -> list[str]:
     from pypinyin import Style, lazy_pinyin, pinyin
 
     first = _letters("".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")))
-    options = [sorted({_letters(r) for r in readings} - {""}) or [""]
-               for readings in pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors="ignore")]
+    options = [sorted({_letters(r) for r in readings} - {""}) or [""]  # character by character:
+               for ch in text                                             # a phrase gives one
+               for readings in pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors="ignore")]
     out = [first] if first else []
     for combo in itertools.islice(itertools.product(*options), MAX_READINGS * 4):
         joined = "".join(combo)
