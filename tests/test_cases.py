@@ -150,6 +150,9 @@ def test_a_kiosk_that_looks_up_in_vain_is_locked_across_a_restart_until_the_lock
             clock.advance(61)
             assert (await kiosk.request("case-lookup", {"case_no": "QH20261127000318"})).data["outcome"] \
                 == "found"
+            for n in range(3):  # guessing on: the next lock is twice as long
+                again = (await kiosk.request("case-lookup", {"case_no": f"QH000{n}"})).data
+            assert (again["outcome"], again["locked_s"]) == ("locked", 1200)
         async with harness(CasesDaemon, cfg, clock=clock) as ops:  # staff are not limited
             for _ in range(5):
                 found = await ops.request("case-lookup", {"case_no": "QH0000"})

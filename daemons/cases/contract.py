@@ -95,7 +95,8 @@ COMMANDS = (
     Command(COMPONENT, "case-lookup", CaseLookup, CaseLookupAnswer, ("kiosk", "ops"),
             "Find a case by its number, or an applicant's cases by ID number and the phone's last "
             "4 digits. Each kiosk may fail 5 lookups in 10 min, then its lookups are locked for "
-            "10 min ([cases] in the hall config); a lock is logged for staff.",
+            "10 min, each lock within a day of the last twice as long ([cases] in the hall "
+            "config); a lock is logged for staff.",
             own=("kiosk",), personal=True),
     Command(COMPONENT, "cases-import", CasesImport, CasesImported, ("ops",),
             "Add or update cases from an approval system's export (`hallctl cases import "

@@ -15,6 +15,8 @@ from hallkit.store import Migration
 
 log = logging.getLogger(__name__)
 
+LOCKS_FORGOTTEN_S = 24 * 3600  # a lock this long past starts the doubling afresh
+
 
 class CasesDaemon(Daemon):
     name = msg.COMPONENT
@@ -27,6 +29,9 @@ class CasesDaemon(Daemon):
         """),
         Migration(3, "when cases were last imported", """
             CREATE TABLE imports (id INTEGER PRIMARY KEY CHECK (id = 1), at REAL NOT NULL);
+        """),
+        Migration(4, "locks in a row, each twice as long", """
+            ALTER TABLE lookup_locks ADD COLUMN locks INTEGER NOT NULL DEFAULT 1;
         """),
     )
 
@@ -83,12 +88,16 @@ class CasesDaemon(Daemon):
                              (kiosk, now - s.failed_window_min * 60)).fetchone()[0]
         if fails < s.failed_lookups:
             return msg.CaseLookupAnswer(outcome="not_found", tries_left=s.failed_lookups - fails)
-        conn.execute("INSERT OR REPLACE INTO lookup_locks VALUES (?, ?)", (kiosk, now + s.lock_min * 60))
+        last = conn.execute("SELECT until, locks FROM lookup_locks WHERE kiosk = ?", (kiosk,)).fetchone()
+        in_a_row = last[1] if last and now - last[0] < LOCKS_FORGOTTEN_S else 0
+        lock_s = s.lock_min * 60 * 2 ** min(in_a_row, 7)  # a guesser's day gets short
+        conn.execute("INSERT OR REPLACE INTO lookup_locks (kiosk, until, locks) VALUES (?, ?, ?)",
+                     (kiosk, now + lock_s, in_a_row + 1))
         conn.execute("DELETE FROM failed_lookups WHERE kiosk = ?", (kiosk,))
         log.warning("kiosk %s: %d case lookups found nothing within %d min; its lookups are locked "
                     "for %d min (someone may be guessing: a look at the kiosk is worth it)",
-                    kiosk, fails, s.failed_window_min, s.lock_min)
-        return msg.CaseLookupAnswer(outcome="locked", locked_s=s.lock_min * 60)
+                    kiosk, fails, s.failed_window_min, lock_s // 60)
+        return msg.CaseLookupAnswer(outcome="locked", locked_s=lock_s)
 
     @handles("cases-import")
     def cases_import(self, req: msg.CasesImport, ctx: CommandContext) -> msg.CasesImported:
