@@ -5,12 +5,13 @@ phone's last digits, keeping no ID or phone number, and locking a kiosk that gue
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 import pytest
 from queue_kit import MONDAY_9
 
+from hallkit.bus.client import BusClient
+from hallkit.bus.settings import bus_settings
 from hallkit.clock import ManualClock
 from hallkit.config.load import load_config
 from hallkit.daemons.cases import source as case_source
@@ -198,8 +199,9 @@ def test_a_plugged_in_source_answers_lookups_and_takes_no_imports(tmp_path, brok
                 await send_rows(ops.client, cfg.hall.id, rows)
 
     asyncio.run(scenario())
-    with pytest.raises(ValueError, match="'nowhere' is not installed"):
-        case_source.open_source("nowhere", None, {})
+    with pytest.raises(ValueError, match=r"case source 'nowhere' is not installed \(installed: local, "
+                       r"province\)"):
+        case_source.check_name("nowhere")
 
 
 def test_hallctl_cases_import_names_the_bad_line_and_imports_nothing(tmp_path):
@@ -215,11 +217,54 @@ def test_hallctl_cases_import_names_the_bad_line_and_imports_nothing(tmp_path):
     assert ok.returncode == 0 and "12 cases, all readable" in ok.stdout
 
 
-def test_the_store_keeps_the_person_hash_key_once(tmp_path):
+def test_the_person_hash_key_is_a_file_of_its_own_made_once(tmp_path):
     from hallkit.daemons.cases.local import MIGRATIONS, LocalCases
+    from hallkit.keys import key_file
     from hallkit.store import Store
     store = Store(tmp_path / "c.sqlite", ManualClock(MONDAY_9, "Asia/Shanghai"))
     store.migrate("cases", MIGRATIONS)
-    a, b = LocalCases(store), LocalCases(store)
+    path = tmp_path / "credentials" / "cases-person-hash.key"
+    a, b = LocalCases(store, key_file(path)), LocalCases(store, key_file(path))
     assert a.person(LI, "5678") == b.person(LI, "5678") != a.person(LI, "5679")
-    assert sqlite3.connect(tmp_path / "c.sqlite").execute("SELECT count(*) FROM case_key").fetchone() == (1,)
+    assert path.stat().st_mode & 0o777 == 0o600
+    other = LocalCases(store, key_file(tmp_path / "elsewhere.key"))  # a stolen database alone
+    assert other.person(LI, "5678") != a.person(LI, "5678")           # is not enough
+
+
+def test_a_company_or_passport_applicant_is_found_by_case_number_only(tmp_path, broker):
+    cfg = config(tmp_path, broker)
+    rows, _ = parse_export(HEADER + "QH0007,有限责任公司设立登记,清河县某某科技有限公司,91130100MA0XYZ1234,"
+                           "13812341234,已受理,,,,,\n" "QH0008,居民身份证换领补领,John Smith,E12345678,"
+                           "13812341234,办理中,,,,,\n")
+    assert [r.id_number for r in rows] == [None, None]
+
+    async def scenario():
+        async with harness(CasesDaemon, cfg) as ops:
+            await send_rows(ops.client, cfg.hall.id, rows)
+            found = await ops.request("case-lookup", {"case_no": "QH0007"})
+            assert found.data["cases"][0]["applicant_masked"] == "清*********司"
+
+    asyncio.run(scenario())
+
+
+def test_a_kiosk_walking_through_case_numbers_is_stopped_and_staff_can_unlock_it(tmp_path, broker):
+    cfg = config(tmp_path, broker, "\n[cases]\nlookups_per_hour = 4\n")
+    clock = ManualClock(MONDAY_9, cfg.hall.timezone)
+    rows, _ = read_export(DEMO)
+
+    async def scenario():
+        ops = BusClient(bus_settings(cfg, "hallctl"), "test-ops", hall=cfg.hall.id)
+        await ops.connect()
+        async with harness(CasesDaemon, cfg, clock=clock, user="kiosk-1") as kiosk:
+            await send_rows(ops, cfg.hall.id, rows)
+            outcomes = [(await kiosk.request("case-lookup", {"case_no": r.case_no})).data["outcome"]
+                        for r in rows[:5]]
+            assert outcomes == ["found"] * 4 + ["locked"]  # every one found, and still stopped
+            unlock = await ops.request(kiosk.daemon.topics.cmd("case-unlock"), {"kiosk": "kiosk-1"})
+            assert unlock.data == {"unlocked": True}
+            again = await kiosk.request("case-lookup", {"case_no": rows[0].case_no})
+            assert again.data["outcome"] == "found"
+            assert (await kiosk.request("case-unlock", {"kiosk": "kiosk-1"})).error.code == "forbidden"
+        await ops.close()
+
+    asyncio.run(scenario())

@@ -423,3 +423,41 @@ def test_the_offline_notice_comes_and_goes_with_the_connection(qtbot):
     assert "网络连接中断" in texts()  # new figures keep the notice
     window._on_connection(True)
     assert "网络连接中断" not in texts() and "系统升级" in texts()
+
+
+def test_a_search_a_case_and_a_card_are_forgotten_when_the_citizen_goes_back_home(qtbot):
+    window = kiosk(qtbot, "portrait")
+    window._guide_home()
+    window.show_guide_search()
+    window._guide_typed("LH")  # 离婚: what one citizen searched is not the next one's business
+    window.case_cases, window.card_id = demo_cases("QH20261120000207"), "430102194805120023"
+    window.lang = "en"
+    window.go_home_keep_mode()
+    assert (window.guide_typed, window.case_cases, window.card_id, window.search_tag, window.lang) == (
+        "", [], None, None, "en")
+    window.show_guide_search()
+    assert window.stack.currentWidget().findChild(QWidget, "typed").text() == "—"
+
+
+def test_taps_while_a_request_is_out_change_nothing(qtbot):
+    window = kiosk(qtbot, "portrait")
+    window._guide_home()
+    window._guide_department("bdc")  # asked: the page stays tappable for 300 ms
+    assert window.pending is not None and window.screen == "busy"
+    window._guide_department("gjj")
+    window._guide_turn(1)
+    window._guide_item("gjj-rent")
+    window._lookup({"case_no": "QH20261120000207"})
+    assert (window.guide_department, window.guide_page, window.case_asked, window.asked[0]) == (
+        "bdc", 0, None, "guide-search")
+
+
+def test_a_search_that_gets_no_answer_says_so_rather_than_nothing_found(qtbot):
+    window = kiosk(qtbot, "portrait")
+    window._guide_home()
+    window.show_guide_search()
+    window._guide_typed("B")
+    window._on_reply(window.search_tag, "guide-search", "no answer within 5 s")
+    page = window.stack.currentWidget()
+    assert page.findChild(QWidget, "problem").text() == pages.t("lookup_down", "zh")
+    assert page.findChild(QWidget, "none") is None

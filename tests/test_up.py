@@ -57,9 +57,9 @@ class DemoHall:
     env: dict
     table: str
 
-    def hallctl(self, *args: str) -> subprocess.CompletedProcess:
+    def hallctl(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
         return subprocess.run(hallctl_argv(*args, "-c", str(self.cfg_path)), env=self.env,
-                              capture_output=True, text=True, timeout=20)
+                              capture_output=True, text=True, timeout=20, input=stdin)
 
     def queue(self, *args: str) -> subprocess.CompletedProcess:
         return self.hallctl("queue", *args)
@@ -114,7 +114,7 @@ def test_up_imports_the_demo_cases_and_guide_the_config_names(demo):
     assert "guide: demo-guide.toml: 19 items in 8 departments" in demo.table
     found = demo.hallctl("guide", "search", "bdc")
     assert found.returncode == 0 and "3 item(s)" in found.stdout
-    case = demo.hallctl("cases", "lookup", "--id", "430102194805120023", "--phone-last4", "5678")
+    case = demo.hallctl("cases", "lookup", "--phone-last4", "5678", stdin="430102194805120023\n")
     assert case.returncode == 0 and "QH20261120000207  不动产权证书补证  李*英  ready" in case.stdout
 
 

@@ -53,8 +53,9 @@ class CaseRow(Body):
     case_no: str = Field(pattern=CASE_NO, max_length=40)
     item: str = Field(min_length=1, max_length=100)
     applicant: str = Field(min_length=1, max_length=30, description="stored masked only")
-    id_number: str = Field(pattern=ID_NUMBER, max_length=18, description=(
-        "stored only as a keyed hash with the phone's last 4 digits"))
+    id_number: str | None = Field(None, pattern=ID_NUMBER, max_length=18, description=(
+        "a resident ID, stored only as a keyed hash with the phone's last 4 digits; none (a "
+        "company, a passport holder): the case is found by its number only"))
     phone_last4: str = Field(pattern=r"^[0-9]{4}$", max_length=4)
     status: Status
     stage: str = Field("", max_length=100)
@@ -67,8 +68,8 @@ class CaseRow(Body):
 
     @field_validator("id_number")
     @classmethod
-    def _check_digit(cls, value: str) -> str:
-        if not valid_id_number(value):
+    def _check_digit(cls, value: str | None) -> str | None:
+        if value is not None and not valid_id_number(value):
             raise ValueError("the check digit does not match: a typo?")
         return value
 
@@ -83,6 +84,14 @@ class CasesImported(Body):
     unchanged: int = Field(description="rows no newer than the case already held (by updated_at)")
 
 
+class CaseUnlock(Body):
+    kiosk: str = Field(max_length=48)
+
+
+class CaseUnlocked(Body):
+    unlocked: bool = Field(description="false: the kiosk was not locked")
+
+
 class CasesState(Payload):
     """Retained at ``hall/<hall>/cases/main/state``."""
 
@@ -94,10 +103,12 @@ class CasesState(Payload):
 COMMANDS = (
     Command(COMPONENT, "case-lookup", CaseLookup, CaseLookupAnswer, ("kiosk", "ops"),
             "Find a case by its number, or an applicant's cases by ID number and the phone's last "
-            "4 digits. Each kiosk may fail 5 lookups in 10 min, then its lookups are locked for "
-            "10 min, each lock within a day of the last twice as long ([cases] in the hall "
-            "config); a lock is logged for staff.",
-            own=("kiosk",), personal=True),
+            "4 digits. Each kiosk may fail 5 lookups in 10 min and make 60 an hour; then its "
+            "lookups are locked (10 min, each lock within a day of the last twice as long; [cases] "
+            "in the hall config) and a warning logged for staff. Answered, never stored.",
+            own=("kiosk",), personal=True, readonly=True),
+    Command(COMPONENT, "case-unlock", CaseUnlock, CaseUnlocked, ("ops",),
+            "Lift a kiosk's lookup lock (`hallctl cases unlock KIOSK`), once staff have looked."),
     Command(COMPONENT, "cases-import", CasesImport, CasesImported, ("ops",),
             "Add or update cases from an approval system's export (`hallctl cases import "
             "FILE.csv`); a row older than the case held is left out. Refusals: `not_local` "
@@ -106,6 +117,7 @@ COMMANDS = (
 STATES = (StateTopic(COMPONENT, CasesState, "Where cases come from and how many are held."),)
 EXAMPLES = {
     (COMPONENT, "case-lookup"): {"case_no": "QH20261127000318"},
+    (COMPONENT, "case-unlock"): {"kiosk": "kiosk-1"},
     (COMPONENT, "cases-import"): {"rows": [{
         "case_no": "QH20261127000318", "item": "不动产转移登记", "applicant": "王建国",
         "id_number": "11010519491231002X", "phone_last4": "5678", "status": "needs_more",

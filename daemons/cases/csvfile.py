@@ -24,7 +24,7 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "case_no": ("办件编号", True),
     "item": ("事项名称", True),
     "applicant": ("申请人", True),
-    "id_number": ("证件号码", True),
+    "id_number": ("证件号码", True),  # a resident ID; other papers: found by case number only
     "phone": ("联系电话", True),
     "status": ("办理状态", True),
     "stage": ("当前环节", False),
@@ -135,7 +135,8 @@ def _row(cells: dict[str, str], line: int) -> tuple[CaseRow | None, list[Problem
         return None, problems
     try:
         row = CaseRow(case_no=cells["case_no"], item=cells["item"], applicant=cells["applicant"],
-                      id_number=cells["id_number"].upper(), phone_last4=phone[-4:], status=status,
+                      id_number=_resident_id(cells["id_number"]), phone_last4=phone[-4:],
+                      status=status,
                       stage=cells.get("stage", ""), next_step=cells.get("next_step", ""),
                       to_bring=split_list(cells.get("to_bring", "")), due_date=due or None,
                       pickup=pickup, pickup_place=cells.get("pickup_place", ""),
@@ -147,6 +148,13 @@ def _row(cells: dict[str, str], line: int) -> tuple[CaseRow | None, list[Problem
             problems.append(Problem(line, where, err["msg"]))
         return None, problems
     return row, []
+
+
+def _resident_id(text: str) -> str | None:
+    """A resident ID number (checked later: a typo in one is an error); None for another paper
+    (a company's credit code, a passport), whose case is then found by its number only."""
+    number = text.strip().upper()
+    return number if re.fullmatch(r"[0-9]{17}[0-9X]", number) else None
 
 
 def _date(text: str) -> str | bool:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from hallkit.bus.client import BusClient, BusTimeout
+from hallkit.bus.client import BusClient
+from hallkit.bus.retry import request_retrying
 from hallkit.contract.topics import Topics
 from hallkit.daemons.cases.contract import COMPONENT, MAX_ROWS, CaseRow
-from hallkit.ids import ordered_id
-
-TRIES = 3
 
 
 class ImportRefused(Exception):
@@ -23,14 +21,7 @@ async def send_rows(bus: BusClient, hall: str, rows: list[CaseRow], chunk: int =
     totals: Counter = Counter()
     for start in range(0, len(rows), chunk):
         part = [r.model_dump(mode="json", exclude_none=True) for r in rows[start:start + chunk]]
-        rid = ordered_id(bus.clock.time())
-        for attempt in range(TRIES):
-            try:
-                reply = await bus.request(topic, {"rows": part}, timeout=10, request_id=rid)
-                break
-            except BusTimeout:
-                if attempt == TRIES - 1:
-                    raise
+        reply = await request_retrying(bus, topic, {"rows": part})
         if reply.status != "ok":
             raise ImportRefused(f"rows {start + 1}-{start + len(part)}: {reply.error.code}: "
                                 f"{reply.error.message}")

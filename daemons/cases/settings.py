@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class CaseSettings(BaseModel):
@@ -18,7 +18,20 @@ class CaseSettings(BaseModel):
     failed_lookups: int = Field(5, ge=1, le=100, description=(
         "lookups that find nothing a kiosk may make within failed_window_min before it is locked"))
     failed_window_min: int = Field(10, ge=1, le=1440)
-    lock_min: int = Field(10, ge=1, le=1440, description="how long a kiosk's case lookups stay locked")
+    lock_min: int = Field(10, ge=1, le=1440, description=(
+        "how long a kiosk's case lookups stay locked; each lock within a day of the last twice "
+        "as long, up to 8 times (`hallctl cases unlock KIOSK` lifts one)"))
+    lookups_per_hour: int = Field(60, ge=1, le=10000, description=(
+        "lookups of any outcome a kiosk may make in an hour (case numbers are made of a date and "
+        "a count: this bounds walking through them)"))
+    keep_days: int = Field(365, ge=7, le=3650, description=(
+        "a case no import has carried for this long is forgotten"))
     seed_csv: str | None = Field(None, description=(
-        "an export that `hallctl up` imports while no case is held (the demo's sample); "
-        "relative to the config file"))
+        "an export that `hallctl up` imports each time it starts the hall (the demo's sample; "
+        "rows held already are left as they are); relative to the config file"))
+
+    @field_validator("source")
+    @classmethod
+    def _installed(cls, name: str) -> str:
+        from hallkit.daemons.cases.source import check_name
+        return check_name(name)

@@ -149,7 +149,8 @@ COMMANDS = (
     Command(COMPONENT, "guide-import", GuideImport, GuideImported, ("ops",),
             "Replace the guide (`hallctl guide import FILE.toml`), in parts of up to 200 items; "
             "the last part swaps it in whole. Refusals: `bad_guide` (an item names a department "
-            "or service that is not there, or an id twice; the import is dropped)."),
+            "or service that is not there, or an id twice): the guide stays as it was, and the "
+            "refused import's parts are dropped within the hour."),
 )
 STATES = (StateTopic(COMPONENT, GuideState, "The guide's departments and how many items each has."),)
 EXAMPLES = {

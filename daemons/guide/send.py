@@ -6,17 +6,16 @@ from __future__ import annotations
 import json
 import secrets
 
-from hallkit.bus.client import BusClient, BusTimeout
+from hallkit.bus.client import BusClient
+from hallkit.bus.retry import request_retrying
 from hallkit.contract.envelope import MAX_PAYLOAD
 from hallkit.contract.topics import Topics
 from hallkit.daemons.guide.contract import COMPONENT
 from hallkit.daemons.guide.guidefile import GuideFile
 from hallkit.daemons.guide.index import indexed
-from hallkit.ids import ordered_id
 
 PART_BYTES = MAX_PAYLOAD // 2  # room for the envelope, and JSON's escapes
 PART_ITEMS = 200
-TRIES = 3
 
 
 class ImportRefused(Exception):
@@ -45,17 +44,11 @@ async def send_guide(bus: BusClient, hall: str, guide: GuideFile) -> dict:
     topic = Topics(hall, COMPONENT).cmd("guide-import")
     todo = parts(guide)
     import_id = secrets.token_hex(8)
-    reply = None
     for n, part in enumerate(todo, start=1):
-        rid = ordered_id(bus.clock.time())
         data = {"import_id": import_id, "part": n, "parts": len(todo), **part}
-        for attempt in range(TRIES):
-            try:
-                reply = await bus.request(topic, data, timeout=10, request_id=rid)
-                break
-            except BusTimeout:
-                if attempt == TRIES - 1:
-                    raise
+        reply = await request_retrying(bus, topic, data)
         if reply.status != "ok":
             raise ImportRefused(f"{reply.error.code}: {reply.error.message}")
+    if not reply.data["complete"]:
+        raise ImportRefused(f"the guide daemon still misses {reply.data['parts_missing']} part(s)")
     return reply.data

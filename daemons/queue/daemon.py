@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import secrets
 
 from hallkit.bus.settings import password_file
 from hallkit.contract.topics import Topics
@@ -12,6 +10,7 @@ from hallkit.daemons.queue import contract as q
 from hallkit.daemons.queue.day import business_day, day_bounds
 from hallkit.daemons.queue.engine import Effects, QueueEngine
 from hallkit.daemons.queue.schema import MIGRATIONS
+from hallkit.keys import key_file
 from hallkit.runtime.commands import CommandContext, handles
 from hallkit.runtime.daemon import Daemon
 
@@ -176,11 +175,6 @@ def _pepper(cfg) -> bytes:
     old = password_file(cfg, "queue-id-hash-key")  # where hallkit 0.1 kept it
     if old.exists() and not path.exists():
         old.rename(path)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32) + "\n")
-    return bytes.fromhex(path.read_text().strip())
+    return key_file(path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 
@@ -28,9 +29,13 @@ def register(sub) -> None:
                          "ID number with the phone's last 4 digits")
     add_config_arg(p)
     p.add_argument("case_no", nargs="?")
-    p.add_argument("--id", dest="id_number")
-    p.add_argument("--phone-last4")
+    p.add_argument("--phone-last4", help="with the ID number, asked for (not echoed, not in the "
+                   "shell's history) or read from standard input")
     p.set_defaults(func=run_lookup)
+    p = cases.add_parser("unlock", help="lift a kiosk's case lookup lock once staff have looked")
+    add_config_arg(p)
+    p.add_argument("kiosk")
+    p.set_defaults(func=run_unlock)
 
 
 def run_import(args) -> int:
@@ -48,6 +53,10 @@ def run_import(args) -> int:
         return EX_CONFIG
     if left_out:
         print(f"columns left out (not used by hallkit): {', '.join(left_out)}")
+    others = sum(row.id_number is None for row in rows)
+    if others:
+        print(f"{others} case(s) without a resident ID number (a company, a passport): found by their "
+              "case number only")
     if args.check:
         print(f"{args.file}: {len(rows)} cases, all readable")
         return 0
@@ -69,18 +78,17 @@ def run_import(args) -> int:
 
 
 def run_lookup(args) -> int:
-    if bool(args.case_no) == bool(args.id_number or args.phone_last4):
-        print("hallctl cases lookup: give a case number, or --id with --phone-last4", file=sys.stderr)
+    if bool(args.case_no) == bool(args.phone_last4):
+        print("hallctl cases lookup: give a case number, or --phone-last4 (the ID number is then "
+              "asked for)", file=sys.stderr)
         return 2
     cfg = config_or_exit(args.config)
-    data = {"case_no": args.case_no} if args.case_no else {
-        "id_number": (args.id_number or "").upper(), "phone_last4": args.phone_last4 or ""}
-
-    async def ask():
-        async with ops_bus(cfg) as bus:
-            return await bus.request(Topics(cfg.hall.id, COMPONENT).cmd("case-lookup"), data)
-
-    reply = run_or_exit("hallctl cases lookup", ask(), HINT)
+    if args.case_no:
+        data = {"case_no": args.case_no}
+    else:
+        number = getpass.getpass("ID number: ") if sys.stdin.isatty() else sys.stdin.readline()
+        data = {"id_number": number.strip().upper(), "phone_last4": args.phone_last4}
+    reply = _ask(cfg, "case-lookup", data, "hallctl cases lookup")
     if reply.status != "ok":
         print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
         return 1
@@ -97,3 +105,21 @@ def run_lookup(args) -> int:
         for thing in case.get("to_bring", []):
             print(f"    to bring: {thing}")
     return 0
+
+
+def run_unlock(args) -> int:
+    cfg = config_or_exit(args.config)
+    reply = _ask(cfg, "case-unlock", {"kiosk": args.kiosk}, "hallctl cases unlock")
+    if reply.status != "ok":
+        print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
+        return 1
+    print(f"{args.kiosk}: {'unlocked' if reply.data['unlocked'] else 'was not locked'}")
+    return 0
+
+
+def _ask(cfg, action: str, data: dict, prog: str):
+    async def ask():
+        async with ops_bus(cfg) as bus:
+            return await bus.request(Topics(cfg.hall.id, COMPONENT).cmd(action), data)
+
+    return run_or_exit(prog, ask(), HINT)

@@ -22,6 +22,7 @@ from hallkit.cli import (
     sim_cmd,
     status_cmd,
     up_cmd,
+    voice_cmd,
 )
 from hallkit.cli.common import find_config
 
@@ -30,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallctl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (config_cmd, run_cmd, daemons_cmd, up_cmd, status_cmd, queue_cmd, printer_cmd, sim_cmd,
-                   console_cmd, kiosk_cmd, cases_cmd, guide_cmd, clerk_cmd, broker_cmd, docs_cmd):
+                   console_cmd, kiosk_cmd, cases_cmd, guide_cmd, voice_cmd, clerk_cmd, broker_cmd, docs_cmd):
         module.register(sub)
     return parser
 

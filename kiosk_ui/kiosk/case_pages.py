@@ -3,15 +3,13 @@ what was found."""
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from hallkit.kiosk_ui.kiosk.pages import Page, action, add_problem, masked_typing
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.theme import ALERT, ALERT_BG, CALM, INK, PRIMARY, WHITE, Theme, paint
-from hallkit.kiosk_ui.kiosk.widgets import CODE_KEYS, DIGIT_KEYS, Keypad, label, scrolling
+from hallkit.kiosk_ui.kiosk.widgets import CASE_KEYS, DIGIT_KEYS, LEFT, Keypad, label, scrolling
 
-LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 STATUS_FACE = {  # (text, background) of a case's status
     "ready": (WHITE, PRIMARY), "needs_more": (ALERT, ALERT_BG), "rejected": (ALERT, ALERT_BG),
 }
@@ -38,7 +36,7 @@ def cases_page(theme: Theme, lang: str, mode: str, typed: str, problem: str, *, 
         p.box.addWidget(label(theme, t("case_no" if mode == "case_no" else "id_type_only", lang),
                               fg=PRIMARY, bold=True))
         _typed_row(theme, p, typed if mode == "case_no" else masked_typing(typed))
-        keypad = (Keypad(theme, 40, keys=CODE_KEYS, columns=10 if wide else 6 if theme.elderly else 7,
+        keypad = (Keypad(theme, 40, keys=CASE_KEYS, columns=10 if wide else 6 if theme.elderly else 7,
                          delete=t("delete", lang), clear=t("clear", lang)) if mode == "case_no" else
                   Keypad(theme, 18, delete=t("delete", lang), clear=t("clear", lang)))
         keypad.text = typed

@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 import time
 
+from hallkit.daemons.cases.records import CASE_NO as CASE_NO_PATTERN
 from hallkit.idnumbers import valid_id_number
 from hallkit.kiosk_ui.kiosk import case_pages
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.privacy import mask_id
 
-CASE_NO = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{3,39}$")
+CASE_NO = re.compile(CASE_NO_PATTERN)
 
 
 def case_number(scanned: str) -> str | None:
@@ -29,16 +30,19 @@ def case_number(scanned: str) -> str | None:
 
 
 class CaseScreens:
-    """Part of KioskWindow (which provides screen, typed, problem, card_id, id_since, lang,
-    theme, _put, _send, show_message, go_home, go_home_keep_mode)."""
-
-    case_mode, case_asked, case_cases = "ask", None, []
+    """Part of KioskWindow (which provides screen, typed, problem, card_id, id_since, pending,
+    case_mode, case_asked, case_cases, lang, theme, _put, _send, show_message, go_home,
+    go_home_keep_mode)."""
 
     def show_cases(self, mode: str | None = None) -> None:
+        if self.pending is not None:
+            return
         if self.screen not in ("cases", "phone", "case-result"):
             self.id_since = time.time()  # a card or scan counts from here on
         if mode is not None and mode != self.case_mode:
             self.case_mode, self.typed, self.problem = mode, "", ""
+        if self.case_mode == "ask":
+            self.card_id = None  # back from the phone's digits: the card is read again
         self.screen = "cases"
         self._put(case_pages.cases_page(
             self.theme, self.lang, self.case_mode, self.typed, self.problem, on_typed=self._typed,
@@ -52,6 +56,8 @@ class CaseScreens:
             self.show_cases("ask")
 
     def _case_ok(self) -> None:
+        if self.pending is not None:
+            return
         if self.case_mode == "case_no":
             if CASE_NO.match(self.typed):
                 self._lookup({"case_no": self.typed})
@@ -76,6 +82,8 @@ class CaseScreens:
             self._lookup({"id_number": self.card_id, "phone_last4": self.typed})
 
     def _lookup(self, data: dict) -> None:
+        if self.pending is not None:  # a second tap before the first is answered
+            return
         self.case_asked = data
         self._send("case-lookup", data, daemon="cases")
 

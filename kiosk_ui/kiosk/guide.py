@@ -12,11 +12,9 @@ SEARCH_MAX = 10
 
 
 class GuideScreens:
-    """Part of KioskWindow (which provides bridge, hall, screen, pending, guide_state, lang,
-    theme, _put, _send, show_message, choose_service, go_home, go_home_keep_mode)."""
-
-    guide_department, guide_hits, guide_page, guide_typed = None, [], 0, ""
-    guide_detail, guide_from, search_tag = None, "guide", None
+    """Part of KioskWindow (which provides bridge, hall, screen, pending, guide_state, the
+    guide_* choices, search_tag, lang, theme, _put, _send, show_message, choose_service,
+    go_home, go_home_keep_mode). A tap while a request is out changes nothing."""
 
     def show_guide(self) -> None:
         self.screen = "guide"
@@ -27,10 +25,14 @@ class GuideScreens:
             on_page=self._guide_turn, on_back=self.go_home_keep_mode, on_home=self.go_home))
 
     def _guide_turn(self, page: int) -> None:
+        if self.pending is not None or self.screen not in ("guide", "guide-list"):
+            return
         self.guide_page = page
         {"guide": self.show_guide, "guide-list": self.show_guide_list}[self.screen]()
 
     def _guide_department(self, code: str) -> None:
+        if self.pending is not None:
+            return
         self.guide_department, self.guide_page = code, 0
         self._send("guide-search", {"department": code, "limit": DEPARTMENT_MAX}, daemon="guide")
 
@@ -78,14 +80,16 @@ class GuideScreens:
     def guide_hits_answer(self, reply) -> None:
         if self.screen != "guide-search":
             return
-        if isinstance(reply, str) or reply.status != "ok":
-            hits, total = [], 0
-        else:
-            hits, total = reply.data["hits"], reply.data["total"]
-        guide_pages.fill_hits(self.stack.currentWidget(), self.theme, self.lang, self.guide_typed, hits,
-                              total, self._guide_item)
+        if isinstance(reply, str) or reply.status != "ok":  # not "nothing found": it is not known
+            guide_pages.fill_hits(self.stack.currentWidget(), self.theme, self.lang, self.guide_typed,
+                                  [], 0, self._guide_item, problem=t("lookup_down", self.lang))
+            return
+        guide_pages.fill_hits(self.stack.currentWidget(), self.theme, self.lang, self.guide_typed,
+                              reply.data["hits"], reply.data["total"], self._guide_item)
 
     def _guide_item(self, item_id: str) -> None:
+        if self.pending is not None:
+            return
         self.guide_from = self.screen
         self._send("guide-item", {"id": item_id}, daemon="guide")
 

@@ -10,8 +10,9 @@ from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from hallkit.kiosk_ui.kiosk.pages import Page, action, pager
 from hallkit.kiosk_ui.kiosk.texts import t
-from hallkit.kiosk_ui.kiosk.theme import CALM, INK, PRIMARY, WHITE, Theme, paint
+from hallkit.kiosk_ui.kiosk.theme import ALERT, ALERT_BG, CALM, INK, PRIMARY, WHITE, Theme, paint
 from hallkit.kiosk_ui.kiosk.widgets import (
+    LEFT,
     LETTER_KEYS,
     Keypad,
     button,
@@ -21,7 +22,6 @@ from hallkit.kiosk_ui.kiosk.widgets import (
     wrap_to,
 )
 
-LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 QR_MAX_BYTES = 700  # a denser code is hard to photograph off a screen
 
@@ -143,8 +143,8 @@ def guide_search_page(theme: Theme, lang: str, typed: str, *, on_typed, on_back,
 
 
 def fill_hits(page: QWidget, theme: Theme, lang: str, typed: str, hits: list[dict], total: int,
-              on_item) -> None:
-    """The search page's hits: as many as fit, then how many more there are."""
+              on_item, problem: str = "") -> None:
+    """The search page's hits: as many as fit, then how many more there are; or ``problem``."""
     pane = page.findChild(QWidget, "hits") if page is not None else None
     if pane is None:
         return
@@ -153,7 +153,11 @@ def fill_hits(page: QWidget, theme: Theme, lang: str, typed: str, hits: list[dic
         old = box.takeAt(0).widget()
         if old is not None:
             old.deleteLater()
-    if not typed:
+    if problem:
+        said = label(theme, problem, fg=ALERT, bg=ALERT_BG, bold=True)
+        said.setObjectName("problem")
+        box.addWidget(said)
+    elif not typed:
         box.addWidget(label(theme, t("guide_search_hint", lang)))
     elif not hits:
         none = label(theme, t("guide_none", lang))

@@ -49,6 +49,9 @@ def button(theme: Theme, text: str, on_click, *, px: int | None = None, fg: str 
     return widget
 
 
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
 def wrap_to(text: str, font, width: int) -> str:
     """``text`` broken into lines no wider than ``width`` in ``font`` (a button does not wrap
     by itself): between words, or between any two characters of Chinese."""
@@ -71,6 +74,7 @@ def wrap_to(text: str, font, width: int) -> str:
 
 ID_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0")  # X: an ID's last character
 CODE_KEYS = tuple("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # appointment codes, case numbers
+CASE_KEYS = (*CODE_KEYS, "-")  # case numbers (办件编号) may have dashes
 LETTER_KEYS = tuple("QWERTYUIOPASDFGHJKLZXCVBNM")  # pinyin initials, in the order phones have them
 DIGIT_KEYS = tuple("1234567890")
 

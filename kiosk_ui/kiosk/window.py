@@ -243,7 +243,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
         """``back_to``: where Back goes (the screen a refusal came from)."""
         self.screen = "message"
         back = {"id": self.show_id, "checkin": self.show_checkin, "cases": self.show_cases,
-                "phone": lambda: self.show_cases("ask"), "guide": self.show_guide,
+                "guide": self.show_guide,
                 "guide-list": self.show_guide_list, "guide-search": self.show_guide_search,
                 }.get(back_to, self.go_home_keep_mode)
         self._put(pages.message_page(self.theme, self.lang, sentence, on_back=back,
@@ -426,9 +426,13 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
         self.show_home()
 
     def go_home_keep_mode(self) -> None:
-        self.typed, self.card_id, self.problem, self.service = "", None, "", None
+        """Back to the start in the same language and mode, everything else forgotten (a
+        search, a case, an ID number: the next citizen may be the one who taps next)."""
+        lang, elderly, page = self.lang, self.elderly, self.home_page
         self.ticket_done.stop()
         self.print_wait.stop()
+        self._reset_choices()
+        self.lang, self.elderly, self.home_page = lang, elderly, page
         self.show_home()
 
     def go_home(self) -> None:

@@ -1,0 +1,58 @@
+"""What the voice daemon says on the bus: each call announced or dropped (and why), free
+text to say, and where its sound goes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from hallkit.contract.envelope import Payload
+from hallkit.contract.spec import Body, Command, Contract, EventTopic, StateTopic
+
+COMPONENT = "voice"
+
+
+class Say(Body):
+    text: str = Field(min_length=1, max_length=200, description=(
+        "Chinese (read through pinyin) or English; said once, after the calls waiting"))
+
+
+class SayQueued(Body):
+    waiting: int = Field(description="announcements before it")
+
+
+class Spoken(Body):
+    """An announcement said, or dropped instead of being said late."""
+
+    outcome: Literal["spoken", "dropped"]
+    reason: str | None = Field(None, description="why it was dropped")
+    number: str | None = Field(None, description="the ticket called (none for free text)")
+    window: int | None = None
+    recall: int = 0
+    called_at: float = Field(description="when the call (or the text) came")
+    started_at: float | None = Field(None, description="when its first sample went out")
+    seconds: float = 0.0
+    file: str | None = Field(None, description="the WAV written, where there is no sound card")
+
+
+class VoiceState(Payload):
+    """Retained at ``hall/<hall>/voice/main/state``."""
+
+    output: str = Field(description="alsa:DEVICE, or wav:FOLDER (and why)")
+    clips: int
+    recorded: list[str] = Field(default_factory=list, description="clips the hall recorded itself")
+    spoken: int
+    dropped: int
+    waiting: int
+    quiet: bool = Field(description="quiet hours now")
+
+
+COMMANDS = (
+    Command(COMPONENT, "say", Say, SayQueued, ("ops", "daemon"),
+            "Say a sentence through the hall's speakers (`hallctl voice test`)."),
+)
+STATES = (StateTopic(COMPONENT, VoiceState, "Where the sound goes, and what was said or dropped."),)
+EVENTS = (EventTopic(COMPONENT, "spoken", Spoken, "Each announcement said or dropped, with its timing."),)
+EXAMPLES = {(COMPONENT, "say"): {"text": "各位办事群众请注意，本中心将于17:30停止取号"}}
+CONTRACT = Contract(COMMANDS, STATES, EVENTS, EXAMPLES)
