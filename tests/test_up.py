@@ -69,7 +69,8 @@ class DemoHall:
 
 
 ALL_ONLINE = {("hall", "online"), ("queue", "online"), ("keypad", "online"), ("display", "online"),
-              ("printer", "online"), ("kiosk_devices", "online"), ("cases", "online"), ("guide", "online")}
+              ("printer", "online"), ("kiosk_devices", "online"), ("cases", "online"), ("guide", "online"),
+              ("voice", "online")}
 
 
 @pytest.fixture(scope="module")

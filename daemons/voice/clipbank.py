@@ -103,10 +103,14 @@ def wav_bytes(pcm: bytes) -> bytes:
 
 
 def read_pcm(path: Path) -> bytes:
-    """A clip's samples; a recorded clip in another format is converted by sox first."""
-    with wave.open(str(path), "rb") as w:
-        if (w.getframerate(), w.getsampwidth(), w.getnchannels()) == (RATE, WIDTH, CHANNELS):
-            return w.readframes(w.getnframes())
+    """A clip's samples; a recorded clip in another format (another rate, stereo, the
+    extensible WAV header many editors write) is converted by sox first."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            if (w.getframerate(), w.getsampwidth(), w.getnchannels()) == (RATE, WIDTH, CHANNELS):
+                return w.readframes(w.getnframes())
+    except wave.Error:
+        pass  # not one the wave module reads: sox does
     _, sox = tools()
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "clip.wav"
