@@ -9,5 +9,5 @@ DAEMON = DaemonSpec(
     implementation="hallkit.daemons.hall.daemon:HallDaemon",
     contract=CONTRACT,
     order=10,
-    owns=("kiosk",),  # each kiosk's setup, within that kiosk's own topics
+    owns=("kiosk", "hall_board"),  # each kiosk's and board's setup, within its own topics
 )

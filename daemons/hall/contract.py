@@ -58,6 +58,17 @@ class KioskSetup(Payload):
         "a maintenance PIN is set (checked by the hall daemon: `maintenance-login`)"))
 
 
+class BoardSetup(Payload):
+    """Retained at ``hall/<hall>/hall_board/<board-id>/setup``: a hall board's screen from
+    the hall config, so the TV's PC needs no config file."""
+
+    board: str
+    location: str | None = None
+    screen: Literal["landscape", "portrait"]
+    english: bool
+    blink_s: int
+
+
 class HallState(Payload):
     """Retained at ``hall/<hall>/hall/main/state``."""
 
@@ -130,7 +141,9 @@ COMMANDS = (
 STATES = (StateTopic("hall", HallState, "The hall's services, windows and notices, for UIs."),
           StateTopic("hall", KioskSetup, "A kiosk's screen and timeouts, for that kiosk alone "
                      "(within its own topics, which no other client may read).",
-                     "hall/<hall>/kiosk/<kiosk-id>/setup"))
+                     "hall/<hall>/kiosk/<kiosk-id>/setup"),
+          StateTopic("hall", BoardSetup, "A hall board's screen, for that board.",
+                     "hall/<hall>/hall_board/<board-id>/setup"))
 EXAMPLES = {
     ("hall", "ping"): {},
     ("hall", "notice-add"): {"text_zh": "今日下午14:00-15:00系统升级，暂停办理不动产登记",

@@ -68,8 +68,12 @@ class HallDaemon(Daemon):
         )
 
     def _publish_kiosk_setups(self) -> None:
-        """Each kiosk's setup: config only, so sent on every (re)connect and no more often
-        (a broker restarted without its retained messages gets them again)."""
+        """Each kiosk's and board's setup: config only, so sent on every (re)connect and no
+        more often (a broker restarted without its retained messages gets them again)."""
+        for board_id, board in self.cfg.devices_of("hall_board").items():
+            self.publish_retained(Topics(self.cfg.hall.id, "hall_board", board_id).setup, msg.BoardSetup(
+                board=board_id, location=board.location, screen=board.screen, english=board.english,
+                blink_s=board.blink_s))
         for kiosk_id, kiosk in self.cfg.devices_of("kiosk").items():
             self.publish_retained(Topics(self.cfg.hall.id, "kiosk", kiosk_id).setup, msg.KioskSetup(
                 kiosk=kiosk_id, location=kiosk.location, screen=kiosk.screen,

@@ -243,8 +243,14 @@ class KioskDevice(Strict):
 
 
 class HallBoardDevice(Strict):
+    """The hall's big screen (大厅综合屏), a TV running `hallctl board`; talks MQTT as itself."""
+
     kind: Literal["hall_board"]
     location: str | None = None
+    screen: Literal["landscape", "portrait"] = Field("landscape", description=(
+        "1920×1080 (a TV on the wall) or 1080×1920 (a standing screen)"))
+    english: bool = Field(True, description="English under the Chinese")
+    blink_s: int = Field(5, ge=0, le=30, description="how long a new call blinks")
 
 
 class ConsoleDevice(Strict):
