@@ -48,7 +48,12 @@ class NoBus(QObject):
     def subscribe(self, pattern: str) -> None:
         pass
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[tuple[str, dict]] = []
+
     def request(self, topic: str, data: dict, tag: str = "") -> str:
+        self.sent.append((topic, data))
         return "layout"
 
 
@@ -108,10 +113,10 @@ def demo_cases(*numbers: str) -> list[dict]:
         exclude={"applicant", "id_number", "phone_last4"})).model_dump(exclude_none=True) for n in numbers]
 
 
-def kiosk(qtbot, screen: str) -> KioskWindow:
+def kiosk(qtbot, screen: str, speaker: bool = False) -> KioskWindow:
     setup = KioskSetup(kiosk="kiosk-1", screen=screen, screen_width_mm=268 if screen == "portrait" else 476,
                        idle_s=60, elderly_idle_s=120, printer="p-1", id_reader="idr-1",
-                       scanner="scan-1", has_maintenance_pin=True)
+                       scanner="scan-1", has_maintenance_pin=True, speaker=speaker)
     window = KioskWindow(NoBus(), "demo", "kiosk-1", setup)
     qtbot.addWidget(window)
     window.show()
@@ -461,3 +466,20 @@ def test_a_search_that_gets_no_answer_says_so_rather_than_nothing_found(qtbot):
     page = window.stack.currentWidget()
     assert page.findChild(QWidget, "problem").text() == pages.t("lookup_down", "zh")
     assert page.findChild(QWidget, "none") is None
+
+
+def test_elderly_mode_says_each_step_once_on_the_kiosks_speaker(qtbot):
+    window = kiosk(qtbot, "portrait", speaker=True)
+
+    def steps() -> list[dict]:
+        return [data for topic, data in window.bridge.sent if topic.endswith("/voice/main/cmd/kiosk-say")]
+
+    window.show_home()
+    assert steps() == []  # standard mode: silent
+    window._toggle_elderly()
+    window._on_message("hall/demo/hall/main/state", directory().model_dump_json().encode())  # redrawn
+    window.choose_service("HZ")
+    window.ticket = TICKET
+    window.show_ticket()
+    window.show_ticket()  # the printer's word redraws it
+    assert steps() == [{"step": "home"}, {"step": "id"}, {"step": "ticket", "number": "A012", "ahead": 12}]

@@ -196,3 +196,38 @@ def test_quiet_hours_lower_the_volume(tmp_path):
     clipbank.write_wav(quiet, bank.render(names, 0.3))
     rms = "RMS     amplitude"
     assert sox_stat(quiet)[rms] == pytest.approx(sox_stat(loud)[rms] / 3, rel=0.05)
+
+
+@needs_tools
+def test_a_kiosk_in_elderly_mode_is_spoken_to_on_its_own_speaker_in_fixed_sentences_only(tmp_path, broker):
+    from conftest import kiosk_1_devices
+    path = tmp_path / "hall.toml"
+    path.write_text(small_hall(tmp_path / "var", port=broker.port,
+                               extra=kiosk_1_devices('speaker = "wav"') + '\n[voice]\noutput = "wav"\n'))
+    cfg = load_config(path)
+    clock = ManualClock(MONDAY_9, cfg.hall.timezone)
+
+    async def scenario():
+        async with harness(VoiceDaemon, cfg, clock=clock, user="kiosk-1") as kiosk:
+            said = await kiosk.request("kiosk-say", {"step": "ticket", "number": "A012", "ahead": 3})
+            assert said.data == {"replaced": False}
+            out = cfg.storage_path / "voice" / "out" / "kiosk-1"
+            await wait_for(lambda: list(out.glob("*kiosk-1-ticket.wav")), clock, timeout=30)
+            other = await kiosk.request("kiosk-say", {"kiosk": "kiosk-9", "step": "home"})
+            assert other.error.code == "forbidden"  # only for itself
+            free = await kiosk.request("say", {"text": "随便说点什么"})
+            assert free.error.code == "forbidden"   # no free text from a kiosk
+            assert not list((cfg.storage_path / "voice" / "out").glob("*.wav"))  # the hall's PA: silent
+            return next(out.glob("*kiosk-1-ticket.wav"))
+
+    wav = asyncio.run(scenario())
+    assert sox_stat(wav)["RMS     amplitude"] > 0.02
+    assert 2.5 < sox_stat(wav)["Length (seconds)"] < 12
+
+
+def test_the_ticket_step_says_the_number_and_the_people_ahead():
+    from hallkit.daemons.voice.steps import step_parts
+    assert step_parts("ticket", "A012", 3) == [
+        ("text", "您的号码是"), ("clips", ["letter_A", "ling", "yi", "er", "hao", "pause_short"]),
+        ("text", "前面还有"), ("clips", ["san"]), ("text", "人，请留意叫号")]
+    assert step_parts("ticket", "B001", 0)[-1] == ("text", "前面没有人，请留意叫号")

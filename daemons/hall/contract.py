@@ -56,6 +56,8 @@ class KioskSetup(Payload):
     scanner: str | None = Field(None, description="its scanner's device id")
     has_maintenance_pin: bool = Field(False, description=(
         "a maintenance PIN is set (checked by the hall daemon: `maintenance-login`)"))
+    speaker: bool = Field(False, description=(
+        "the voice daemon says this kiosk's elderly-mode steps (`kiosk-say`) on its speaker"))
 
 
 class BoardSetup(Payload):

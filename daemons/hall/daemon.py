@@ -79,7 +79,8 @@ class HallDaemon(Daemon):
                 kiosk=kiosk_id, location=kiosk.location, screen=kiosk.screen,
                 screen_width_mm=kiosk.screen_width_mm, idle_s=kiosk.idle_s,
                 elderly_idle_s=kiosk.elderly_idle_s, printer=kiosk.printer, id_reader=kiosk.id_reader,
-                scanner=kiosk.scanner, has_maintenance_pin=kiosk.maintenance_pin_hash is not None))
+                scanner=kiosk.scanner, has_maintenance_pin=kiosk.maintenance_pin_hash is not None,
+                speaker=kiosk.speaker is not None))
 
     def _open_now(self) -> bool:
         return is_open(self.cfg.hall.opening_hours, self.clock.now())

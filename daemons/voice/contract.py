@@ -18,6 +18,24 @@ class Say(Body):
         "Chinese (read through pinyin) or English; said once, after the calls waiting"))
 
 
+STEPS = ("home", "id", "checkin", "cases", "phone", "ticket", "refused")
+
+
+class KioskSay(Body):
+    """A step of a kiosk's elderly mode, said on that kiosk's own speaker. Fixed sentences
+    only: a kiosk (a stolen one too) cannot make the hall's speakers say anything else."""
+
+    kiosk: str | None = Field(None, max_length=48, description="the kiosk (a kiosk: itself)")
+    step: Literal[STEPS] = Field(description=", ".join(STEPS))
+    number: str | None = Field(None, pattern=r"^[A-Z]{0,2}[0-9]{1,5}$", max_length=7, description=(
+        "the ticket's number (step ticket)"))
+    ahead: int | None = Field(None, ge=0, le=999, description="people ahead (step ticket)")
+
+
+class KioskSaid(Body):
+    replaced: bool = Field(description="a step not yet said for this kiosk was dropped for this one")
+
+
 class SayQueued(Body):
     waiting: int = Field(description="announcements before it")
 
@@ -51,8 +69,13 @@ class VoiceState(Payload):
 COMMANDS = (
     Command(COMPONENT, "say", Say, SayQueued, ("ops", "daemon"),
             "Say a sentence through the hall's speakers (`hallctl voice test`)."),
+    Command(COMPONENT, "kiosk-say", KioskSay, KioskSaid, ("kiosk", "ops"),
+            "Say a step of a kiosk's elderly mode on that kiosk's speaker (`[devices.<kiosk>] "
+            "speaker`), apart from the hall's calls; a newer step replaces one not yet said. "
+            "Refusals: `no_speaker`.", own=("kiosk",), readonly=True),
 )
 STATES = (StateTopic(COMPONENT, VoiceState, "Where the sound goes, and what was said or dropped."),)
 EVENTS = (EventTopic(COMPONENT, "spoken", Spoken, "Each announcement said or dropped, with its timing."),)
-EXAMPLES = {(COMPONENT, "say"): {"text": "各位办事群众请注意，本中心将于17:30停止取号"}}
+EXAMPLES = {(COMPONENT, "say"): {"text": "各位办事群众请注意，本中心将于17:30停止取号"},
+            (COMPONENT, "kiosk-say"): {"step": "ticket", "number": "A012", "ahead": 3}}
 CONTRACT = Contract(COMMANDS, STATES, EVENTS, EXAMPLES)

@@ -17,12 +17,23 @@ from hallkit.daemons.queue.contract import CalledEvent
 from hallkit.daemons.voice import clipbank
 from hallkit.daemons.voice import contract as msg
 from hallkit.daemons.voice.announcer import Announcer, Item
-from hallkit.daemons.voice.audio import open_output
+from hallkit.daemons.voice.audio import AlsaOutput, WavOutput, open_output
 from hallkit.daemons.voice.phrases import announcement
-from hallkit.runtime.commands import CommandContext, handles
+from hallkit.daemons.voice.steps import step_parts
+from hallkit.runtime.commands import CommandContext, CommandError, handles
 from hallkit.runtime.daemon import Daemon
 
 log = logging.getLogger(__name__)
+
+
+class KioskVoice:
+    """A kiosk's speaker: where its elderly-mode steps are said, and the step waiting."""
+
+    def __init__(self, kiosk: str, output) -> None:
+        self.kiosk, self.output = kiosk, output
+        self.pending: msg.KioskSay | None = None
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task | None = None
 
 
 class VoiceDaemon(Daemon):
@@ -37,6 +48,8 @@ class VoiceDaemon(Daemon):
         self.spoken = self.dropped = 0
         self.resumed_at = float("inf")  # calls stamped before the last (re)connect are stale
         self.notices_seen: set[int] | None = None
+        self.kiosks: dict[str, KioskVoice] = {}  # each kiosk's own speaker, apart from the hall's
+        self.sentences: dict[str, bytes] = {}    # fixed sentences, made once by espeak-ng
         self.bus.on_connect(self._resumed)
         self.bus.on(Topics(cfg.hall.id, "queue").event("called"), EventOf[CalledEvent], self._called)
         self.bus.on(Topics(cfg.hall.id, "hall").state, HallState, self._hall)
@@ -55,6 +68,8 @@ class VoiceDaemon(Daemon):
 
     async def stop(self) -> None:
         self.speaker.cancel()
+        for kiosk in self.kiosks.values():
+            kiosk.task.cancel()
 
     def retained_state(self) -> msg.VoiceState | None:
         if not hasattr(self, "output"):
@@ -94,6 +109,50 @@ class VoiceDaemon(Daemon):
         waiting = len(self.announcer.waiting)
         self._queue(Item(called_at=ctx.now, text=req.text))
         return msg.SayQueued(waiting=waiting)
+
+    @handles("kiosk-say")
+    def kiosk_say(self, req: msg.KioskSay, ctx: CommandContext) -> msg.KioskSaid:
+        device = self.cfg.devices.get(req.kiosk or "")
+        if device is None or device.kind != "kiosk" or device.speaker is None:
+            raise CommandError("no_speaker", f"kiosk {req.kiosk!r} has no speaker in the hall config "
+                               "([devices.<kiosk>] speaker)", "data.kiosk")
+        voice = self.kiosks.get(req.kiosk)
+        if voice is None:
+            output = (WavOutput(self.folder / "out" / req.kiosk, "as configured") if device.speaker == "wav"
+                      else AlsaOutput(device.speaker.removeprefix("alsa:")))
+            voice = self.kiosks[req.kiosk] = KioskVoice(req.kiosk, output)
+            voice.task = asyncio.create_task(self._kiosk_speaker(voice))
+        replaced = voice.pending is not None
+        voice.pending = req
+        voice.wake.set()
+        return msg.KioskSaid(replaced=replaced)
+
+    async def _kiosk_speaker(self, voice: KioskVoice) -> None:
+        """One kiosk's steps, one at a time; only the newest waiting one is said."""
+        while True:
+            await voice.wake.wait()
+            voice.wake.clear()
+            step, voice.pending = voice.pending, None
+            if step is None:
+                continue
+            try:
+                pcm = await self._step_pcm(step)
+                await voice.output.play(pcm, f"{voice.kiosk}-{step.step}", self.clock)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the kiosk goes on without its voice
+                log.warning("kiosk %s: step %s not said: %s", voice.kiosk, step.step, exc)
+
+    async def _step_pcm(self, step: msg.KioskSay) -> bytes:
+        parts = []
+        for kind, what in step_parts(step.step, step.number, step.ahead):
+            if kind == "clips":
+                parts.append(self.bank.render(what))
+                continue
+            if what not in self.sentences:
+                self.sentences[what] = await asyncio.to_thread(free_text_pcm, what)
+            parts.append(self.sentences[what])
+        return clipbank.scaled(clipbank.silence(clipbank.GAP_S).join(parts), self.settings.volume)
 
     # -- what goes out ---------------------------------------------------------------------
     async def _speak(self) -> None:

@@ -236,6 +236,10 @@ class KioskDevice(Strict):
         "the panel's visible width as mounted (21.5\" portrait: 268), for 15 mm touch targets"))
     idle_s: int = Field(60, ge=15, le=600, description="back to the start screen after this")
     elderly_idle_s: int = Field(120, ge=30, le=900, description="the same in elderly mode")
+    speaker: str | None = Field(None, pattern=r"^(alsa:[A-Za-z0-9_:,=.-]{1,64}|wav)$", description=(
+        "where the voice daemon says each step of elderly mode (请把身份证放在读卡器上, 您的号码是…): "
+        "'alsa:DEVICE' for the kiosk's own speaker on the hall box's sound card, or 'wav' (files, "
+        "for trying it); none: the kiosk stays silent"))
     maintenance_pin_hash: str | None = Field(None, pattern=(
         r"^pbkdf2_sha256\$[0-9]{4,7}\$[0-9a-f]{32}\$[0-9a-f]{64}$"), description=(
         "opens the maintenance screen (hold the top-left corner 5 s); make it with "

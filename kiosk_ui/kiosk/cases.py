@@ -48,6 +48,8 @@ class CaseScreens:
             self.theme, self.lang, self.case_mode, self.typed, self.problem, on_typed=self._typed,
             on_ok=self._case_ok, on_back=self._case_back, on_type_no=lambda: self.show_cases("case_no"),
             on_type_id=lambda: self.show_cases("id")))
+        if self.case_mode == "ask":
+            self.voice("cases")
 
     def _case_back(self) -> None:
         if self.case_mode == "ask":
@@ -76,6 +78,7 @@ class CaseScreens:
         self._put(case_pages.phone_page(
             self.theme, self.lang, mask_id(self.card_id or ""), self.typed, self.problem,
             on_typed=self._typed, on_ok=self._phone_ok, on_back=lambda: self.show_cases("ask")))
+        self.voice("phone")
 
     def _phone_ok(self) -> None:
         if len(self.typed) == 4 and self.card_id:

@@ -110,6 +110,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
         self.case_mode, self.case_asked, self.case_cases = "ask", None, []
         self.guide_department, self.guide_hits, self.guide_page, self.guide_typed = None, [], 0, ""
         self.guide_detail, self.guide_from, self.search_tag = None, "guide", None
+        self.said: tuple | None = None  # the elderly-mode step last said, not to say it twice
 
     @property
     def theme(self) -> Theme:
@@ -117,6 +118,14 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
 
     def _idle_s(self) -> int:
         return self.setup.elderly_idle_s if self.elderly else self.setup.idle_s
+
+    def voice(self, step: str, **more) -> None:
+        """In elderly mode, the step said on this kiosk's speaker by the voice daemon, once
+        per screen (a screen redrawn with new figures is not said again)."""
+        if not (self.elderly and self.setup.speaker) or self.said == (step, *more.values()):
+            return
+        self.said = (step, *more.values())
+        self.bridge.request(Topics(self.hall, "voice").cmd("kiosk-say"), {"step": step, **more})
 
     def _put(self, page: QWidget) -> None:
         """Show ``page`` in place of the one before, which is destroyed with what it showed."""
@@ -143,6 +152,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
             on_service=self.choose_service, on_appointment=self.show_checkin,
             on_cases=lambda: self.show_cases("ask"), on_guide=self._guide_home,
             on_elderly=self._toggle_elderly, on_language=self._toggle_language, on_page=self._home_page))
+        self.voice("home")
 
     def _service_buttons(self) -> list[pages.ServiceButton]:
         if self.directory is None:
@@ -182,6 +192,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
             self.theme, self.lang, info.name_zh if self.lang == "zh" else info.name_en, info.ask_id,
             self.typed, self.problem, typing=self.typing, on_typed=self._typed, on_ok=self._typed_ok,
             on_skip=self._issue, on_back=self.go_home_keep_mode, on_type=self._start_typing))
+        self.voice("id")
 
     def show_checkin(self) -> None:
         if self.screen != "checkin":
@@ -192,6 +203,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
             self.theme, self.lang, self.typed, self.problem, typing=self.typing,
             on_typed=self._typed, on_ok=self._code_ok, on_back=self.go_home_keep_mode,
             on_type=self._start_typing))
+        self.voice("checkin")
 
     def _code_ok(self) -> None:
         if not CODE.match(self.typed):
@@ -238,6 +250,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
                                 number=tk["number"], day=tk["day"])
         self._put(pages.ticket_page(self.theme, self.lang, tk, qr, self.printing, self.trouble,
                                     on_home=self.go_home))
+        self.voice("ticket", number=tk["number"], ahead=tk["ahead"])
 
     def show_message(self, sentence: str, back_to: str = "home", title: str = "refused_title") -> None:
         """``back_to``: where Back goes (the screen a refusal came from)."""
@@ -248,6 +261,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
                 }.get(back_to, self.go_home_keep_mode)
         self._put(pages.message_page(self.theme, self.lang, sentence, on_back=back,
                                      on_home=self.go_home, title=title))
+        self.voice("refused")
 
     # -- requests ------------------------------------------------------------------------------
     def _issue(self) -> None:
