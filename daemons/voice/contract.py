@@ -64,6 +64,7 @@ class VoiceState(Payload):
     dropped: int
     waiting: int
     quiet: bool = Field(description="quiet hours now")
+    summary: str = Field(description="one line for `hallctl status`")
 
 
 COMMANDS = (

@@ -76,7 +76,8 @@ class VoiceDaemon(Daemon):
             return None
         return msg.VoiceState(output=self.output.where, clips=len(self.bank.clips),
                               recorded=self.bank.recorded, spoken=self.spoken, dropped=self.dropped,
-                              waiting=len(self.announcer.waiting), quiet=self._quiet_now())
+                              waiting=len(self.announcer.waiting), quiet=self._quiet_now(),
+                              summary=f"to {self.output.where}; {self.spoken} said, {self.dropped} dropped")
 
     # -- what comes in ---------------------------------------------------------------------
     def _resumed(self) -> None:

@@ -67,9 +67,11 @@ def table(cfg, rows: dict) -> list[dict]:
     components = [*daemons(), *([SIM_COMPONENT] if simulated_devices(cfg) else [])]
     for name in components:
         info = rows.get((name, DAEMON_ID), {}).get("status", {})
+        summary = rows.get((name, DAEMON_ID), {}).get("state", {}).get("summary")  # a daemon's word
+        detail = "; ".join(filter(None, (f"pid {info['pid']}" if "pid" in info else "", summary)))
         out.append({"kind": "daemon" if name != SIM_COMPONENT else "simulators", "id": name,
                     "family": "", "state": info.get("state", "missing"), "age_s": _age(info.get("ts")),
-                    "detail": f"pid {info['pid']}" if "pid" in info else ""})
+                    "detail": detail})
     for dev_id, dev in natural(cfg.devices.items()):
         info = rows.get((dev.kind, dev_id), {})
         avail = info.get("availability") or info.get("status") or {}
