@@ -48,7 +48,7 @@ class SimHost:
     async def start(self) -> None:
         for sim in simulators(self.cfg):
             devices = tuple(SimDevice(d, getattr(self.cfg.devices[d], "address", None),
-                                      self.cfg.options(d)) for d in sim.devices)
+                                      self.cfg.options(d), self.cfg.devices[d]) for d in sim.devices)
             link = self.cfg.devices[sim.devices[0]].link
             baud, fmt = sim.family.line_settings(link)
             line = SimLine(sim.name, devices, baud, fmt, self.cfg.storage_path / "sim")

@@ -71,6 +71,7 @@ class SimDevice:
     id: str
     address: int | None
     options: BaseModel
+    config: BaseModel | None = None  # the device's entry in the hall config (e.g. a board's locks)
 
 
 @dataclass(frozen=True)
