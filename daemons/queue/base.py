@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from hallkit.clerk_gate import ClerkGate
 from hallkit.clock import Clock
 from hallkit.config.issues import closest
 from hallkit.config.model import HallConfig
 from hallkit.daemons.queue import estimate
-from hallkit.daemons.queue.clerk_gate import ClerkGate
 from hallkit.daemons.queue.day import business_day
 from hallkit.daemons.queue.place import window_groups
 from hallkit.runtime.commands import CommandError

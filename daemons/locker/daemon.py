@@ -1,0 +1,200 @@
+"""The locker daemon: the only one that talks to the lock boards. Commands from kiosks and
+staff become door operations (engine.py); the boards' doors, the clock and the SMS outbox
+drive them on."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from hallkit.clerk_gate import ClerkGate
+from hallkit.contract.envelope import event_json
+from hallkit.daemons.locker import contract as msg
+from hallkit.daemons.locker import sms
+from hallkit.daemons.locker.engine import MIGRATIONS, Effects, LockerEngine
+from hallkit.drivers.lockboard.port import LockBoardPort
+from hallkit.keys import key_file
+from hallkit.privacy import mask_phone
+from hallkit.runtime.commands import CommandContext, handles
+from hallkit.runtime.daemon import Daemon, keep_running
+from hallkit.runtime.device_lines import port_groups
+
+log = logging.getLogger(__name__)
+
+TICK_S = 1.0
+SMS_EVERY_S = 2.0
+
+
+class LockerDaemon(Daemon):
+    name = msg.COMPONENT
+    migrations = MIGRATIONS
+
+    def __init__(self, cfg, **kw) -> None:
+        super().__init__(cfg, **kw)
+        self.settings = cfg.section("locker")
+        self.engine = LockerEngine(cfg, self.store.conn, self.settings,
+                                   key_file(cfg.credentials_path / "locker-code-hash.key"))
+        self.gate = ClerkGate({c.id: c for c in cfg.clerks}, cfg.hall.demo)
+        self.ports: dict[str, LockBoardPort] = {}
+        for group in port_groups(cfg, list(cfg.devices_of("locker_board"))):
+            port = LockBoardPort(cfg, group.link, group.members, on_board=self._board,
+                                 on_door=self._door, on_snapshot=self._snapshot)
+            for device in group.members:
+                self.ports[device] = port
+        config_dir = cfg._source.parent if getattr(cfg, "_source", None) else cfg.storage_path
+        self.sms = (sms.HttpSms(self.settings.sms, config_dir) if self.settings.sms.backend == "http"
+                    else sms.FileSms(cfg.storage_path / "sms"))
+        self._opens: list[tuple[str, str, int, str, str]] = []
+        self._changed = False
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self) -> None:
+        for port in set(self.ports.values()):
+            self._tasks.append(asyncio.create_task(keep_running("lock board line", port.run)))
+        self._tasks.append(asyncio.create_task(self._ticker()))
+        self._tasks.append(asyncio.create_task(self._sms_sender()))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+
+    def retained_state(self) -> msg.LockerState:
+        return self.engine.state()
+
+    # -- commands ------------------------------------------------------------------------------
+    def _effects(self, effects: Effects, ctx: CommandContext) -> None:
+        """A command's effects: its events after the commit, its doors once it is on disk."""
+        for name, to, body in effects.events:
+            ctx.event(self._event_topic(name, to), body)
+        self._opens += effects.opens
+        self._changed |= effects.changed
+
+    def _event_topic(self, name: str, to: str | None) -> str:
+        topic = self.topics.event(name)
+        return f"{topic}/{to}" if to else topic
+
+    def _staff(self, req, ctx: CommandContext):
+        return self.engine.staff(req.session, req.kiosk, ctx.sender.trusted, ctx.sender.user, ctx.now)
+
+    @handles("staff-login")
+    def staff_login(self, req: msg.StaffLogin, ctx: CommandContext) -> msg.StaffSession:
+        self.gate.check(req.clerk, req.pin, ctx.sender.user, ctx.now)
+        token = self.engine.open_session(req.clerk, req.kiosk, ctx.now)
+        log.info("staff %s logged in at %s", req.clerk, req.kiosk or ctx.sender.user)
+        return msg.StaffSession(session=token, clerk=req.clerk,
+                                expires_s=self.settings.staff_session_min * 60)
+
+    @handles("deposit")
+    def deposit(self, req: msg.Deposit, ctx: CommandContext) -> msg.Opening:
+        opening, effects = self.engine.deposit(req, self._staff(req, ctx), ctx.now)
+        self._asker(opening.op_id, ctx)
+        self._effects(effects, ctx)
+        return opening
+
+    @handles("dropoff")
+    def dropoff(self, req: msg.DropOff, ctx: CommandContext) -> msg.Opening:
+        opening, effects = self.engine.dropoff(req, req.kiosk or ctx.sender.user, ctx.now)
+        self._effects(effects, ctx)
+        return opening
+
+    @handles("pickup")
+    def pickup(self, req: msg.Pickup, ctx: CommandContext) -> msg.PickupAnswer:
+        answer, effects = self.engine.pickup(req, req.kiosk or ctx.sender.user, ctx.now)
+        self._effects(effects, ctx)
+        return answer
+
+    @handles("collect")
+    def collect(self, req: msg.StaffOpen, ctx: CommandContext) -> msg.Opening:
+        opening, effects = self.engine.collect(req, self._staff(req, ctx), ctx.now)
+        self._asker(opening.op_id, ctx)
+        self._effects(effects, ctx)
+        return opening
+
+    @handles("override")
+    def override(self, req: msg.StaffOpen, ctx: CommandContext) -> msg.Opening:
+        opening, effects = self.engine.override(req, self._staff(req, ctx), ctx.now)
+        self._asker(opening.op_id, ctx)
+        self._effects(effects, ctx)
+        return opening
+
+    @handles("clear")
+    def clear(self, req: msg.Clear, ctx: CommandContext) -> msg.Cleared:
+        cleared, effects = self.engine.clear(req, self._staff(req, ctx), ctx.now)
+        self._effects(effects, ctx)
+        return msg.Cleared(cleared=cleared)
+
+    @handles("audit")
+    def audit(self, req: msg.AuditAsk, ctx: CommandContext) -> msg.AuditLines:
+        return msg.AuditLines(lines=self.engine.audit(req.limit))
+
+    def _asker(self, op_id: str, ctx: CommandContext) -> None:
+        """Staff at hallctl hear of their operation too (events go to the asking user)."""
+        if ctx.sender.trusted:
+            self.store.conn.execute("UPDATE ops SET kiosk = ? WHERE id = ?", (ctx.sender.user, op_id))
+
+    def after_batch(self) -> None:
+        opens, self._opens = self._opens, []
+        for op, board, lock, who, why in opens:  # on disk: the doors may open now
+            asyncio.get_running_loop().create_task(self._open(op, board, lock, who, why))
+        if self._changed:
+            self._changed = False
+            self.publish_soon(self.publish_state, max_delay=0.3)
+
+    # -- the boards ----------------------------------------------------------------------------
+    async def _open(self, op: str, board: str, lock: int, who: str, why: str) -> None:
+        port = self.ports.get(board)
+        outcome = await port.open(board, lock, who, why) if port else "offline"
+        self._apply(lambda now: self.engine.opened(op, outcome, now))
+
+    def _door(self, board: str, lock: int, is_open: bool, ours: bool) -> None:
+        self._apply(lambda now: self.engine.door(board, lock, is_open, ours, now))
+
+    def _snapshot(self, board: str, open_locks: frozenset[int], occupied) -> None:
+        self._apply(lambda now: self.engine.snapshot(board, open_locks, now))
+
+    def _board(self, board: str, up: bool, why: str | None) -> None:
+        was = self.engine.boards_up.get(board)
+        if was != up:
+            self.engine.boards_up[board] = up
+            self.publish_availability("locker_board", board, up, why)
+            if not up:  # a board that was there and is gone is news; one not yet there is not
+                (log.warning if was else log.info)("lock board %s offline: %s", board, why)
+            self._changed = True
+            self.publish_soon(self.publish_state, max_delay=0.3)
+
+    def _apply(self, change) -> None:
+        """A change from the boards or the clock, committed (and synced) before anyone hears of it."""
+        now = self.clock.time()
+        try:
+            with self.store.db.atomic():
+                effects = change(now)
+        except Exception:
+            log.exception("a locker change could not be stored")
+            return
+        for name, to, body in effects.events:
+            self.bus.publish(self._event_topic(name, to), event_json(body, now), qos=1)
+        for op, board, lock, who, why in effects.opens:
+            asyncio.get_running_loop().create_task(self._open(op, board, lock, who, why))
+        if effects.changed:
+            self.publish_soon(self.publish_state, max_delay=0.3)
+
+    async def _ticker(self) -> None:
+        while True:
+            await self.clock.sleep(TICK_S)
+            self._apply(self.engine.tick)
+
+    async def _sms_sender(self) -> None:
+        while True:
+            await self.clock.sleep(SMS_EVERY_S)
+            conn = self.store.conn
+            for message, phone, text, attempts in sms.due(conn, self.clock.time()):
+                try:
+                    answer, error = await asyncio.to_thread(self.sms.send, phone, text), None
+                except Exception as exc:  # never the text: it holds the code
+                    answer, error = None, f"{type(exc).__name__}: {str(exc)[:120]}"
+                    log.warning("SMS %d to %s not sent (try %d): %s", message, mask_phone(phone),
+                                attempts + 1, error)
+                with self.store.db.atomic():
+                    sms.mark(conn, message, attempts, self.clock.time(), answer, error)
+
+

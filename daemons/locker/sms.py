@@ -1,0 +1,77 @@
+"""The SMS outbox: sent at least once, in order per phone, retried with backoff; a message's
+text (which holds the pickup code) is erased once sent and never logged.
+
+Backends: ``file`` appends each message to <storage>/sms/sent.jsonl (the demo and the
+tests: it stands for the citizen's phone); ``http`` posts to a government SMS platform or
+a carrier MAS gateway in the template form they take (URL, account, template id,
+signature from [locker.sms]).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+BACKOFF_MAX_S = 600
+
+
+class SendError(Exception):
+    pass
+
+
+class FileSms:
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "sent.jsonl"
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def send(self, phone: str, text: str) -> str:
+        with open(self.path, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"at": time.time(), "phone": phone, "text": text}, ensure_ascii=False) + "\n")
+        return "written"
+
+
+class HttpSms:
+    def __init__(self, settings, config_dir: Path) -> None:
+        if not settings.url:
+            raise ValueError("[locker.sms] backend http needs url")
+        self.s = settings
+        secret = config_dir / settings.password_file if settings.password_file else None
+        self.secret = secret.read_text().strip() if secret else None
+
+    def send(self, phone: str, text: str) -> str:
+        body = json.dumps({"account": self.s.account, "password": self.secret,
+                           "templateId": self.s.template_id, "sign": self.s.signature, "mobile": phone,
+                           "content": text}, ensure_ascii=False)
+        request = urllib.request.Request(self.s.url, data=body.encode(), method="POST",
+                                         headers={"Content-Type": "application/json; charset=utf-8"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.s.timeout_s) as answer:
+                return answer.read(500).decode(errors="replace")
+        except (urllib.error.URLError, OSError) as exc:
+            raise SendError(str(exc)[:200]) from None
+
+
+def due(conn: sqlite3.Connection, now: float) -> list[tuple[int, str, str, int]]:
+    """The oldest unsent message of each phone, when its time has come (in order per phone)."""
+    return conn.execute(
+        "SELECT id, phone, text, attempts FROM sms s WHERE sent_at IS NULL AND next_at <= ? AND id = "
+        "(SELECT min(id) FROM sms t WHERE t.phone = s.phone AND t.sent_at IS NULL) ORDER BY id",
+        (now,)).fetchall()
+
+
+def mark(conn: sqlite3.Connection, message: int, attempts: int, now: float, answer: str | None,
+         error: str | None) -> None:
+    if error is None:
+        conn.execute("UPDATE sms SET sent_at = ?, answer = ?, text = NULL, phone = '' WHERE id = ?",
+                     (now, answer, message))
+    else:
+        wait = min(BACKOFF_MAX_S, 5 * 2 ** attempts)
+        conn.execute("UPDATE sms SET attempts = ?, next_at = ?, answer = ? WHERE id = ?",
+                     (attempts + 1, now + wait, error, message))
