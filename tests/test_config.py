@@ -87,14 +87,15 @@ CASES = [
      "but board 'lb-1' has 12"),
     ("unknown family",
      lambda t: t + (LOCKER % "1").replace('family = "toy-board"', 'family = "toy-bord"  # <-'),
-     "devices.lb-1.family: unknown locker_board family 'toy-bord'; known: toy-board "
+     "devices.lb-1.family: unknown locker_board family 'toy-bord'; known: 8a80, kerong-cu, toy-board "
      "(did you mean 'toy-board'?)"),
     ("family that nothing drives yet",
      lambda t: t + '\n[devices.r-1]\nkind = "rating"\nfamily = "mqtt-tablet"  # <-\nlink = "mqtt"\n',
      "devices.r-1.family: no rating family is installed yet, so nothing can drive 'mqtt-tablet'; "
-     "the families that exist are escpos (printer), ff68 (keypad), hid-keypad (keypad), "
-     "hid-scanner (scanner), idcard-sam (id_reader), modbus-window (window_display), "
-     "mqtt-lcd (window_display), serial-scanner (scanner), toy-board (locker_board)"),
+     "the families that exist are 8a80 (locker_board), escpos (printer), ff68 (keypad), "
+     "hid-keypad (keypad), hid-scanner (scanner), idcard-sam (id_reader), kerong-cu (locker_board), "
+     "modbus-window (window_display), mqtt-lcd (window_display), serial-scanner (scanner), "
+     "toy-board (locker_board)"),
     ("unknown device kind",
      lambda t: t.replace('kind = "kiosk"', 'kind = "kiosks"  # <-'),
      "devices.kiosk-1.kind: unknown kind 'kiosks'"),
@@ -217,7 +218,7 @@ def test_shipped_configs_are_valid_and_describe_the_demo_hall(path):
     assert len(cfg.windows) == 12
     assert len(cfg.devices_of("kiosk")) == 2 and len(cfg.devices_of("hall_board")) == 1
     assert {d.family for d in cfg.devices.values() if hasattr(d, "family")} <= {
-        "ff68", "modbus-window", "escpos", "idcard-sam", "serial-scanner", "hid-scanner"}
+        "ff68", "modbus-window", "escpos", "idcard-sam", "serial-scanner", "hid-scanner", "8a80"}
     for kiosk in cfg.devices_of("kiosk").values():  # each has its printer, reader and scanner
         assert kiosk.printer and kiosk.id_reader and kiosk.scanner
     schemes = {d.link.scheme for d in cfg.devices.values() if hasattr(d, "link")}

@@ -73,6 +73,8 @@ def device(fam, options: str) -> str:
              f'link = "{LINKS[scheme]}"']
     if fam.address:
         lines.append(f"address = {fam.address[0]}")
+    if fam.kind == "locker_board":
+        lines.append("locks = 12")
     lines.append(f"options = {options}  # <-")
     return "\n".join(lines) + "\n"
 

@@ -53,7 +53,7 @@ def test_without_the_package_the_family_is_refused(tmp_path, write_config, child
     path = write_config(small_hall(tmp_path / "var", extra=TOY))
     proc = hallctl(child_env, "config", "check", str(path))
     assert proc.returncode == 78
-    assert "no locker_board family is installed yet, so nothing can drive 'toy-board'" in proc.stdout
+    assert "unknown locker_board family 'toy-board'; known: 8a80, kerong-cu" in proc.stdout
 
 
 def test_config_check_validates_the_vendor_family_and_its_options(tmp_path, write_config, vendor_env):
@@ -124,7 +124,7 @@ def test_the_registry_call_is_what_the_entry_point_does(toy_family):
     from hallkit.drivers.sim.contract import sim_actions
     from hallkit.plugins import families_for
 
-    assert families_for("locker_board") == ["toy-board"]
+    assert families_for("locker_board") == ["8a80", "kerong-cu", "toy-board"]
     assert "poke" in sim_actions()
 
 

@@ -70,7 +70,7 @@ class DemoHall:
 
 ALL_ONLINE = {("hall", "online"), ("queue", "online"), ("keypad", "online"), ("display", "online"),
               ("printer", "online"), ("kiosk_devices", "online"), ("cases", "online"), ("guide", "online"),
-              ("voice", "online")}
+              ("voice", "online"), ("locker", "online")}
 
 
 @pytest.fixture(scope="module")
@@ -247,7 +247,7 @@ def test_a_crashed_daemon_and_a_dead_broker_are_restarted(demo):
     def restarted():
         rows = status(demo.cfg_path, demo.env)
         row = next((r for r in rows if r["kind"] == "daemon" and r["id"] == "hall"), {})
-        return row.get("state") == "online" and row["detail"] != f"pid {pid}"
+        return row.get("state") == "online" and row["detail"].split(";")[0] != f"pid {pid}"
     wait_for(restarted, 20, "the hall daemon restarted")
     broker_pid = json.loads((demo.storage / "run" / "broker.json").read_text())["pid"]
     os.kill(broker_pid, signal.SIGKILL)  # the supervisor restarts it on its port
@@ -262,7 +262,7 @@ def test_a_crashed_daemon_and_a_dead_broker_are_restarted(demo):
 
 
 def test_ctrl_c_stops_the_whole_hall(demo):
-    pids = [int(r["detail"].split()[1]) for r in status(demo.cfg_path, demo.env)
+    pids = [int(r["detail"].split(";")[0].split()[1]) for r in status(demo.cfg_path, demo.env)
             if r["kind"] == "daemon"]
     broker_pid = json.loads((demo.storage / "run" / "broker.json").read_text())["pid"]
     text = demo.hallctl("status")

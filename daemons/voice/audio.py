@@ -8,7 +8,6 @@ import asyncio
 import logging
 import shutil
 import time
-from datetime import datetime
 from pathlib import Path
 
 from hallkit.daemons.voice.clipbank import CHANNELS, RATE, WIDTH, write_wav
@@ -64,7 +63,7 @@ class WavOutput:
         self.where = f"wav:{folder} ({why})"
 
     async def play(self, pcm: bytes, label: str, clock) -> tuple[float, str | None]:
-        stamp = datetime.fromtimestamp(clock.time()).strftime("%Y%m%d-%H%M%S")
+        stamp = clock.now().strftime("%Y%m%d-%H%M%S")  # the hall's time, as on its tickets
         path = self.folder / f"{stamp}-{time.monotonic_ns() % 10**6:06d}-{label}.wav"
         await asyncio.to_thread(write_wav, path, pcm)
         started = clock.time()

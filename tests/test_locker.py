@@ -1,0 +1,209 @@
+"""The locker daemon against simulated 8A/80 boards on a real pty and a real broker: a
+deposit recorded only when its door is shut, the code by SMS, a pickup by that code (and
+never again), a door not shut in time, forced and stuck doors, wrong codes, an overdue
+code, and a restart between a door opened and shut."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from queue_kit import MONDAY_9
+
+from hallkit.bus.client import BusClient
+from hallkit.bus.settings import bus_settings
+from hallkit.clock import ManualClock
+from hallkit.config.load import load_config
+from hallkit.daemons.locker.daemon import LockerDaemon
+from hallkit.drivers.lock_8a80.codec import Board
+from hallkit.drivers.lock_8a80.sim import Frames8A80
+from hallkit.drivers.lockboard.sim import LockBoardsSim, SimBoard
+
+from conftest import harness, kiosk_1_devices, small_hall
+
+
+def locker_hall(path: str) -> str:
+    return kiosk_1_devices() + f'''
+[devices.lb-1]
+kind = "locker_board"
+family = "8a80"
+link = "serial:{path}"
+address = 1
+locks = 12
+
+[[lockers]]
+id = "l1"
+name_zh = "自助文件柜"
+name_en = "Document locker"
+compartments = [
+  {{ first = 1, count = 8, board = "lb-1", first_lock = 1, size = "S" }},
+  {{ first = 9, count = 4, board = "lb-1", first_lock = 9, size = "M" }},
+]
+'''
+
+
+class Scene:
+    def __init__(self, tmp_path, broker) -> None:
+        self.board = Board(1, 12)
+        self.sim = LockBoardsSim([SimBoard(1, 12, self.board)], Frames8A80())
+        self.tmp, self.broker = tmp_path, broker
+        self.clock = None
+        self.events: list[tuple[str, str, dict]] = []
+
+    async def start(self):
+        await self.sim.start()
+        path = self.tmp / "hall.toml"
+        path.write_text(small_hall(self.tmp / "var", port=self.broker.port, extra=locker_hall(self.sim.path)))
+        self.cfg = load_config(path)
+        self.clock = ManualClock(MONDAY_9, self.cfg.hall.timezone)
+        self.kiosk = BusClient(bus_settings(self.cfg, "kiosk-1"), "test-kiosk", hall=self.cfg.hall.id)
+        self.kiosk.subscribe("hall/t1/locker/main/event/#", lambda t, p: self.events.append(
+            (t.split("/")[5], t.split("/")[-1], json.loads(p)["data"])))
+        await self.kiosk.connect()
+
+    def sms(self) -> list[str]:
+        path = self.cfg.storage_path / "sms" / "sent.jsonl"
+        return [json.loads(line)["text"] for line in path.read_text().splitlines()] if path.exists() else []
+
+    async def until(self, condition, timeout: float = 8.0, tick: bool = False):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            assert loop.time() < deadline, f"timed out; events {self.events[-4:]}"
+            await asyncio.sleep(0.02)
+            if tick:
+                self.clock.advance(1)
+
+    async def opened(self, op: str) -> None:
+        """Until the daemon has the door open (a person shuts it seconds later, not at once)."""
+        await self.until(lambda: any(e[0] == "door" and e[2]["op_id"] == op and e[2]["outcome"] == "opened"
+                                     for e in self.events))
+
+    def done(self, op: str) -> dict | None:
+        return next((e[2] for e in self.events if e[0] == "done" and e[2]["op_id"] == op), None)
+
+    async def pickup(self, code: str) -> dict:
+        reply = await self.kiosk.request("hall/t1/locker/main/cmd/pickup", {"code": code})
+        return reply.data
+
+
+def test_deposit_then_pickup_by_code_and_the_code_dies(tmp_path, broker):
+    scene = Scene(tmp_path, broker)
+
+    async def scenario():
+        await scene.start()
+        async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
+            await scene.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
+            opening = (await ops.request("deposit", {"case_no": "QH20261120000207", "size": "M",
+                                                     "phone": "13907315678"})).data
+            assert (opening["locker"], opening["number"]) == ("l1", 9)  # the smallest that fits
+            await scene.opened(opening["op_id"])
+            assert scene.sms() == [] and scene.done(opening["op_id"]) is None  # not yet: door open
+            scene.sim.door(1, 9, "close")
+            await scene.until(lambda: scene.done(opening["op_id"]) is not None)
+            assert scene.done(opening["op_id"])["outcome"] == "deposited"
+            await scene.until(lambda: scene.sms(), tick=True)
+            text = scene.sms()[0]
+            code = text.split("取件码")[1][:6]
+            assert "自助文件柜9号柜" in text and code.isdigit()
+            wrong = await scene.pickup("000000" if code != "000000" else "111111")
+            assert wrong["outcome"] == "wrong" and wrong["tries_left"] == 4
+            answer = await scene.pickup(code)
+            assert (answer["outcome"], answer["number"]) == ("opening", 9)
+            await scene.opened(answer["op_id"])
+            scene.sim.door(1, 9, "close")
+            await scene.until(lambda: scene.done(answer["op_id"]) is not None)
+            assert scene.done(answer["op_id"])["outcome"] == "collected"
+            assert (await scene.pickup(code))["outcome"] == "wrong"  # dead now
+            assert scene.sim.boards[1].opens == [9, 9]  # no other door was ever pulsed
+            stored = (scene.cfg.storage_path / "locker.sqlite").read_bytes()
+            assert code.encode() not in stored and b"13907315678" not in stored
+        await scene.kiosk.close()
+        scene.sim.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_door_not_shut_in_time_records_nothing_and_forced_or_stuck_doors_leave_service(tmp_path, broker):
+    scene = Scene(tmp_path, broker)
+
+    async def scenario():
+        await scene.start()
+        async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
+            await scene.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
+            opening = (await ops.request("deposit", {"case_no": "QH0001", "size": "S",
+                                                     "phone": "13812341234"})).data
+            await scene.until(lambda: 1 in scene.sim.boards[1].open)
+            await scene.until(lambda: scene.done(opening["op_id"]) is not None, tick=True)
+            assert scene.done(opening["op_id"])["outcome"] == "not_closed" and scene.sms() == []
+            await scene.until(lambda: any(e[2].get("alarm") == "left_open" for e in scene.events), tick=True)
+            scene.sim.door(1, 4, "force")
+            await scene.until(lambda: any(e[2].get("alarm") == "forced" for e in scene.events))
+            scene.sim.door(1, 2, "stick")
+            stuck = (await ops.request("deposit", {"case_no": "QH0002", "size": "S",
+                                                   "phone": "13812341234"})).data
+            assert stuck["number"] == 2  # 1 and 4 are out of service
+            await scene.until(lambda: scene.done(stuck["op_id"]) is not None, timeout=10)
+            assert scene.done(stuck["op_id"])["outcome"] == "not_opened"
+            state = ops.daemon.engine.state()
+            out = {c.number: c.alarm for c in state.lockers[0].compartments if c.state == "out_of_service"}
+            assert out == {1: "left_open", 2: "stuck", 4: "forced"}
+            assert (await ops.request("clear", {"locker": "l1", "number": 2})).data == {"cleared": True}
+        await scene.kiosk.close()
+        scene.sim.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_restart_between_the_door_opening_and_shutting_finishes_the_pickup(tmp_path, broker):
+    scene = Scene(tmp_path, broker)
+
+    async def scenario():
+        await scene.start()
+        async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
+            await scene.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
+            opening = (await ops.request("deposit", {"case_no": "QH0003", "size": "S",
+                                                     "phone": "13812341234"})).data
+            await scene.opened(opening["op_id"])
+            scene.sim.door(1, 1, "close")
+            await scene.until(lambda: scene.done(opening["op_id"]) is not None)
+            await scene.until(lambda: scene.sms(), tick=True)
+            code = scene.sms()[0].split("取件码")[1][:6]
+            answer = await scene.pickup(code)
+            await scene.opened(answer["op_id"])
+        scene.sim.door(1, 1, "close")  # the citizen shuts it while the daemon is down
+        async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
+            await scene.until(lambda: scene.done(answer["op_id"]) is not None)
+            assert scene.done(answer["op_id"])["outcome"] == "collected"
+            assert (await scene.pickup(code))["outcome"] == "wrong"
+        await scene.kiosk.close()
+        scene.sim.close()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("days", [8])
+def test_an_overdue_code_never_opens_a_door(tmp_path, broker, days):
+    scene = Scene(tmp_path, broker)
+
+    async def scenario():
+        await scene.start()
+        async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
+            await scene.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
+            opening = (await ops.request("deposit", {"case_no": "QH0004", "size": "S",
+                                                     "phone": "13812341234"})).data
+            await scene.opened(opening["op_id"])
+            scene.sim.door(1, 1, "close")
+            await scene.until(lambda: scene.done(opening["op_id"]) is not None)
+            await scene.until(lambda: scene.sms(), tick=True)
+            code = scene.sms()[0].split("取件码")[1][:6]
+            scene.clock.advance(days * 86400)
+            await scene.until(lambda: any(e[2].get("alarm") == "overdue" for e in scene.events), tick=True)
+            assert len(scene.sms()) == 2 and "提醒" in scene.sms()[1]  # the reminder went first
+            assert (await scene.pickup(code))["outcome"] == "expired"
+            assert scene.sim.boards[1].opens == [1]
+        await scene.kiosk.close()
+        scene.sim.close()
+
+    asyncio.run(scenario())
