@@ -83,6 +83,17 @@ class Scene:
     def done(self, op: str) -> dict | None:
         return next((e[2] for e in self.events if e[0] == "done" and e[2]["op_id"] == op), None)
 
+    async def deposited(self, ops, case_no: str) -> tuple[dict, str]:
+        """A deposit of size S made and its door shut: the operation and the code sent."""
+        sent = len(self.sms())
+        opening = (await ops.request("deposit", {"case_no": case_no, "size": "S",
+                                                 "phone": "13812341234"})).data
+        await self.opened(opening["op_id"])
+        self.sim.door(1, opening["number"], "close")
+        await self.until(lambda: self.done(opening["op_id"]) is not None)
+        await self.until(lambda: len(self.sms()) > sent, tick=True)
+        return opening, self.sms()[-1].split("取件码")[1][:6]
+
     async def pickup(self, code: str) -> dict:
         reply = await self.kiosk.request("hall/t1/locker/main/cmd/pickup", {"code": code})
         return reply.data
@@ -163,13 +174,7 @@ def test_a_restart_between_the_door_opening_and_shutting_finishes_the_pickup(tmp
         await scene.start()
         async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
             await scene.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
-            opening = (await ops.request("deposit", {"case_no": "QH0003", "size": "S",
-                                                     "phone": "13812341234"})).data
-            await scene.opened(opening["op_id"])
-            scene.sim.door(1, 1, "close")
-            await scene.until(lambda: scene.done(opening["op_id"]) is not None)
-            await scene.until(lambda: scene.sms(), tick=True)
-            code = scene.sms()[0].split("取件码")[1][:6]
+            _, code = await scene.deposited(ops, "QH0003")
             answer = await scene.pickup(code)
             await scene.opened(answer["op_id"])
         scene.sim.door(1, 1, "close")  # the citizen shuts it while the daemon is down
@@ -191,13 +196,7 @@ def test_an_overdue_code_never_opens_a_door(tmp_path, broker, days):
         await scene.start()
         async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
             await scene.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
-            opening = (await ops.request("deposit", {"case_no": "QH0004", "size": "S",
-                                                     "phone": "13812341234"})).data
-            await scene.opened(opening["op_id"])
-            scene.sim.door(1, 1, "close")
-            await scene.until(lambda: scene.done(opening["op_id"]) is not None)
-            await scene.until(lambda: scene.sms(), tick=True)
-            code = scene.sms()[0].split("取件码")[1][:6]
+            _, code = await scene.deposited(ops, "QH0004")
             scene.clock.advance(days * 86400)
             await scene.until(lambda: any(e[2].get("alarm") == "overdue" for e in scene.events), tick=True)
             assert len(scene.sms()) == 2 and "提醒" in scene.sms()[1]  # the reminder went first

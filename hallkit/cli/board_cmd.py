@@ -6,15 +6,9 @@ windows' calls and this board's own setup are retained topics.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import sys
-
-from hallkit.bus.client import BusError
-from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg
-from hallkit.cli.console_cmd import add_app_bus_args, app_settings, read_retained
-
-SETUP_WAIT_S = 15.0
+from hallkit.cli.app_launch import SETUP_WAIT_S, launch
+from hallkit.cli.common import add_config_arg
+from hallkit.cli.console_cmd import add_app_bus_args, read_retained
 
 
 def register(sub) -> None:
@@ -35,34 +29,6 @@ async def read_setup(settings, hall: str, board: str):
 
 
 def run(args) -> int:
-    settings, hall = app_settings(args, "board")
-    try:
-        setup = asyncio.run(read_setup(settings, hall, args.device))
-    except TimeoutError:
-        print(f"hallctl board: no setup for {args.device} on the bus within {SETUP_WAIT_S:g} s (is "
-              "the hall daemon running, and is this board in the hall config?)", file=sys.stderr)
-        return EX_UNAVAILABLE
-    except BusError as exc:
-        print(f"hallctl board: {exc}", file=sys.stderr)
-        return EX_UNAVAILABLE
-    from PyQt6.QtWidgets import QApplication
-
-    from hallkit.contract.topics import Topics
     from hallkit.kiosk_ui.board.window import BoardWindow
-    from hallkit.kiosk_ui.bus_bridge import BusBridge
 
-    sys.excepthook = lambda kind, exc, tb: logging.getLogger("hallkit.board").error(
-        "unexpected error in the hall board", exc_info=(kind, exc, tb))
-    app = QApplication(sys.argv)
-    app.setStyle("Fusion")
-    bridge = BusBridge(settings, args.device, hall,
-                       status_topic=Topics(hall, "hall_board", args.device).status)
-    bridge.start()
-    window = BoardWindow(bridge, hall, args.device, setup)
-    if args.window:
-        window.show()
-    else:
-        window.showFullScreen()
-    code = app.exec()
-    bridge.stop()
-    return code
+    return launch(args, "board", "hall_board", read_setup, BoardWindow)

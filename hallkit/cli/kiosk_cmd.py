@@ -8,15 +8,9 @@ config gives the broker and the password; on a kiosk PC, --connect, --hall,
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import sys
-
-from hallkit.bus.client import BusError
-from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg
-from hallkit.cli.console_cmd import add_app_bus_args, app_settings, read_retained
-
-SETUP_WAIT_S = 15.0
+from hallkit.cli.app_launch import SETUP_WAIT_S, launch
+from hallkit.cli.common import add_config_arg
+from hallkit.cli.console_cmd import add_app_bus_args, read_retained
 
 
 def register(sub) -> None:
@@ -38,35 +32,6 @@ async def read_setup(settings, hall: str, kiosk: str):
 
 
 def run(args) -> int:
-    settings, hall = app_settings(args, "kiosk")
-    try:
-        setup = asyncio.run(read_setup(settings, hall, args.device))
-    except TimeoutError:
-        print(f"hallctl kiosk: no setup for {args.device} on the bus within {SETUP_WAIT_S:g} s (is "
-              "the hall daemon running, and is this kiosk in the hall config?)", file=sys.stderr)
-        return EX_UNAVAILABLE
-    except BusError as exc:
-        print(f"hallctl kiosk: {exc}", file=sys.stderr)
-        return EX_UNAVAILABLE
-    from PyQt6.QtWidgets import QApplication
-
-    from hallkit.contract.topics import Topics
-    from hallkit.kiosk_ui.bus_bridge import BusBridge
     from hallkit.kiosk_ui.kiosk.window import KioskWindow
 
-    # PyQt ends the process on an exception a slot lets escape: a kiosk logs it and stays up.
-    sys.excepthook = lambda kind, exc, tb: logging.getLogger("hallkit.kiosk").error(
-        "unexpected error in the kiosk", exc_info=(kind, exc, tb))
-    app = QApplication(sys.argv)
-    app.setStyle("Fusion")  # palettes as the theme sets them, on every platform
-    bridge = BusBridge(settings, args.device, hall,
-                       status_topic=Topics(hall, "kiosk", args.device).status)
-    bridge.start()
-    window = KioskWindow(bridge, hall, args.device, setup)
-    if args.window:
-        window.show()
-    else:
-        window.showFullScreen()
-    code = app.exec()
-    bridge.stop()
-    return code
+    return launch(args, "kiosk", "kiosk", read_setup, KioskWindow)
