@@ -33,6 +33,19 @@ SHOTS = os.environ.get("HALLKIT_SCREENSHOTS")
 CONFIG = Path(__file__).resolve().parent.parent / "config"
 
 EXTRA = kiosk_1_devices(f'maintenance_pin_hash = "{hash_pin("2580", iterations=1000)}"') + '''
+[devices.locker-1]
+kind = "locker_board"
+family = "8a80"
+link = "sim://locker-line"
+address = 1
+locks = 12
+
+[[lockers]]
+id = "l1"
+name_zh = "自助文件柜"
+name_en = "Document locker"
+compartments = [{ first = 1, count = 12, board = "locker-1", first_lock = 1, size = "S" }]
+
 [[services]]
 code = "GJJ"
 prefix = "G"
@@ -65,11 +78,11 @@ def hall(tmp_path_factory):
              for name, args in (("sim", ("sim", "run")), ("hall", ("run", "hall")),
                                 ("queue", ("run", "queue")), ("printer", ("run", "printer")),
                                 ("kiosk_devices", ("run", "kiosk_devices")), ("cases", ("run", "cases")),
-                                ("guide", ("run", "guide")))}
+                                ("guide", ("run", "guide")), ("locker", ("run", "locker")))}
     try:  # a daemon that never comes online must not outlive the tests
         cfg = load_config(cfg_path)
         asyncio.run(all_online(cfg, {"hall", "queue", "printer", "kiosk_devices", "sim", "cases",
-                                     "guide"}))
+                                     "guide", "locker"}))
         argv = hallctl_argv("cases", "import", str(CONFIG / "demo-cases.csv"), "-c", str(cfg_path))
         done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=30)
         assert done.returncode == 0, done.stderr
@@ -467,3 +480,39 @@ def test_the_guide_finds_an_item_by_its_initials_as_typed_and_takes_a_ticket_for
     tap(qtbot, kiosk, "take-ticket")
     on(qtbot, kiosk, "ticket")
     assert shown(kiosk, "number").startswith("A")
+
+
+# -- the document locker -----------------------------------------------------------------------
+def test_the_code_from_the_sms_opens_its_door_and_a_drop_off_gets_a_receipt(hall, kiosk, qtbot):
+    cfg, cfg_path, env, _ = hall
+    deposit = subprocess.Popen(hallctl_argv("locker", "deposit", "QH20261120000207", "S", "--phone",
+                                            "13907315678", "-c", str(cfg_path)),
+                               env=env, stdout=subprocess.PIPE, text=True)
+    assert "l1 1: open" in deposit.stdout.readline()  # staff put the document in, and shut it
+    sim(hall, "door", "locker-1", "1", "close")
+    assert deposit.wait(20) == 0
+    sms = cfg.storage_path / "sms" / "sent.jsonl"
+    qtbot.waitUntil(sms.exists, timeout=10000)
+    code = sms.read_text().split("取件码")[1][:6]
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget().findChild(QPushButton, "locker") is not None,
+                    timeout=8000)
+    tap(qtbot, kiosk, "locker")
+    tap(qtbot, kiosk, "locker_pickup")
+    on(qtbot, kiosk, "locker-entry")
+    for digit in code:
+        tap(qtbot, kiosk, text=digit)
+    tap(qtbot, kiosk, "ok")
+    qtbot.waitUntil(lambda: "已打开" in shown(kiosk, "door"), timeout=8000)
+    grab(kiosk, "locker-open")
+    sim(hall, "door", "locker-1", "1", "close")
+    qtbot.waitUntil(lambda: shown(kiosk, "door") == "取件完成，谢谢！", timeout=8000)
+    assert code not in texts(kiosk) and kiosk.locker_form == {}
+    tap(qtbot, kiosk, text="回到首页")
+    tap(qtbot, kiosk, "locker")
+    tap(qtbot, kiosk, "locker_dropoff")
+    tap(qtbot, kiosk, "open-door")
+    qtbot.waitUntil(lambda: "请放入材料" in shown(kiosk, "door"), timeout=8000)
+    sim(hall, "door", "locker-1", "1", "close")
+    qtbot.waitUntil(lambda: "回执号" in shown(kiosk, "door"), timeout=8000)
+    grab(kiosk, "locker-receipt")
+    assert "D" in shown(kiosk, "door").split("回执号：")[1]

@@ -123,7 +123,18 @@ def kiosk(qtbot, screen: str, speaker: bool = False) -> KioskWindow:
     window._on_message("hall/demo/hall/main/state", directory().model_dump_json().encode())
     window._on_message("hall/demo/queue/main/state", figures().model_dump_json().encode())
     window._on_message("hall/demo/guide/main/state", guide_state().model_dump_json().encode())
+    window._on_message("hall/demo/locker/main/state", locker_state().model_dump_json().encode())
     return window
+
+
+def locker_state():
+    from hallkit.daemons.locker.contract import Compartment, LockerState, LockerView
+    comps = [Compartment(number=n, size="S" if n <= 12 else "M" if n <= 20 else "L",
+                         state="free" if n % 3 else "occupied", door="shut") for n in range(1, 25)]
+    view = LockerView(id="l1", name_zh="24小时自助文件柜", name_en="24-hour document locker",
+                      free={"S": 8, "M": 5, "L": 3}, compartments=comps)
+    return LockerState(lockers=[view],
+                       alarms=[], sms_waiting=0, summary="")
 
 
 def screens(window: KioskWindow):
@@ -214,7 +225,16 @@ def screens(window: KioskWindow):
             ("case-locked", lambda: window.show_message(pages.t("case_locked", window.lang, m=10),
                                                         title="lookup_failed")),
             ("guide", window._guide_home), ("guide-list", guide_list), ("guide-search", guide_search),
-            ("guide-item", guide_item("bdc-transfer")), ("guide-item-short", guide_item("zx-help"))]
+            ("guide-item", guide_item("bdc-transfer")), ("guide-item-short", guide_item("zx-help")),
+            ("locker", window.show_locker), ("locker-code", lambda: window.locker_entry("code")),
+            ("locker-pin", lambda: (window.locker_entry("staff_pin"), window._locker_typed("2468"))),
+            ("locker-case", lambda: window.locker_entry("case")),
+            ("locker-size", window._show_sizes), ("locker-dropoff", window._show_dropoff),
+            ("locker-open", lambda: window._show_door(pages.t("door_open_pickup", window.lang, number=13),
+                                                      False)),
+            ("locker-receipt", lambda: window._show_door(pages.t("dropped", window.lang,
+                                                                 receipt="D20261130-l1-014-382"), False)),
+            ("locker-close", lambda: window._show_door(pages.t("close_door", window.lang, number=13), True))]
 
 
 def background(widget: QWidget, role: QPalette.ColorRole):
@@ -337,7 +357,7 @@ def test_elderly_mode_shows_fewer_choices_and_asks_for_the_card_not_typing(qtbot
     standard = service_buttons()
     window._toggle_elderly()
     elderly = service_buttons()
-    assert len(standard) == 8 and len(elderly) == 4
+    assert len(standard) == 8 and len(elderly) == 3  # and the four other ways in
     window.choose_service("HZ")
     assert window.stack.currentWidget().findChild(QWidget, "typed") is None  # no keypad at first
     assert window._idle_s() == 120

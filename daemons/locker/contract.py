@@ -45,7 +45,7 @@ class DropOff(Body):
     """A citizen leaves papers after hours: a free compartment opens."""
 
     kiosk: str | None = KIOSK
-    size: Size = "M"
+    size: Size = Field("S", description="the least it needs: the smallest free one that fits opens")
 
 
 class Opening(Body):
@@ -176,6 +176,7 @@ class LockerState(Payload):
     lockers: list[LockerView]
     alarms: list[Alarm]
     sms_waiting: int
+    ask_id_last4: bool = Field(False, description="a pickup also asks for the ID number's last 4")
     summary: str
 
 

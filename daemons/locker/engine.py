@@ -297,7 +297,7 @@ class LockerEngine:
             outcome = "deposited"
         elif kind == "dropoff":
             day = datetime.fromtimestamp(now)
-            receipt = f"D{day:%Y%m%d}-{locker}-{number:03d}-{secrets.randbelow(1000):03d}"
+            receipt = f"D{day:%Y%m%d}-{number:03d}-{secrets.randbelow(1000):03d}"  # digits: no l/1 mix-up
             item = self._place_item("dropoff", locker, number, {"receipt": receipt}, now)
             outcome = "dropped"
         elif kind in ("pickup", "collect") and item is not None:
@@ -465,6 +465,7 @@ class LockerEngine:
         waiting = self.conn.execute("SELECT count(*) FROM sms WHERE sent_at IS NULL").fetchone()[0]
         free_total = sum(sum(v.free.values()) for v in views)
         return msg.LockerState(lockers=views, alarms=alarms, sms_waiting=waiting,
+                               ask_id_last4=self.s.id_last4,
                                summary=f"{free_total} free, {len(alarms)} alarm(s), {waiting} SMS waiting")
 
     def audit(self, limit: int) -> list[msg.AuditLine]:

@@ -88,7 +88,7 @@ class Page(QWidget):
 
 def home_page(theme: Theme, lang: str, hall_name: str, notice: str, services: list[ServiceButton],
               *, page: int, on_service: Callable[[str], None], on_appointment, on_cases, on_guide,
-              on_elderly, on_language, on_page) -> Page:
+              on_locker=None, on_elderly, on_language, on_page) -> Page:
     """Services as big buttons with their waiting counts; below them the appointment, case
     lookup and guide; at the foot elderly mode and the language."""
     p = Page(theme, "home")
@@ -97,10 +97,14 @@ def home_page(theme: Theme, lang: str, hall_name: str, notice: str, services: li
         p.box.addWidget(label(theme, notice, fg=INK, bg=CALM))
     p.box.addWidget(label(theme, t("take_ticket", lang), theme.title))
     landscape = theme.width > theme.height
-    # A wide screen has the other choices in a column beside the services, a tall one in a
-    # row under them.
+    entries = [("appointment", on_appointment), ("cases", on_cases), ("guide", on_guide)]
+    if on_locker is not None:  # the hall has document lockers
+        entries.append(("locker", on_locker))
+    # A wide screen has the other choices in a column beside the services, or (elderly: large
+    # and few) in a row under one row of them; a tall one has them in rows of two under them.
+    beside = landscape and not theme.elderly
     columns = (2 if landscape else 1) if theme.elderly else (3 if landscape else 2)
-    per_page = 4 if theme.elderly else len(services) or 1
+    per_page = ((2 if landscape else 3) if len(entries) > 3 else 4) if theme.elderly else len(services) or 1
     pages = max(1, math.ceil(len(services) / per_page))
     page = min(page, pages - 1)
     grid = QGridLayout()
@@ -113,13 +117,17 @@ def home_page(theme: Theme, lang: str, hall_name: str, notice: str, services: li
         b.setMaximumHeight(theme.px(230))  # a button, not a wall: the rest stays white
         b.setObjectName(f"service-{svc.code}")
         grid.addWidget(b, i // columns, i % columns)
-    others = QVBoxLayout() if landscape else QHBoxLayout()
+    others = QVBoxLayout() if beside else QGridLayout()
     others.setSpacing(theme.px(20))
-    for key, on_click in (("appointment", on_appointment), ("cases", on_cases), ("guide", on_guide)):
+    across = len(entries) if landscape or len(entries) == 3 else 2
+    for i, (key, on_click) in enumerate(entries):
         b = action(theme, t(key, lang), on_click)
         b.setObjectName(key)
-        others.addWidget(b)
-    if landscape:
+        if beside:
+            others.addWidget(b)
+        else:
+            others.addWidget(b, i // across, i % across)
+    if beside:
         side = QHBoxLayout()
         side.setSpacing(theme.px(32))
         side.addLayout(grid, stretch=3)

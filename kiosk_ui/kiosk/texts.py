@@ -165,6 +165,50 @@ TEXTS: dict[str, tuple[str, str]] = {
     "days_range": ("{a}至{b}", "{a}–{b}"),
     "every_day": ("每天", "Every day"),
     "page_of": ("第 {n}/{of} 页", "Page {n} of {of}"),
+    # document lockers (24小时自助文件柜)
+    "locker": ("24小时自助柜", "Document locker"),
+    "locker_pickup": ("取件", "Collect a document"),
+    "locker_dropoff": ("投递材料", "Leave papers"),
+    "locker_staff": ("工作人员存件", "Staff: deposit"),
+    "pickup_title": ("请输入短信中的取件码，或扫描取件二维码",
+                     "Type the code from your SMS, or scan its QR code"),
+    "pickup_id4": ("请输入身份证号码后四位", "Type the last 4 characters of your ID number"),
+    "pickup_wrong": ("取件码不正确，还可尝试 {n} 次", "That code is not right: {n} tries left"),
+    "pickup_locked": ("输错次数过多，本机暂停取件 {m} 分钟，请联系工作人员", "Too many wrong codes: "
+                      "pickups here are paused for {m} min; please ask staff"),
+    "pickup_expired": ("取件码已过期，文件已由工作人员收回，请到服务窗口领取", "This code has expired: staff "
+                       "have the document; please ask at a window"),
+    "locker_busy": ("该柜格暂时无法打开，请联系工作人员", "That compartment cannot be opened now; please ask "
+                    "staff"),
+    "locker_full": ("暂无空闲柜格，请联系工作人员", "No compartment is free; please ask staff"),
+    "door_opening": ("正在打开 {number} 号柜门…", "Opening door {number}…"),
+    "door_open_pickup": ("{number} 号柜门已打开，请取出文件并关好柜门", "Door {number} is open: take your "
+                         "document and shut the door"),
+    "door_open_put": ("{number} 号柜门已打开，请放入材料并关好柜门",
+                      "Door {number} is open: put the papers in and shut the door"),
+    "door_not_opened": ("{number} 号柜门未能打开，请联系工作人员。您的取件码仍然有效",
+                        "Door {number} did not open; please ask staff. Your code is still valid"),
+    "close_door": ("请关好 {number} 号柜门", "Please shut door {number}"),
+    "collected": ("取件完成，谢谢！", "Done: thank you!"),
+    "dropped": ("材料已投递。请记下回执号：{receipt}", "Your papers are in. Note the receipt number: "
+                "{receipt}"),
+    "deposited": ("已存入 {number} 号柜，取件码已短信发送给申请人", "In compartment {number}: the code has "
+                  "gone to the applicant by SMS"),
+    "not_closed": ("柜门未在规定时间内关好，本次未记录，请关好柜门后重试", "The door was not shut in time: "
+                   "nothing was recorded; shut it and try again"),
+    "dropoff_how": ("将为您打开一个空柜格，放入材料后关好柜门，即可得到回执号", "An empty compartment will "
+                    "open: put your papers in, shut the door and you get a receipt number"),
+    "open_door": ("打开柜门", "Open a door"),
+    "staff_login": ("工作人员登录：请输入工号，再输入密码", "Staff: type your number, then your PIN"),
+    "staff_wrong": ("工号或密码错误", "Wrong staff number or PIN"),
+    "deposit_case": ("请扫描或输入办件编号", "Scan or type the case number"),
+    "deposit_phone": ("请输入申请人手机号码（取件码将发送到此号码）", "Type the applicant's mobile number "
+                      "(the code goes there)"),
+    "deposit_size": ("请选择柜格大小", "Choose the compartment size"),
+    "size_S": ("小格", "Small"), "size_M": ("中格", "Medium"), "size_L": ("大格", "Large"),
+    "size_XL": ("特大格", "Extra large"),
+    "phone_bad": ("手机号码应为11位", "A mobile number has 11 digits"),
+    "free_n": ("空闲 {n} 个", "{n} free"),
 }
 
 

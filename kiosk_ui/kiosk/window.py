@@ -21,6 +21,7 @@ from hallkit.contract.topics import Topics
 from hallkit.daemons.guide.contract import GuideState
 from hallkit.daemons.hall.contract import HallState, KioskSetup
 from hallkit.daemons.kiosk_devices.contract import CardRead, CardRefused, Scanned
+from hallkit.daemons.locker.contract import CloseDoor, DoneEvent, DoorEvent, LockerState
 from hallkit.daemons.queue.contract import QueueState
 from hallkit.idnumbers import valid_id_number
 from hallkit.kiosk_ui.bus_bridge import BusBridge
@@ -28,6 +29,7 @@ from hallkit.kiosk_ui.kiosk import pages
 from hallkit.kiosk_ui.kiosk.cases import CaseScreens
 from hallkit.kiosk_ui.kiosk.codes import CODE, appointment_code, mask_code
 from hallkit.kiosk_ui.kiosk.guide import GuideScreens
+from hallkit.kiosk_ui.kiosk.locker import LockerScreens
 from hallkit.kiosk_ui.kiosk.maintenance import MaintenanceScreens, TouchWatcher
 from hallkit.kiosk_ui.kiosk.refusals import refusal
 from hallkit.kiosk_ui.kiosk.texts import t
@@ -46,9 +48,10 @@ TICKET_SHOWN_S = 20  # a printed ticket's screen: long enough to read, not to ph
 STALE_S = 5.0  # a card event older than this is someone else's
 CLOCK_SLACK_S = 1.0  # the hall box's clock and the kiosk's (NTP) may differ this much
 DEVICE_EVENTS = {"card": CardRead, "card-refused": CardRefused, "scan": Scanned}
+LOCKER_EVENTS = {"door": DoorEvent, "done": DoneEvent, "close-door": CloseDoor}
 
 
-class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
+class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, LockerScreens, QMainWindow):
     def __init__(self, bridge: BusBridge, hall: str, kiosk: str, setup: KioskSetup) -> None:
         super().__init__()
         self.bridge, self.hall, self.kiosk, self.setup = bridge, hall, kiosk, setup
@@ -58,6 +61,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
         self.directory: HallState | None = None
         self.queue: QueueState | None = None
         self.guide_state: GuideState | None = None
+        self.locker_state: LockerState | None = None
         bridge.connection.connect(self._on_connection)  # before reading the state: no gap
         self.connected = bridge.is_connected
         self._reset_choices()
@@ -90,6 +94,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
         for topic in (Topics(hall, "hall").state, Topics(hall, "queue").state, Topics(hall, "guide").state,
                       Topics(hall, "kiosk", kiosk).setup,
                       f"hall/{hall}/kiosk_devices/main/event/+/{kiosk}",
+                      Topics(hall, "locker").state, f"hall/{hall}/locker/main/event/+/{kiosk}",
                       Topics(hall, "printer").event("accepted"),
                       Topics(hall, "printer").event("printed"),
                       Topics(hall, "printer").event("failed")):
@@ -111,6 +116,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
         self.guide_department, self.guide_hits, self.guide_page, self.guide_typed = None, [], 0, ""
         self.guide_detail, self.guide_from, self.search_tag = None, "guide", None
         self.said: tuple | None = None  # the elderly-mode step last said, not to say it twice
+        self.locker_step, self.locker_form, self.locker_op = "code", {}, None
 
     @property
     def theme(self) -> Theme:
@@ -151,6 +157,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
             self.theme, self.lang, name, notice, self._service_buttons(), page=self.home_page,
             on_service=self.choose_service, on_appointment=self.show_checkin,
             on_cases=lambda: self.show_cases("ask"), on_guide=self._guide_home,
+            on_locker=self.show_locker if self.locker_state and self.locker_state.lockers else None,
             on_elderly=self._toggle_elderly, on_language=self._toggle_language, on_page=self._home_page))
         self.voice("home")
 
@@ -302,6 +309,8 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
             self.guide_list_answer(reply)
         elif asked_action == "guide-item":
             self.guide_item_answer(reply)
+        elif asked_action in ("pickup", "dropoff", "staff-login", "deposit"):
+            self.locker_answer(asked_action, reply)
         elif isinstance(reply, str):  # no answer within the wait: nothing was issued
             self.show_message(t("down", self.lang), back_to=asked_from)
         elif reply.status == "ok":
@@ -326,6 +335,16 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
             if topic.endswith("/hall/main/state"):
                 self.directory = HallState.model_validate_json(payload)
                 self._refresh_home(rebuild=True)  # the hall's name, notices, services
+            elif topic.endswith("/locker/main/state"):
+                had = bool(self.locker_state and self.locker_state.lockers)
+                self.locker_state = LockerState.model_validate_json(payload)
+                if had != bool(self.locker_state.lockers):
+                    self._refresh_home(rebuild=True)  # the locker's way in comes or goes
+            elif "/locker/main/event/" in topic:
+                name = topic.split("/")[-2]
+                model = LOCKER_EVENTS.get(name)
+                if model is not None:
+                    self.locker_event(name, EventOf[model].model_validate_json(payload).data.model_dump())
             elif topic.endswith("/guide/main/state"):
                 self.guide_state = GuideState.model_validate_json(payload)
                 if self.screen == "guide":
@@ -372,7 +391,9 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, QMainWindow):
         # someone else: only what is read while the citizen stands here counts.
         if ts < self.id_since - CLOCK_SLACK_S or time.time() - ts > STALE_S:
             return
-        if self.screen == "cases" and self.case_mode == "ask":
+        if self.screen == "locker-entry" and name == "scan":
+            self.locker_scan(data.code)
+        elif self.screen == "cases" and self.case_mode == "ask":
             self.case_device_event(name, data)
         elif name == "card" and self.screen == "id":
             self.card_id = data.id_number

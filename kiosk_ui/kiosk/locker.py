@@ -1,0 +1,183 @@
+"""The kiosk's document locker: collect with the SMS code (typed or its QR scanned), leave
+papers after hours, and staff deposits behind a staff login. The locker daemon opens the
+doors; what they do comes back as events addressed to this kiosk and is said large."""
+
+from __future__ import annotations
+
+import re
+
+from PyQt6.QtWidgets import QWidget
+
+from hallkit.kiosk_ui.kiosk import locker_pages
+from hallkit.kiosk_ui.kiosk.texts import t
+from hallkit.kiosk_ui.kiosk.widgets import CASE_KEYS, DIGIT_KEYS, ID_KEYS
+
+CODE = re.compile(r"^[0-9]{6,10}$")
+PHONE = re.compile(r"^1[3-9][0-9]{9}$")
+# step → (title, keys, longest, masked)
+STEPS = {
+    "code": ("pickup_title", DIGIT_KEYS, 10, False),
+    "id4": ("pickup_id4", ID_KEYS, 4, False),
+    "staff_no": ("staff_login", DIGIT_KEYS, 16, False),
+    "staff_pin": ("pin", DIGIT_KEYS, 6, True),
+    "case": ("deposit_case", CASE_KEYS, 40, False),
+    "phone": ("deposit_phone", DIGIT_KEYS, 11, False),
+}
+DONE_SHOWN_MS = 15000
+
+
+def scanned_code(text: str) -> str | None:
+    """A pickup code in a scanned QR: the digits themselves, or a link's ``code=`` parameter."""
+    text = text.strip()
+    if CODE.match(text):
+        return text
+    match = re.search(r"[?&]code=([0-9]{6,10})(?:&|$)", text)
+    return match[1] if match else None
+
+
+class LockerScreens:
+    """Part of KioskWindow (which provides screen, typed, problem, pending, lang, theme, the
+    locker_* choices, locker_state, _put, _send, show_message, go_home, go_home_keep_mode)."""
+
+    def show_locker(self) -> None:
+        if self.pending is not None:
+            return
+        self.screen, self.locker_form = "locker", {}
+        self._put(locker_pages.locker_page(
+            self.theme, self.lang, on_pickup=lambda: self.locker_entry("code"),
+            on_dropoff=self._show_dropoff, on_staff=lambda: self.locker_entry("staff_no"),
+            on_back=self.go_home_keep_mode))
+
+    def locker_entry(self, step: str, problem: str = "") -> None:
+        if self.pending is not None:
+            return
+        title, keys, longest, masked = STEPS[step]
+        self.screen, self.locker_step, self.typed, self.problem = "locker-entry", step, "", problem
+        self._put(locker_pages.entry_page(
+            self.theme, self.lang, t(title, self.lang), "", problem, keys=keys, max_len=longest,
+            masked=masked, on_typed=self._locker_typed, on_ok=self._locker_ok, on_back=self.show_locker))
+
+    def _locker_typed(self, text: str) -> None:
+        self.typed, self.problem = text, ""
+        shown = self.stack.currentWidget().findChild(QWidget, "typed")
+        if shown is not None:
+            shown.setText(("●" * len(text) if STEPS[self.locker_step][3] else text) or "—")
+
+    def _locker_ok(self) -> None:
+        step, typed, form = self.locker_step, self.typed, self.locker_form
+        if step == "code" and CODE.match(typed):
+            form["code"] = typed
+            if self.locker_state is not None and self.locker_state.ask_id_last4:
+                self.locker_entry("id4")
+            else:
+                self._pickup()
+        elif step == "id4" and len(typed) == 4:
+            form["id_last4"] = typed
+            self._pickup()
+        elif step == "staff_no" and typed:
+            form["clerk"] = typed
+            self.locker_entry("staff_pin")
+        elif step == "staff_pin" and len(typed) >= 4:
+            self._send("staff-login", {"clerk": form["clerk"], "pin": typed}, daemon="locker")
+        elif step == "case" and re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z-]{3,39}", typed):
+            form["case_no"] = typed
+            self.locker_entry("phone")
+        elif step == "phone" and PHONE.match(typed):
+            form["phone"] = typed
+            self._show_sizes()
+        elif step == "phone":
+            self.locker_entry("phone", t("phone_bad", self.lang))
+
+    def _pickup(self) -> None:
+        data = {"code": self.locker_form["code"]}
+        if "id_last4" in self.locker_form:
+            data["id_last4"] = self.locker_form["id_last4"]
+        self._send("pickup", data, daemon="locker")
+
+    def locker_scan(self, code: str) -> None:
+        """A scan on the code or case number screen."""
+        if self.locker_step == "code" and scanned_code(code):
+            self.typed = scanned_code(code)
+            self._locker_ok()
+        elif self.locker_step == "case":
+            self.typed = code.strip()
+            self._locker_ok()
+
+    def _show_sizes(self) -> None:
+        free = {}
+        for locker in self.locker_state.lockers if self.locker_state else []:
+            for size in locker_pages.SIZES:
+                count = sum(1 for c in locker.compartments if c.size == size)
+                if count:
+                    free[size] = free.get(size, 0) + locker.free.get(size, 0)
+        self.screen = "locker-size"
+        self._put(locker_pages.size_page(self.theme, self.lang, free, on_size=self._deposit,
+                                         on_back=lambda: self.locker_entry("phone")))
+
+    def _deposit(self, size: str) -> None:
+        f = self.locker_form
+        self._send("deposit", {"session": f["session"], "case_no": f["case_no"], "phone": f["phone"],
+                               "size": size}, daemon="locker")
+
+    def _show_dropoff(self) -> None:
+        self.screen = "locker-dropoff"
+        self._put(locker_pages.dropoff_page(self.theme, self.lang, on_open=lambda: self._send(
+            "dropoff", {"size": "S"}, daemon="locker"), on_back=self.show_locker))
+
+    # -- answers and the doors' events -------------------------------------------------------
+    def locker_answer(self, action: str, reply) -> None:
+        if isinstance(reply, str) or reply.status != "ok":
+            code = "" if isinstance(reply, str) else reply.error.code
+            if action == "staff-login" and code == "forbidden":
+                self.locker_entry("staff_no", t("staff_wrong", self.lang))
+            elif code == "full":
+                self.show_message(t("locker_full", self.lang), title="lookup_failed")
+            else:
+                self.show_message(t("lookup_down", self.lang), title="lookup_failed")
+            return
+        data = reply.data
+        if action == "staff-login":
+            self.locker_form["session"] = data["session"]
+            self.locker_entry("case")
+        elif action == "pickup" and data["outcome"] != "opening":
+            outcome = data["outcome"]
+            if outcome == "wrong":
+                self.locker_form.pop("id_last4", None)
+                self.locker_entry("code", t("pickup_wrong", self.lang, n=data["tries_left"]))
+            elif outcome == "locked":
+                self.show_message(t("pickup_locked", self.lang, m=max(1, round(data["locked_s"] / 60))),
+                                  title="lookup_failed")
+            else:
+                self.show_message(t("pickup_expired" if outcome == "expired" else "locker_busy", self.lang),
+                                  title="lookup_failed")
+        else:  # a door is being opened: its events tell the rest
+            self.locker_form = {}  # nothing typed is kept past its request (the code, the PIN)
+            self.locker_op = {"op_id": data["op_id"], "number": data["number"], "kind": action}
+            self._show_door(t("door_opening", self.lang, number=data["number"]), False)
+
+    def locker_event(self, name: str, data: dict) -> None:
+        op = self.locker_op
+        if op is None or data.get("op_id") != op["op_id"]:
+            return
+        number, kind = data["number"], op["kind"]
+        if name == "door" and data["outcome"] == "opened":
+            key = "door_open_pickup" if kind == "pickup" else "door_open_put"
+            self._show_door(t(key, self.lang, number=number), False)
+        elif name == "door":
+            self._show_door(t("door_not_opened", self.lang, number=number), True)
+        elif name == "close-door":
+            self._show_door(t("close_door", self.lang, number=number), True)
+        elif name == "done":
+            outcome = data["outcome"]
+            sentence = {"collected": t("collected", self.lang),
+                        "dropped": t("dropped", self.lang, receipt=data.get("receipt") or ""),
+                        "deposited": t("deposited", self.lang, number=number),
+                        "not_closed": t("not_closed", self.lang),
+                        }.get(outcome, t("door_not_opened", self.lang, number=number))
+            self._show_door(sentence, outcome in ("not_closed", "not_opened"))
+            self.locker_op = None
+            self.ticket_done.start(DONE_SHOWN_MS)  # then back to the start for the next citizen
+
+    def _show_door(self, sentence: str, alert: bool) -> None:
+        self.screen = "locker-door"
+        self._put(locker_pages.door_page(self.theme, self.lang, sentence, alert, on_home=self.go_home))

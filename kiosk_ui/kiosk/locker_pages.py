@@ -1,0 +1,100 @@
+"""The document locker's screens (24小时自助柜): its three ways in, a keypad entry for each
+thing asked (pickup code, ID digits, staff number and PIN, case number, phone), the
+sizes to choose from, and the door's word in large type."""
+
+from __future__ import annotations
+
+from PyQt6.QtWidgets import QGridLayout, QHBoxLayout
+
+from hallkit.kiosk_ui.kiosk.pages import Page, action, add_problem
+from hallkit.kiosk_ui.kiosk.texts import t
+from hallkit.kiosk_ui.kiosk.theme import ALERT, ALERT_BG, CALM, INK, PRIMARY, WHITE, Theme
+from hallkit.kiosk_ui.kiosk.widgets import Keypad, button, label
+
+SIZES = ("S", "M", "L", "XL")
+
+
+def locker_page(theme: Theme, lang: str, *, on_pickup, on_dropoff, on_staff, on_back) -> Page:
+    p = Page(theme, "locker")
+    p.box.addWidget(label(theme, t("locker", lang), theme.title, bold=True))
+    for key, on_click in (("locker_pickup", on_pickup), ("locker_dropoff", on_dropoff),
+                          ("locker_staff", on_staff)):
+        first = key == "locker_pickup"  # what most come for
+        b = button(theme, t(key, lang), on_click, px=theme.px(40), min_height=theme.px(170),
+                   fg=WHITE if first else INK, bg=PRIMARY if first else CALM)
+        b.setMaximumHeight(theme.px(230))
+        b.setObjectName(key)
+        p.box.addWidget(b)
+    p.box.addStretch(1)
+    p.box.addWidget(action(theme, t("back", lang), on_back))
+    return p
+
+
+def entry_page(theme: Theme, lang: str, title: str, typed: str, problem: str, *, keys, max_len: int,
+               masked: bool = False, on_typed, on_ok, on_back) -> Page:
+    """One thing to type, on large keys; shown as typed (a PIN as dots)."""
+    p = Page(theme, "locker-entry")
+    p.box.addWidget(label(theme, title, theme.title, fg=PRIMARY, bold=True))
+    shown = label(theme, ("●" * len(typed) if masked else typed) or "—", theme.title, bold=True, fg=INK,
+                  bg=CALM)
+    shown.setObjectName("typed")
+    p.box.addWidget(shown)
+    wide = theme.width > theme.height
+    columns = (10 if wide else 6 if theme.elderly else 7) if len(keys) > 12 else (6 if wide else 3)
+    keypad = Keypad(theme, max_len, keys=keys, columns=columns, delete=t("delete", lang),
+                    clear=t("clear", lang))
+    keypad.text = typed
+    keypad.typed.connect(on_typed)
+    p.box.addWidget(keypad, stretch=1)
+    add_problem(p, theme, problem)
+    row = QHBoxLayout()
+    row.addWidget(action(theme, t("back", lang), on_back))
+    ok = action(theme, t("ok", lang), on_ok, primary=True)
+    ok.setObjectName("ok")
+    row.addWidget(ok)
+    p.box.addLayout(row)
+    return p
+
+
+def size_page(theme: Theme, lang: str, free: dict[str, int], *, on_size, on_back) -> Page:
+    p = Page(theme, "locker-size")
+    p.box.addWidget(label(theme, t("deposit_size", lang), theme.title, fg=PRIMARY, bold=True))
+    grid = QGridLayout()
+    grid.setSpacing(theme.px(20))
+    for i, size in enumerate(s for s in SIZES if s in free):
+        b = button(theme, f"{t(f'size_{size}', lang)} ({size})\n{t('free_n', lang, n=free[size])}",
+                   lambda _=False, z=size: on_size(z), min_height=theme.px(170))
+        b.setEnabled(free[size] > 0)
+        b.setObjectName(f"size-{size}")
+        grid.addWidget(b, i // 2, i % 2)
+    p.box.addLayout(grid)
+    p.box.addStretch(1)
+    p.box.addWidget(action(theme, t("back", lang), on_back))
+    return p
+
+
+def dropoff_page(theme: Theme, lang: str, *, on_open, on_back) -> Page:
+    p = Page(theme, "locker-dropoff")
+    p.box.addWidget(label(theme, t("locker_dropoff", lang), theme.title, bold=True))
+    p.box.addWidget(label(theme, t("dropoff_how", lang), theme.title, fg=PRIMARY))
+    p.box.addStretch(1)
+    row = QHBoxLayout()
+    row.addWidget(action(theme, t("back", lang), on_back))
+    go = action(theme, t("open_door", lang), on_open, primary=True)
+    go.setObjectName("open-door")
+    row.addWidget(go)
+    p.box.addLayout(row)
+    return p
+
+
+def door_page(theme: Theme, lang: str, sentence: str, alert: bool, *, on_home) -> Page:
+    """What the door is doing, large: opening, open (take or put, then shut it), done."""
+    p = Page(theme, "locker-door")
+    p.box.addStretch(1)
+    said = label(theme, sentence, theme.px(56), bold=True, fg=ALERT if alert else INK,
+                 bg=ALERT_BG if alert else CALM)
+    said.setObjectName("door")
+    p.box.addWidget(said)
+    p.box.addStretch(1)
+    p.box.addWidget(action(theme, t("home", lang), on_home, primary=True))
+    return p
