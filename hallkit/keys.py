@@ -4,9 +4,17 @@ against a guessed ID number."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
+
+
+def keyed_hash(key: bytes, text: str) -> str:
+    """HMAC-SHA256 of ``text`` as hex: what is kept instead of an ID number, a phone's
+    digits or a pickup code."""
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
 def key_file(path: Path) -> bytes:

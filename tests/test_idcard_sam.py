@@ -8,6 +8,7 @@ import asyncio
 from datetime import date
 
 import pytest
+import usb.core
 from fake_usb import FakeBackend, FakePrinter
 
 from hallkit.drivers.idcard_sam import codec, reader
@@ -201,6 +202,29 @@ def test_the_usb_form_reads_the_same_frames(run):
         task.cancel()
 
     run(scenario(), timeout=30)
+
+
+class HeldByKernel(FakeBackend):
+    """The kernel's own driver has the reader, and this user may not take it away."""
+
+    def is_kernel_driver_active(self, handle, intf):
+        return True
+
+    def detach_kernel_driver(self, handle, intf):
+        raise usb.core.USBError("Access denied (insufficient permissions)", errno=13)
+
+
+def test_a_reader_the_kernel_holds_is_said_once_and_not_read(run, caplog):
+    device = FakePrinter(0x0400, 0xC35A, "IDR3")
+    device.model = FakeReaderModel(device)
+    link = UsbSamLink(0x0400, 0xC35A, backend=HeldByKernel(device))
+
+    async def scenario():
+        return [await link.transact(b"\xaa\xaa\xaa\x96\x69\x00\x03\x20\x01\x22", 0.1) for _ in range(3)]
+
+    assert run(scenario(), timeout=10) == [None, None, None]
+    said = [r.getMessage() for r in caplog.records if "could not be detached" in r.getMessage()]
+    assert len(said) == 1 and "insufficient permissions" in said[0]
 
 
 def test_odd_codes_on_find_poll_on_quietly_and_a_failed_read_is_told(run):

@@ -6,6 +6,7 @@ code, and a restart between a door opened and shut."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 import pytest
@@ -62,6 +63,17 @@ class Scene:
             (t.split("/")[5], t.split("/")[-1], json.loads(p)["data"])))
         await self.kiosk.connect()
 
+    @contextlib.asynccontextmanager
+    async def daemon(self):
+        """The locker daemon, as ops see it, once it has read the board."""
+        async with harness(LockerDaemon, self.cfg, clock=self.clock) as ops:
+            await self.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
+            yield ops
+
+    async def close(self) -> None:
+        await self.kiosk.close()
+        self.sim.close()
+
     def sms(self) -> list[str]:
         path = self.cfg.storage_path / "sms" / "sent.jsonl"
         return [json.loads(line)["text"] for line in path.read_text().splitlines()] if path.exists() else []
@@ -104,8 +116,7 @@ def test_deposit_then_pickup_by_code_and_the_code_dies(tmp_path, broker):
 
     async def scenario():
         await scene.start()
-        async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
-            await scene.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
+        async with scene.daemon() as ops:
             opening = (await ops.request("deposit", {"case_no": "QH20261120000207", "size": "M",
                                                      "phone": "13907315678"})).data
             assert (opening["locker"], opening["number"]) == ("l1", 9)  # the smallest that fits
@@ -130,8 +141,7 @@ def test_deposit_then_pickup_by_code_and_the_code_dies(tmp_path, broker):
             assert scene.sim.boards[1].opens == [9, 9]  # no other door was ever pulsed
             stored = (scene.cfg.storage_path / "locker.sqlite").read_bytes()
             assert code.encode() not in stored and b"13907315678" not in stored
-        await scene.kiosk.close()
-        scene.sim.close()
+        await scene.close()
 
     asyncio.run(scenario())
 
@@ -141,8 +151,7 @@ def test_a_door_not_shut_in_time_records_nothing_and_forced_or_stuck_doors_leave
 
     async def scenario():
         await scene.start()
-        async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
-            await scene.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
+        async with scene.daemon() as ops:
             opening = (await ops.request("deposit", {"case_no": "QH0001", "size": "S",
                                                      "phone": "13812341234"})).data
             await scene.until(lambda: 1 in scene.sim.boards[1].open)
@@ -161,8 +170,7 @@ def test_a_door_not_shut_in_time_records_nothing_and_forced_or_stuck_doors_leave
             out = {c.number: c.alarm for c in state.lockers[0].compartments if c.state == "out_of_service"}
             assert out == {1: "left_open", 2: "stuck", 4: "forced"}
             assert (await ops.request("clear", {"locker": "l1", "number": 2})).data == {"cleared": True}
-        await scene.kiosk.close()
-        scene.sim.close()
+        await scene.close()
 
     asyncio.run(scenario())
 
@@ -172,37 +180,68 @@ def test_a_restart_between_the_door_opening_and_shutting_finishes_the_pickup(tmp
 
     async def scenario():
         await scene.start()
-        async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
-            await scene.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
+        async with scene.daemon() as ops:
             _, code = await scene.deposited(ops, "QH0003")
             answer = await scene.pickup(code)
             await scene.opened(answer["op_id"])
         scene.sim.door(1, 1, "close")  # the citizen shuts it while the daemon is down
-        async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
+        async with scene.daemon() as ops:
             await scene.until(lambda: scene.done(answer["op_id"]) is not None)
             assert scene.done(answer["op_id"])["outcome"] == "collected"
             assert (await scene.pickup(code))["outcome"] == "wrong"
-        await scene.kiosk.close()
-        scene.sim.close()
+        await scene.close()
 
     asyncio.run(scenario())
 
 
-@pytest.mark.parametrize("days", [8])
-def test_an_overdue_code_never_opens_a_door(tmp_path, broker, days):
+def test_an_overdue_code_never_opens_a_door(tmp_path, broker):
     scene = Scene(tmp_path, broker)
 
     async def scenario():
         await scene.start()
-        async with harness(LockerDaemon, scene.cfg, clock=scene.clock) as ops:
-            await scene.until(lambda: ops.daemon.engine.boards_up.get("lb-1"))
+        async with scene.daemon() as ops:
             _, code = await scene.deposited(ops, "QH0004")
-            scene.clock.advance(days * 86400)
+            scene.clock.advance(8 * 86400)  # past the 7 days a code lives
             await scene.until(lambda: any(e[2].get("alarm") == "overdue" for e in scene.events), tick=True)
             assert len(scene.sms()) == 2 and "提醒" in scene.sms()[1]  # the reminder went first
             assert (await scene.pickup(code))["outcome"] == "expired"
             assert scene.sim.boards[1].opens == [1]
-        await scene.kiosk.close()
-        scene.sim.close()
+        await scene.close()
 
     asyncio.run(scenario())
+
+
+def test_the_http_gateway_gets_the_template_form_and_a_refusal_is_an_error(tmp_path):
+    import http.server
+    import threading
+    from types import SimpleNamespace
+
+    from hallkit.daemons.locker.sms import HttpSms, SendError
+
+    posted: list[dict] = []
+
+    class Gateway(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            posted.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200 if len(posted) == 1 else 503)
+            self.end_headers()
+            self.wfile.write(b'{"code":0,"msgId":"m-1"}')
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    (tmp_path / "sms.secret").write_text("s3cret\n")
+    settings = SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}/send", account="qh-zwfw",
+                               password_file="sms.secret", template_id="SMS_1029",
+                               signature="清河县政务服务中心", timeout_s=3.0)
+    gateway = HttpSms(settings, tmp_path)
+    try:
+        assert gateway.send("13907315678", "取件码216467") == '{"code":0,"msgId":"m-1"}'
+        assert posted == [{"account": "qh-zwfw", "password": "s3cret", "templateId": "SMS_1029",
+                           "sign": "清河县政务服务中心", "mobile": "13907315678", "content": "取件码216467"}]
+        with pytest.raises(SendError, match="503"):
+            gateway.send("13907315678", "取件码216467")  # kept in the outbox, sent again later
+    finally:
+        server.shutdown()

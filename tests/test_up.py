@@ -241,13 +241,13 @@ def test_a_keypad_login_and_call_reach_its_led_and_the_window_display(demo):
 
 def test_a_crashed_daemon_and_a_dead_broker_are_restarted(demo):
     hall = next(r for r in status(demo.cfg_path, demo.env) if r["kind"] == "daemon" and r["id"] == "hall")
-    pid = int(hall["detail"].split()[1])
+    pid = hall["pid"]
     os.kill(pid, signal.SIGKILL)
 
     def restarted():
         rows = status(demo.cfg_path, demo.env)
         row = next((r for r in rows if r["kind"] == "daemon" and r["id"] == "hall"), {})
-        return row.get("state") == "online" and row["detail"].split(";")[0] != f"pid {pid}"
+        return row.get("state") == "online" and row["pid"] != pid
     wait_for(restarted, 20, "the hall daemon restarted")
     broker_pid = json.loads((demo.storage / "run" / "broker.json").read_text())["pid"]
     os.kill(broker_pid, signal.SIGKILL)  # the supervisor restarts it on its port
@@ -262,8 +262,7 @@ def test_a_crashed_daemon_and_a_dead_broker_are_restarted(demo):
 
 
 def test_ctrl_c_stops_the_whole_hall(demo):
-    pids = [int(r["detail"].split(";")[0].split()[1]) for r in status(demo.cfg_path, demo.env)
-            if r["kind"] == "daemon"]
+    pids = [r["pid"] for r in status(demo.cfg_path, demo.env) if r["kind"] == "daemon"]
     broker_pid = json.loads((demo.storage / "run" / "broker.json").read_text())["pid"]
     text = demo.hallctl("status")
     assert text.returncode == 0 and "hall" in text.stdout and "online" in text.stdout

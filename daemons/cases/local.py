@@ -9,11 +9,10 @@ passport) is found by its number only.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 
 from hallkit.daemons.cases.records import CaseView
+from hallkit.keys import keyed_hash
 from hallkit.privacy import mask_name
 from hallkit.store import Migration, Store
 
@@ -35,7 +34,7 @@ class LocalCases:
         self._key = key
 
     def person(self, id_number: str, phone_last4: str) -> str:
-        return hmac.new(self._key, f"{id_number.upper()}|{phone_last4}".encode(), hashlib.sha256).hexdigest()
+        return keyed_hash(self._key, f"{id_number.upper()}|{phone_last4}")
 
     def by_number(self, case_no: str) -> CaseView | None:
         row = self.conn.execute("SELECT view FROM cases WHERE case_no = ?",

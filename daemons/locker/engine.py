@@ -11,7 +11,6 @@ compartment holding another's item, and it is audited with its reason.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import logging
@@ -25,6 +24,7 @@ from pydantic import BaseModel
 from hallkit.config.model import HallConfig
 from hallkit.daemons.locker import contract as msg
 from hallkit.ids import ordered_id
+from hallkit.keys import keyed_hash
 from hallkit.privacy import mask_phone
 from hallkit.runtime.commands import CommandError
 from hallkit.store import Migration
@@ -105,7 +105,7 @@ class LockerEngine:
                             (locker.id, number, group.board, lock, group.size))
 
     def _hash(self, what: str) -> str:
-        return hmac.new(self.key, what.encode(), hashlib.sha256).hexdigest()
+        return keyed_hash(self.key, what)
 
     # -- staff -----------------------------------------------------------------------------------
     def open_session(self, clerk: str, kiosk: str | None, now: float) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +16,7 @@ from hallkit.config.model import HallConfig
 from hallkit.daemons.queue import estimate
 from hallkit.daemons.queue.day import business_day
 from hallkit.daemons.queue.place import window_groups
+from hallkit.keys import keyed_hash
 from hallkit.runtime.commands import CommandError
 
 
@@ -98,11 +97,11 @@ class EngineBase:
     def hash(self, value: str | None) -> str | None:
         if value is None:
             return None
-        return hmac.new(self.pepper, value.encode(), hashlib.sha256).hexdigest()
+        return keyed_hash(self.pepper, value)
 
     def secret(self, ticket_id: str) -> str:
         """The ticket's secret for its QR code: derived, so nothing more is stored."""
-        return hmac.new(self.pepper, f"ticket:{ticket_id}".encode(), hashlib.sha256).hexdigest()[:12]
+        return keyed_hash(self.pepper, f"ticket:{ticket_id}")[:12]
 
     # -- writing ----------------------------------------------------------------
     def log(self, ticket: int, action: str, now: float, window: int | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 
@@ -18,6 +19,8 @@ import usb.util
 
 from hallkit.drivers.idcard_sam.codec import HEAD, PREAMBLE, FrameError, body_length
 from hallkit.drivers.transport.serial_line import SerialLine
+
+log = logging.getLogger(__name__)
 
 QUIET_S = 0.05  # a garbled reply is drained until the line stays quiet this long
 DRAIN_MAX_S = 1.0  # ... or this long at most (a line that never stops is no reader)
@@ -93,6 +96,7 @@ class UsbSamLink:
             self.match["custom_match"] = lambda d: usb.util.get_string(d, d.iSerialNumber) == serial
         self.device = None
         self.out_ep = self.in_ep = None
+        self._said = ""  # the last trouble logged
 
     async def open(self) -> None:
         """Nothing to hold open between requests: each transact finds the device if needed."""
@@ -106,7 +110,10 @@ class UsbSamLink:
     async def transact(self, frame: bytes, timeout: float) -> bytes | None:
         try:
             return await asyncio.to_thread(self._transact, frame, timeout)
-        except (usb.core.USBError, OSError):
+        except (usb.core.USBError, OSError) as exc:
+            if str(exc) != self._said:  # once per kind of trouble, not at every poll
+                self._said = str(exc)
+                log.warning("USB ID card reader: %s", exc)
             self.close()  # unplugged: found again on a later poll
             return None
 
@@ -114,9 +121,13 @@ class UsbSamLink:
         device = usb.core.find(**self.match)
         if device is None:
             raise OSError("the reader is not on the USB bus")
-        with contextlib.suppress(NotImplementedError, usb.core.USBError):
+        try:
             if device.is_kernel_driver_active(0):
                 device.detach_kernel_driver(0)
+        except NotImplementedError:
+            pass  # a platform without kernel drivers to detach
+        except usb.core.USBError as exc:  # e.g. no permission: said, not swallowed
+            raise OSError(f"the kernel's driver holds the reader and could not be detached: {exc}") from exc
         intf = device.get_active_configuration()[(0, 0)]
 
         def bulk(direction):

@@ -9,18 +9,37 @@ import logging
 import sys
 
 from hallkit.bus.client import BusError
-from hallkit.cli.common import EX_UNAVAILABLE
-from hallkit.cli.console_cmd import app_settings
+from hallkit.cli.common import EX_UNAVAILABLE, add_config_arg
+from hallkit.cli.console_cmd import add_app_bus_args, app_settings, read_retained
 
 SETUP_WAIT_S = 15.0
 
 
-def launch(args, app: str, kind: str, read_setup, window_class) -> int:
-    """``read_setup(settings, hall, device)``; ``window_class(bridge, hall, device, setup)``;
-    ``kind``: the device kind whose topics hold its status."""
+def add_app_parser(sub, app: str, help: str, example: str):
+    p = sub.add_parser(app, help=help)
+    add_config_arg(p)
+    p.add_argument("device", help=f"the {app}'s device id in the hall config, e.g. {example}")
+    p.add_argument("--window", action="store_true", help="in a window, not full screen (testing)")
+    add_app_bus_args(p, app)
+    return p
+
+
+async def read_setup(settings, hall: str, kind: str, device: str):
+    """A device's retained setup (from the hall daemon), read once as the device's own user."""
+    from hallkit.contract.topics import Topics
+    from hallkit.daemons.hall.contract import BoardSetup, KioskSetup
+
+    model = {"kiosk": KioskSetup, "hall_board": BoardSetup}[kind]
+    return await read_retained(settings, hall, f"{device}-setup", Topics(hall, kind, device).setup,
+                               model, SETUP_WAIT_S)
+
+
+def launch(args, app: str, kind: str, window_class) -> int:
+    """``window_class(bridge, hall, device, setup)``; ``kind``: the device's kind, whose
+    topics hold its setup and status."""
     settings, hall = app_settings(args, app)
     try:
-        setup = asyncio.run(read_setup(settings, hall, args.device))
+        setup = asyncio.run(read_setup(settings, hall, kind, args.device))
     except TimeoutError:
         print(f"hallctl {app}: no setup for {args.device} on the bus within {SETUP_WAIT_S:g} s (is "
               f"the hall daemon running, and is this {app} in the hall config?)", file=sys.stderr)

@@ -6,29 +6,19 @@ windows' calls and this board's own setup are retained topics.
 
 from __future__ import annotations
 
-from hallkit.cli.app_launch import SETUP_WAIT_S, launch
-from hallkit.cli.common import add_config_arg
-from hallkit.cli.console_cmd import add_app_bus_args, read_retained
+from hallkit.cli import app_launch
 
 
 def register(sub) -> None:
-    p = sub.add_parser("board", help="the hall board on the hall's TV (a `hall_board` device)")
-    add_config_arg(p)
-    p.add_argument("device", help="the board's device id in the hall config, e.g. board-1")
-    p.add_argument("--window", action="store_true", help="in a window, not full screen (testing)")
-    add_app_bus_args(p, "board")
-    p.set_defaults(func=run)
+    app_launch.add_app_parser(sub, "board", "the hall board on the hall's TV (a `hall_board` device)",
+                              "board-1").set_defaults(func=run)
 
 
 async def read_setup(settings, hall: str, board: str):
-    from hallkit.contract.topics import Topics
-    from hallkit.daemons.hall.contract import BoardSetup
-
-    return await read_retained(settings, hall, f"{board}-setup", Topics(hall, "hall_board", board).setup,
-                               BoardSetup, SETUP_WAIT_S)
+    return await app_launch.read_setup(settings, hall, "hall_board", board)
 
 
 def run(args) -> int:
     from hallkit.kiosk_ui.board.window import BoardWindow
 
-    return launch(args, "board", "hall_board", read_setup, BoardWindow)
+    return app_launch.launch(args, "board", "hall_board", BoardWindow)

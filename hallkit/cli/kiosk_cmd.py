@@ -8,30 +8,19 @@ config gives the broker and the password; on a kiosk PC, --connect, --hall,
 
 from __future__ import annotations
 
-from hallkit.cli.app_launch import SETUP_WAIT_S, launch
-from hallkit.cli.common import add_config_arg
-from hallkit.cli.console_cmd import add_app_bus_args, read_retained
+from hallkit.cli import app_launch
 
 
 def register(sub) -> None:
-    p = sub.add_parser("kiosk", help="the self-service kiosk screen (a `kiosk` device)")
-    add_config_arg(p)
-    p.add_argument("device", help="the kiosk's device id in the hall config, e.g. kiosk-1")
-    p.add_argument("--window", action="store_true", help="in a window, not full screen (testing)")
-    add_app_bus_args(p, "kiosk")
-    p.set_defaults(func=run)
+    app_launch.add_app_parser(sub, "kiosk", "the self-service kiosk screen (a `kiosk` device)",
+                              "kiosk-1").set_defaults(func=run)
 
 
 async def read_setup(settings, hall: str, kiosk: str):
-    """This kiosk's retained setup, read once as the kiosk's own user."""
-    from hallkit.contract.topics import Topics
-    from hallkit.daemons.hall.contract import KioskSetup
-
-    return await read_retained(settings, hall, f"{kiosk}-setup", Topics(hall, "kiosk", kiosk).setup,
-                               KioskSetup, SETUP_WAIT_S)
+    return await app_launch.read_setup(settings, hall, "kiosk", kiosk)
 
 
 def run(args) -> int:
     from hallkit.kiosk_ui.kiosk.window import KioskWindow
 
-    return launch(args, "kiosk", "kiosk", read_setup, KioskWindow)
+    return app_launch.launch(args, "kiosk", "kiosk", KioskWindow)

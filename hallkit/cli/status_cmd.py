@@ -71,7 +71,7 @@ def table(cfg, rows: dict) -> list[dict]:
         detail = "; ".join(filter(None, (f"pid {info['pid']}" if "pid" in info else "", summary)))
         out.append({"kind": "daemon" if name != SIM_COMPONENT else "simulators", "id": name,
                     "family": "", "state": info.get("state", "missing"), "age_s": _age(info.get("ts")),
-                    "detail": detail})
+                    "detail": detail, "pid": info.get("pid")})
     for dev_id, dev in natural(cfg.devices.items()):
         info = rows.get((dev.kind, dev_id), {})
         avail = info.get("availability") or info.get("status") or {}

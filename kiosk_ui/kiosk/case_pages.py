@@ -8,7 +8,7 @@ from PyQt6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from hallkit.kiosk_ui.kiosk.pages import Page, action, add_problem, masked_typing
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.theme import ALERT, ALERT_BG, CALM, INK, PRIMARY, WHITE, Theme, paint
-from hallkit.kiosk_ui.kiosk.widgets import CASE_KEYS, DIGIT_KEYS, LEFT, Keypad, label, scrolling
+from hallkit.kiosk_ui.kiosk.widgets import CASE_KEYS, LEFT, Keypad, label, scrolling
 
 STATUS_FACE = {  # (text, background) of a case's status
     "ready": (WHITE, PRIMARY), "needs_more": (ALERT, ALERT_BG), "rejected": (ALERT, ALERT_BG),
@@ -55,28 +55,6 @@ def cases_page(theme: Theme, lang: str, mode: str, typed: str, problem: str, *, 
         ok = action(theme, t("ok", lang), on_ok, primary=True)
         ok.setObjectName("ok")
         row.addWidget(ok)
-    p.box.addLayout(row)
-    return p
-
-
-def phone_page(theme: Theme, lang: str, id_masked: str, typed: str, problem: str, *, on_typed, on_ok,
-               on_back) -> Page:
-    p = Page(theme, "phone")
-    p.box.addWidget(label(theme, t("phone_for", lang, id=id_masked)))
-    p.box.addWidget(label(theme, t("phone_title", lang), theme.title, fg=PRIMARY, bold=True))
-    _typed_row(theme, p, typed)
-    wide = theme.width > theme.height
-    keypad = Keypad(theme, 4, keys=DIGIT_KEYS, columns=6 if wide else 3, delete=t("delete", lang),
-                    clear=t("clear", lang))
-    keypad.text = typed
-    keypad.typed.connect(on_typed)
-    p.box.addWidget(keypad, stretch=1)
-    add_problem(p, theme, problem)
-    row = QHBoxLayout()
-    row.addWidget(action(theme, t("back", lang), on_back))
-    ok = action(theme, t("ok", lang), on_ok, primary=True)
-    ok.setObjectName("ok")
-    row.addWidget(ok)
     p.box.addLayout(row)
     return p
 

@@ -9,8 +9,9 @@ import time
 
 from hallkit.daemons.cases.records import CASE_NO as CASE_NO_PATTERN
 from hallkit.idnumbers import valid_id_number
-from hallkit.kiosk_ui.kiosk import case_pages
+from hallkit.kiosk_ui.kiosk import case_pages, pages
 from hallkit.kiosk_ui.kiosk.texts import t
+from hallkit.kiosk_ui.kiosk.widgets import DIGIT_KEYS
 from hallkit.privacy import mask_id
 
 CASE_NO = re.compile(CASE_NO_PATTERN)
@@ -75,8 +76,9 @@ class CaseScreens:
 
     def show_phone(self, problem: str = "") -> None:
         self.screen, self.typed, self.problem = "phone", "", problem
-        self._put(case_pages.phone_page(
-            self.theme, self.lang, mask_id(self.card_id or ""), self.typed, self.problem,
+        self._put(pages.entry_page(
+            self.theme, self.lang, "phone", t("phone_title", self.lang), self.typed, self.problem,
+            keys=DIGIT_KEYS, max_len=4, above=t("phone_for", self.lang, id=mask_id(self.card_id or "")),
             on_typed=self._typed, on_ok=self._phone_ok, on_back=lambda: self.show_cases("ask")))
         self.voice("phone")
 

@@ -8,7 +8,7 @@ import re
 
 from PyQt6.QtWidgets import QWidget
 
-from hallkit.kiosk_ui.kiosk import locker_pages
+from hallkit.kiosk_ui.kiosk import locker_pages, pages
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.widgets import CASE_KEYS, DIGIT_KEYS, ID_KEYS
 
@@ -53,9 +53,10 @@ class LockerScreens:
             return
         title, keys, longest, masked = STEPS[step]
         self.screen, self.locker_step, self.typed, self.problem = "locker-entry", step, "", problem
-        self._put(locker_pages.entry_page(
-            self.theme, self.lang, t(title, self.lang), "", problem, keys=keys, max_len=longest,
-            masked=masked, on_typed=self._locker_typed, on_ok=self._locker_ok, on_back=self.show_locker))
+        self._put(pages.entry_page(
+            self.theme, self.lang, "locker-entry", t(title, self.lang), "", problem, keys=keys,
+            max_len=longest, masked=masked, on_typed=self._locker_typed, on_ok=self._locker_ok,
+            on_back=self.show_locker))
 
     def _locker_typed(self, text: str) -> None:
         self.typed, self.problem = text, ""

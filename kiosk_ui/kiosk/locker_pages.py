@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from PyQt6.QtWidgets import QGridLayout, QHBoxLayout
 
-from hallkit.kiosk_ui.kiosk.pages import Page, action, add_problem
+from hallkit.kiosk_ui.kiosk.pages import Page, action
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.theme import ALERT, ALERT_BG, CALM, INK, PRIMARY, WHITE, Theme
-from hallkit.kiosk_ui.kiosk.widgets import Keypad, button, label
+from hallkit.kiosk_ui.kiosk.widgets import button, label
 
 SIZES = ("S", "M", "L", "XL")
 
@@ -27,32 +27,6 @@ def locker_page(theme: Theme, lang: str, *, on_pickup, on_dropoff, on_staff, on_
         p.box.addWidget(b)
     p.box.addStretch(1)
     p.box.addWidget(action(theme, t("back", lang), on_back))
-    return p
-
-
-def entry_page(theme: Theme, lang: str, title: str, typed: str, problem: str, *, keys, max_len: int,
-               masked: bool = False, on_typed, on_ok, on_back) -> Page:
-    """One thing to type, on large keys; shown as typed (a PIN as dots)."""
-    p = Page(theme, "locker-entry")
-    p.box.addWidget(label(theme, title, theme.title, fg=PRIMARY, bold=True))
-    shown = label(theme, ("●" * len(typed) if masked else typed) or "—", theme.title, bold=True, fg=INK,
-                  bg=CALM)
-    shown.setObjectName("typed")
-    p.box.addWidget(shown)
-    wide = theme.width > theme.height
-    columns = (10 if wide else 6 if theme.elderly else 7) if len(keys) > 12 else (6 if wide else 3)
-    keypad = Keypad(theme, max_len, keys=keys, columns=columns, delete=t("delete", lang),
-                    clear=t("clear", lang))
-    keypad.text = typed
-    keypad.typed.connect(on_typed)
-    p.box.addWidget(keypad, stretch=1)
-    add_problem(p, theme, problem)
-    row = QHBoxLayout()
-    row.addWidget(action(theme, t("back", lang), on_back))
-    ok = action(theme, t("ok", lang), on_ok, primary=True)
-    ok.setObjectName("ok")
-    row.addWidget(ok)
-    p.box.addLayout(row)
     return p
 
 

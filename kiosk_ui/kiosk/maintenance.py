@@ -8,6 +8,7 @@ from PyQt6.QtWidgets import QApplication, QWidget
 
 from hallkit.kiosk_ui.kiosk import pages
 from hallkit.kiosk_ui.kiosk.texts import t
+from hallkit.kiosk_ui.kiosk.widgets import DIGIT_KEYS
 
 HOLD_S = 5.0  # the hidden gesture: a finger on the top-left corner this long
 
@@ -25,8 +26,9 @@ class MaintenanceScreens:
 
     def _show_pin(self) -> None:
         self.screen = "pin"
-        self._put(pages.pin_page(self.theme, self.lang, self.typed, self.problem,
-                                 on_typed=self._pin_typed, on_ok=self._pin_ok, on_back=self.go_home))
+        self._put(pages.entry_page(self.theme, self.lang, "pin", t("pin", self.lang), self.typed,
+                                   self.problem, keys=DIGIT_KEYS, max_len=6, masked=True,
+                                   on_typed=self._pin_typed, on_ok=self._pin_ok, on_back=self.go_home))
 
     def _pin_typed(self, text: str) -> None:
         self.typed, self.problem = text, ""

@@ -233,14 +233,21 @@ def checkin_page(theme: Theme, lang: str, typed: str, problem: str, *, typing: b
     return p
 
 
-def pin_page(theme: Theme, lang: str, typed: str, problem: str, *, on_typed, on_ok, on_back) -> Page:
-    """The maintenance PIN, behind the hidden gesture."""
-    p = Page(theme, "pin")
-    p.box.addWidget(label(theme, t("pin", lang), theme.title, bold=True))
-    shown = label(theme, "●" * len(typed) or "—", theme.title, bold=True, fg=INK, bg=CALM)
+def entry_page(theme: Theme, lang: str, name: str, title: str, typed: str, problem: str, *, keys,
+               max_len: int, masked: bool = False, above: str = "", on_typed, on_ok, on_back) -> Page:
+    """One thing to type on large keys (a PIN, a phone's digits, a pickup code, a case
+    number): ``above`` it what it is for, shown as typed (a PIN as dots), OK and Back."""
+    p = Page(theme, name)
+    if above:
+        p.box.addWidget(label(theme, above))
+    p.box.addWidget(label(theme, title, theme.title, fg=PRIMARY, bold=True))
+    shown = label(theme, ("●" * len(typed) if masked else typed) or "—", theme.title, bold=True, fg=INK,
+                  bg=CALM)
     shown.setObjectName("typed")
     p.box.addWidget(shown)
-    keypad = Keypad(theme, 6, keys=tuple("1234567890"), delete=t("delete", lang),
+    wide = theme.width > theme.height
+    columns = (10 if wide else 6 if theme.elderly else 7) if len(keys) > 12 else (6 if wide else 3)
+    keypad = Keypad(theme, max_len, keys=keys, columns=columns, delete=t("delete", lang),
                     clear=t("clear", lang))
     keypad.text = typed
     keypad.typed.connect(on_typed)
