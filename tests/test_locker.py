@@ -61,6 +61,8 @@ class Scene:
         self.kiosk = BusClient(bus_settings(self.cfg, "kiosk-1"), "test-kiosk", hall=self.cfg.hall.id)
         self.kiosk.subscribe("hall/t1/locker/main/event/#", lambda t, p: self.events.append(
             (t.split("/")[5], t.split("/")[-1], json.loads(p)["data"])))
+        self.states: list[dict] = []
+        self.kiosk.subscribe("hall/t1/locker/main/state", lambda t, p: self.states.append(json.loads(p)))
         await self.kiosk.connect()
 
     @contextlib.asynccontextmanager
@@ -126,6 +128,8 @@ def test_deposit_then_pickup_by_code_and_the_code_dies(tmp_path, broker):
             await scene.until(lambda: scene.done(opening["op_id"]) is not None)
             assert scene.done(opening["op_id"])["outcome"] == "deposited"
             await scene.until(lambda: scene.sms(), tick=True)
+            await scene.until(lambda: scene.states and scene.states[-1]["sms_waiting"] == 0,
+                              tick=True)  # the retained state says it was sent
             text = scene.sms()[0]
             code = text.split("取件码")[1][:6]
             assert "自助文件柜9号柜" in text and code.isdigit()

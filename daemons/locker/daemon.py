@@ -196,5 +196,6 @@ class LockerDaemon(Daemon):
                                 attempts + 1, error)
                 with self.store.db.atomic():
                     sms.mark(conn, message, attempts, self.clock.time(), answer, error)
+                self.publish_soon(self.publish_state, max_delay=1.0)  # the count waiting changed
 
 
