@@ -80,6 +80,17 @@ def stop_daemons(procs: list[subprocess.Popen]) -> None:
         proc.wait(10)
 
 
+def close_window(app, window, bridge) -> None:
+    """An app's window gone before the interpreter ends: left to Python's teardown, Qt
+    objects die in any order and the process can end in a segmentation fault."""
+    from PyQt6 import sip
+
+    bridge.stop()
+    window.close()
+    app.processEvents()
+    sip.delete(window)  # now, not whenever the interpreter's teardown gets to it
+
+
 def echo_client(port: int) -> BusClient:
     """A client answering ``ECHO_PING`` at once, as a daemon answers (reply at QoS 0) but
     with no work behind it; connect it before use."""

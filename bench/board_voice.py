@@ -33,6 +33,7 @@ from hallkit.config.load import load_config
 
 from benchhall import (
     ECHO_PING,
+    close_window,
     echo_client,
     hall_header,
     pct,
@@ -135,7 +136,7 @@ def measure(cfg_path: Path, calls: int) -> dict:
         assert spoken[number]["outcome"] == "spoken", spoken[number]
         voice_ms.append(spoken[number]["started_at"] - called[number])
     loop.run_until_complete(ops.close())
-    bridge.stop()
+    close_window(app, board, bridge)
     return {"board": board_ms, "voice": voice_ms}
 
 

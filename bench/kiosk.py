@@ -30,7 +30,7 @@ from hallkit.bus.client import BusClient, BusSettings
 from hallkit.bus.settings import bus_settings
 from hallkit.config.load import load_config
 
-from benchhall import ECHO_PING, echo_client, hall_header, pct, scratch_with_broker
+from benchhall import ECHO_PING, close_window, echo_client, hall_header, pct, scratch_with_broker
 
 SERVICES = ["BDC", "SB"]
 DAEMONS = (("sim", ("sim", "run")), ("hall", ("run", "hall")), ("queue", ("run", "queue")),
@@ -172,7 +172,7 @@ def measure(cfg_path: Path, tickets: int) -> dict:
         card("lift")
     loop.run_until_complete(sim_client.close())
     loop.close()
-    bridge.stop()
+    close_window(app, window, bridge)
     return figures
 
 

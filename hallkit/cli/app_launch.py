@@ -65,4 +65,7 @@ def launch(args, app: str, kind: str, window_class) -> int:
         window.showFullScreen()
     code = qt.exec()
     bridge.stop()
+    from PyQt6 import sip
+
+    sip.delete(window)  # gone before the QApplication: Python's teardown has no order
     return code
