@@ -64,13 +64,16 @@ def pct(samples: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(p / 100 * len(s)))] * 1000
 
 
-def start_daemons(cfg_path: Path, names: tuple[str, ...], log_path: Path) -> list[subprocess.Popen]:
-    """``hallctl run NAME`` for each name, as systemd would run them, logging to one file."""
+def start_daemons(cfg_path: Path, names: tuple[str, ...], log_path: Path,
+                  simulators: bool = False) -> list[subprocess.Popen]:
+    """``hallctl run NAME`` for each name, as systemd would run them, logging to one file;
+    with ``simulators``, ``hallctl sim run`` too (as ``hallctl up`` does)."""
     env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
+    commands = [["run", name] for name in names] + ([["sim", "run"]] if simulators else [])
     with open(log_path, "wb") as log:
-        return [subprocess.Popen([sys.executable, "-m", "hallkit.cli.main", "run", name,
+        return [subprocess.Popen([sys.executable, "-m", "hallkit.cli.main", *command,
                                   "--config", str(cfg_path)], env=env, stdout=log, stderr=log)
-                for name in names]
+                for command in commands]
 
 
 def stop_daemons(procs: list[subprocess.Popen]) -> None:

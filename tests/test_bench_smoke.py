@@ -11,6 +11,8 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 
+import lockers
+
 import call_latency
 import print_path
 import queue_ops
@@ -18,7 +20,7 @@ import queue_ops
 
 def test_the_benchmark_halls_are_valid(tmp_path):
     for text in (call_latency.hall_config(tmp_path, 1883), queue_ops.hall_config(tmp_path, 1883, 100),
-                 print_path.hall_config(tmp_path, 1883, [9100, 9101])):
+                 print_path.hall_config(tmp_path, 1883, [9100, 9101]), lockers.hall_config(tmp_path, 1883)):
         _, issues = check_text(text)
         assert not issues, [i.format("bench") for i in issues]
 

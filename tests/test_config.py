@@ -330,3 +330,21 @@ def test_a_storage_folder_this_user_cannot_write_stops_daemons_not_readers(tmp_p
     check = subprocess.run(hallctl_argv("config", "check", str(path)), capture_output=True,
                            text=True, env=child_env)
     assert check.returncode == 0 and "NOTE: for this user" in check.stdout  # said, not refused
+
+
+def test_config_check_warns_of_a_lock_board_line_polled_too_slowly(tmp_path, write_config):
+    boards = "".join(f'''
+[devices.lb-{n}]
+kind = "locker_board"
+family = "8a80"
+link = "sim://lockers"
+address = {n}
+locks = 24
+''' for n in range(1, 8))
+    path = write_config(small_hall(tmp_path / "var", extra=boards))
+    proc = subprocess.run(hallctl_argv("config", "check", str(path)), capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "WARNING: 7 lock boards share sim:lockers" in proc.stdout
+    six = write_config(small_hall(tmp_path / "var", extra=boards.split("\n[devices.lb-7]")[0]))
+    assert "WARNING" not in subprocess.run(hallctl_argv("config", "check", str(six)),
+                                           capture_output=True, text=True).stdout

@@ -194,7 +194,7 @@ def test_hosted_boards_take_the_simulator_hosts_actions():
     from hallkit.drivers.lock_8a80.sim import hosted
     opts = SimpleNamespace(open_level="11", bitmask_order="high-first", reports=False)
     line = SimpleNamespace(devices=[SimpleNamespace(id="locker-1", address=1, options=opts,
-                                                    config=SimpleNamespace(locks=24))])
+                                                    config=SimpleNamespace(locks=24))], baud=9600, fmt="8N1")
 
     async def scenario():
         host = hosted(line)

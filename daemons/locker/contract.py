@@ -170,11 +170,19 @@ class Alarm(Body):
     text: str
 
 
+class PollLine(Payload):
+    line: str = Field(description="the RS-485 line (a port or a simulator)")
+    boards: int
+    round_ms: float | None = Field(None, description="the last full poll of every board on it (no opens)")
+    rounds: int = Field(0, description="full polls measured so far")
+
+
 class LockerState(Payload):
     """Retained at ``hall/<hall>/locker/main/state``."""
 
     lockers: list[LockerView]
     alarms: list[Alarm]
+    lines: list[PollLine] = Field(default_factory=list)
     sms_waiting: int
     ask_id_last4: bool = Field(False, description="a pickup also asks for the ID number's last 4")
     summary: str

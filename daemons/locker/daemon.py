@@ -59,7 +59,13 @@ class LockerDaemon(Daemon):
             task.cancel()
 
     def retained_state(self) -> msg.LockerState:
-        return self.engine.state()
+        state = self.engine.state()
+        for port in dict.fromkeys(self.ports.values()):
+            took = port.line.round_s
+            state.lines.append(msg.PollLine(line=port.device_line.key, boards=len(port.boards),
+                                            rounds=port.line.rounds,
+                                            round_ms=None if took is None else round(took * 1000, 1)))
+        return state
 
     # -- commands ------------------------------------------------------------------------------
     def _effects(self, effects: Effects, ctx: CommandContext) -> None:

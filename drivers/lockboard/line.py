@@ -59,7 +59,8 @@ class BoardLine:
         self.expect: Expect | None = None
         self.answer: asyncio.Future | None = None
         self.opens: list[OpenRequest] = []
-        self.round_s: float | None = None  # the last full poll of every board on the line
+        self.round_s: float | None = None  # the last full poll of every board, with no open in it
+        self.rounds = 0
 
     # -- what comes in -----------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
@@ -86,12 +87,14 @@ class BoardLine:
                 if await self._ask(data, expect) is None:
                     log.warning("%s: did not confirm its setup; polling it anyway", watch.device)
         while True:
-            started = self.now()
+            started, opened = self.now(), False
             for watch in list(self.watch.values()):
                 while self.opens:
+                    opened = True
                     await self._open(self.opens.pop(0))
                 await self._poll(watch)
-            self.round_s = self.now() - started
+            if not opened:
+                self.round_s, self.rounds = self.now() - started, self.rounds + 1
 
     async def _ask(self, data: bytes, expect: Expect):
         """One request and its reply (None: none in time); then the line's gap."""

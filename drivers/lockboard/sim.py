@@ -38,15 +38,25 @@ class BoardFrames(Protocol):
         """What a board that reports changes sends when ``lock`` changes (None: nothing)."""
 
 
+def bits_per_byte(fmt: str) -> int:
+    """Start bit, data bits, parity, stop bits: "8N1" → 10."""
+    return 1 + int(fmt[0]) + (fmt[1] != "N") + int(fmt[2])
+
+
 class LockBoardsSim:
-    def __init__(self, boards: list[SimBoard], protocol: BoardFrames) -> None:
+    def __init__(self, boards: list[SimBoard], protocol: BoardFrames, baud: int | None = None,
+                 fmt: str = "8N1") -> None:
+        # With a baud rate, a reply arrives when the request and the reply would have
+        # crossed a real line (a pty itself is instant): the poll bench's byte-time floor.
+        self.byte_s = bits_per_byte(fmt) / baud if baud else 0.0
+        self._line_free_at = 0.0
         self.pty = SimPty()
         self.master, self.path = self.pty.master, self.pty.path
         self.boards = {b.address: b for b in boards}
         self.protocol = protocol
         self.buffer = bytearray()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._springs: set[asyncio.TimerHandle] = set()
+        self._timers: set[asyncio.TimerHandle] = set()
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -55,7 +65,7 @@ class LockBoardsSim:
     def close(self) -> None:
         if self._loop:
             self._loop.remove_reader(self.master)
-        for handle in self._springs:
+        for handle in self._timers:
             handle.cancel()
         self.pty.close()
 
@@ -64,7 +74,7 @@ class LockBoardsSim:
             self.buffer += os.read(self.master, 4096)
         except OSError:  # nothing there, or the host side closed
             return
-        for address, what, lock, _ in self.protocol.requests(self.buffer):
+        for address, what, lock, request in self.protocol.requests(self.buffer):
             board = self.boards.get(address)
             if board is None or board.condition == "silent":
                 continue
@@ -74,14 +84,28 @@ class LockBoardsSim:
             if answer is not None:
                 if board.condition == "garble":
                     answer = answer[:-1] + bytes([answer[-1] ^ 0x5A])
-                self._write(answer)
+                self._reply(answer, len(request))
+
+    def _reply(self, answer: bytes, asked: int) -> None:
+        if not self.byte_s:
+            self._write(answer)
+            return
+        now = self._loop.time()
+        self._line_free_at = max(now, self._line_free_at) + (asked + len(answer)) * self.byte_s
+        self._at(self._line_free_at, self._write, answer)
+
+    def _at(self, when: float, action, *args) -> None:
+        def fire() -> None:
+            self._timers.discard(handle)
+            action(*args)
+        handle = self._loop.call_at(when, fire)
+        self._timers.add(handle)
 
     def _pulse(self, board: SimBoard, locks) -> None:
         for lock in locks:
             board.opens.append(lock)
             if lock not in board.stuck and lock not in board.open:
-                handle = self._loop.call_later(SPRING_S, self._spring, board, lock)
-                self._springs.add(handle)
+                self._at(self._loop.time() + SPRING_S, self._spring, board, lock)
 
     def _spring(self, board: SimBoard, lock: int) -> None:
         self._set(board, lock, True)
@@ -137,7 +161,7 @@ class HostedLockBoards:
 
     def __init__(self, line, protocol: BoardFrames, make_board) -> None:
         boards = [SimBoard(d.address, d.config.locks, make_board(d)) for d in line.devices]
-        self.sim = LockBoardsSim(boards, protocol)
+        self.sim = LockBoardsSim(boards, protocol, line.baud, line.fmt)
 
     async def start(self) -> dict:
         await self.sim.start()

@@ -42,6 +42,21 @@ def _hours(cfg: HallConfig) -> str:
     return "; ".join(f"{','.join(days)} {text}" for text, days in groups.items())
 
 
+LOCK_BOARDS_PER_LINE = 6  # lockboard-8a80.md: more, and a forced door is seen later than 1 s
+
+
+def crowded_lock_lines(cfg: HallConfig) -> list[str]:
+    """A warning for each RS-485 line with more lock boards than one poll round a second allows."""
+    per_line: dict[str, list[str]] = defaultdict(list)
+    for dev_id, d in cfg.devices.items():
+        if d.kind == "locker_board" and d.link.line_key:
+            per_line[d.link.line_key].append(dev_id)
+    return [f"WARNING: {len(boards)} lock boards share {line} ({', '.join(sorted(boards))}): one poll "
+            f"round takes over 1 s above {LOCK_BOARDS_PER_LINE}, so a forced or left-open door is "
+            "seen late; put the rest on another line"
+            for line, boards in sorted(per_line.items()) if len(boards) > LOCK_BOARDS_PER_LINE]
+
+
 def summary(cfg: HallConfig) -> str:
     bus = cfg.bus
     where = "any free port" if bus.port == 0 else f"port {bus.port}"
@@ -77,6 +92,7 @@ def summary(cfg: HallConfig) -> str:
         boards = sorted({g.board for g in locker.compartments})
         lines.append(f"Locker {locker.id}: {locker.name_zh}, {sum(sizes.values())} compartments "
                      f"({', '.join(f'{k} {v}' for k, v in sizes.items())}) on {', '.join(boards)}")
+    lines += crowded_lock_lines(cfg)
     unserved = [s.code for s in cfg.services if not any(s.code in w.services for w in cfg.windows)]
     if unserved:
         lines.append(f"NOTE: no window serves {', '.join(unserved)}; its tickets would never be called")

@@ -101,6 +101,9 @@ def run_status(args) -> int:
             if c.state != "free" or c.door != "shut":
                 flags = " ".join(filter(None, (c.alarm, "overdue" if c.overdue else "")))
                 print(f"  {c.number:>3} {c.size:<2} {c.state:<14} door {c.door:<7} {flags}")
+    for line in state.lines:
+        took = f"a poll round takes {line.round_ms:.0f} ms" if line.round_ms is not None else "not yet polled"
+        print(f"line {line.line}: {line.boards} board(s), {took}")
     for alarm in state.alarms:
         print(f"ALARM {alarm.text}")
     print(state.summary)
