@@ -45,7 +45,8 @@ compartments = [
 
 
 class Scene:
-    def __init__(self, tmp_path, broker) -> None:
+    def __init__(self, tmp_path, broker, sms: str = "") -> None:
+        self.sms_toml = sms
         self.board = Board(1, 12)
         self.sim = LockBoardsSim([SimBoard(1, 12, self.board)], Frames8A80())
         self.tmp, self.broker = tmp_path, broker
@@ -55,7 +56,8 @@ class Scene:
     async def start(self):
         await self.sim.start()
         path = self.tmp / "hall.toml"
-        path.write_text(small_hall(self.tmp / "var", port=self.broker.port, extra=locker_hall(self.sim.path)))
+        path.write_text(small_hall(self.tmp / "var", port=self.broker.port,
+                                   extra=locker_hall(self.sim.path) + self.sms_toml))
         self.cfg = load_config(path)
         self.clock = ManualClock(MONDAY_9, self.cfg.hall.timezone)
         self.kiosk = BusClient(bus_settings(self.cfg, "kiosk-1"), "test-kiosk", hall=self.cfg.hall.id)
@@ -143,8 +145,8 @@ def test_deposit_then_pickup_by_code_and_the_code_dies(tmp_path, broker):
             assert scene.done(answer["op_id"])["outcome"] == "collected"
             assert (await scene.pickup(code))["outcome"] == "wrong"  # dead now
             assert scene.sim.boards[1].opens == [9, 9]  # no other door was ever pulsed
-            stored = (scene.cfg.storage_path / "locker.sqlite").read_bytes()
-            assert code.encode() not in stored and b"13907315678" not in stored
+            stored = b"".join(p.read_bytes() for p in scene.cfg.storage_path.glob("locker.sqlite*"))
+            assert code.encode() not in stored and b"13907315678" not in stored  # not even in the WAL
         await scene.close()
 
     asyncio.run(scenario())
@@ -218,8 +220,8 @@ def test_an_overdue_code_never_opens_a_door(tmp_path, broker):
 def test_the_http_gateway_gets_the_template_form_and_a_refusal_is_an_error(tmp_path):
     import http.server
     import threading
-    from types import SimpleNamespace
 
+    from hallkit.daemons.locker.settings import SmsSettings
     from hallkit.daemons.locker.sms import HttpSms, SendError
 
     posted: list[dict] = []
@@ -227,9 +229,10 @@ def test_the_http_gateway_gets_the_template_form_and_a_refusal_is_an_error(tmp_p
     class Gateway(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             posted.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200 if len(posted) == 1 else 503)
+            self.send_response(503 if len(posted) == 2 else 200)
             self.end_headers()
-            self.wfile.write(b'{"code":0,"msgId":"m-1"}')
+            self.wfile.write(b'{"code":0,"msgId":"m-1"}' if len(posted) == 1 else
+                             '{"code":1001,"msg":"bad template","content":"取件码216467"}'.encode())
 
         def log_message(self, *args):
             pass
@@ -237,9 +240,9 @@ def test_the_http_gateway_gets_the_template_form_and_a_refusal_is_an_error(tmp_p
     server = http.server.HTTPServer(("127.0.0.1", 0), Gateway)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     (tmp_path / "sms.secret").write_text("s3cret\n")
-    settings = SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}/send", account="qh-zwfw",
-                               password_file="sms.secret", template_id="SMS_1029",
-                               signature="清河县政务服务中心", timeout_s=3.0)
+    settings = SmsSettings(backend="http", url=f"http://127.0.0.1:{server.server_port}/send",
+                           account="qh-zwfw", password_file="sms.secret", template_id="SMS_1029",
+                           ok_pattern=r'"code"\s*:\s*0\b')
     gateway = HttpSms(settings, tmp_path)
     try:
         assert gateway.send("13907315678", "取件码216467") == '{"code":0,"msgId":"m-1"}'
@@ -247,5 +250,8 @@ def test_the_http_gateway_gets_the_template_form_and_a_refusal_is_an_error(tmp_p
                            "sign": "清河县政务服务中心", "mobile": "13907315678", "content": "取件码216467"}]
         with pytest.raises(SendError, match="503"):
             gateway.send("13907315678", "取件码216467")  # kept in the outbox, sent again later
+        with pytest.raises(SendError, match="1001") as refused:  # a 200 that says no is no
+            gateway.send("13907315678", "取件码216467")
+        assert "216467" not in str(refused.value)  # an answer echoing the code does not keep it
     finally:
         server.shutdown()

@@ -32,6 +32,9 @@ class LockerDaemon(Daemon):
     def __init__(self, cfg, **kw) -> None:
         super().__init__(cfg, **kw)
         self.settings = cfg.section("locker")
+        # A sent message's text (its code) and a collected item's phone are erased: zeroed in
+        # their page, and the WAL frames that held them dropped (_forget), so no copy stays.
+        self.store.conn.execute("PRAGMA secure_delete = ON")
         self.engine = LockerEngine(cfg, self.store.conn, self.settings,
                                    key_file(cfg.credentials_path / "locker-code-hash.key"))
         self.gate = ClerkGate({c.id: c for c in cfg.clerks}, cfg.hall.demo)
@@ -42,8 +45,7 @@ class LockerDaemon(Daemon):
             for device in group.members:
                 self.ports[device] = port
         config_dir = cfg._source.parent if getattr(cfg, "_source", None) else cfg.storage_path
-        self.sms = (sms.HttpSms(self.settings.sms, config_dir) if self.settings.sms.backend == "http"
-                    else sms.FileSms(cfg.storage_path / "sms"))
+        self.sms = sms.backend(self.settings.sms, cfg.storage_path, config_dir)
         self._opens: list[tuple[str, str, int, str, str]] = []
         self._changed = False
         self._tasks: list[asyncio.Task] = []
@@ -177,6 +179,8 @@ class LockerDaemon(Daemon):
         except Exception:
             log.exception("a locker change could not be stored")
             return
+        if effects.erased:
+            self._forget()
         for name, to, body in effects.events:
             self.bus.publish(self._event_topic(name, to), event_json(body, now), qos=1)
         for op, board, lock, who, why in effects.opens:
@@ -189,6 +193,10 @@ class LockerDaemon(Daemon):
             await self.clock.sleep(TICK_S)
             self._apply(self.engine.tick)
 
+    def _forget(self) -> None:
+        """Erased data out of the WAL too: its older frames still hold the rows as they were."""
+        self.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def _sms_sender(self) -> None:
         while True:
             await self.clock.sleep(SMS_EVERY_S)
@@ -197,11 +205,13 @@ class LockerDaemon(Daemon):
                 try:
                     answer, error = await asyncio.to_thread(self.sms.send, phone, text), None
                 except Exception as exc:  # never the text: it holds the code
-                    answer, error = None, f"{type(exc).__name__}: {str(exc)[:120]}"
+                    answer, error = None, sms.without_numbers(f"{type(exc).__name__}: {str(exc)[:120]}")
                     log.warning("SMS %d to %s not sent (try %d): %s", message, mask_phone(phone),
                                 attempts + 1, error)
                 with self.store.db.atomic():
                     sms.mark(conn, message, attempts, self.clock.time(), answer, error)
+                if error is None:
+                    self._forget()
                 self.publish_soon(self.publish_state, max_delay=1.0)  # the count waiting changed
 
 

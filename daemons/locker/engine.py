@@ -70,6 +70,7 @@ class Effects:
     opens: list[tuple[str, str, int, str, str]] = field(default_factory=list)  # op, board, lock, who, why
     events: list[tuple[str, str | None, BaseModel]] = field(default_factory=list)  # name, to kiosk, body
     changed: bool = False
+    erased: bool = False  # a phone number left the store: drop the disk's older copies of it
 
     def event(self, name: str, kiosk: str | None, body: BaseModel) -> None:
         self.events.append((name, kiosk, body))
@@ -307,6 +308,7 @@ class LockerEngine:
             self.conn.execute("UPDATE compartments SET item = NULL WHERE locker = ? AND number = ?",
                               (locker, number))
             outcome = "collected" if kind == "pickup" else "retrieved"
+            effects.erased = True
         else:
             outcome = "opened"
         self._end(op_id, "done", now)

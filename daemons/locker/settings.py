@@ -2,23 +2,50 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class SmsSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    backend: Literal["file", "http"] = Field("file", description=(
+    backend: Literal["file", "http", "modem"] = Field("file", description=(
         "file: each message appended to <storage>/sms/sent.jsonl (the demo, tests); http: a "
-        "government SMS platform or carrier MAS gateway taking a template"))
+        "government SMS platform or carrier MAS gateway taking a template; modem: a USB 4G/GSM "
+        "modem's AT port (PDU mode, UCS-2)"))
     url: str | None = Field(None, pattern=r"^https?://\S+$", description="http: the gateway's send URL")
     template_id: str | None = Field(None, max_length=64, description="http: the approved template's id")
     signature: str = Field("清河县政务服务中心", max_length=20, description="the 【签名】 a message carries")
     account: str | None = Field(None, max_length=64, description="http: the account name")
     password_file: str | None = Field(None, description="http: a file holding the account's secret")
+    ok_pattern: str | None = Field(None, max_length=200, description=(
+        "http: a regular expression the gateway's answer must match for a message to count as "
+        "sent (e.g. '\"code\"\\s*:\\s*\"?0\\b'); none: any 2xx answer counts"))
     timeout_s: float = Field(5.0, ge=1, le=60)
+    modem_port: str | None = Field(None, description=(
+        "modem: its AT port, best by a stable name (/dev/serial/by-id/usb-…-if02-port0)"))
+    modem_baud: int = Field(115200, ge=9600, le=921600)
+    pin_file: str | None = Field(None, description="modem: a file holding the SIM's PIN, if it has one")
+
+    @field_validator("ok_pattern")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from None
+        return pattern
+
+    @model_validator(mode="after")
+    def _backend_has_what_it_needs(self) -> SmsSettings:
+        if self.backend == "http" and not self.url:
+            raise ValueError("backend http needs url")
+        if self.backend == "modem" and not self.modem_port:
+            raise ValueError("backend modem needs modem_port")
+        return self
 
 
 class LockerSettings(BaseModel):
