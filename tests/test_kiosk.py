@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -512,7 +514,13 @@ def test_the_code_from_the_sms_opens_its_door_and_a_drop_off_gets_a_receipt(hall
     tap(qtbot, kiosk, "locker_dropoff")
     tap(qtbot, kiosk, "open-door")
     qtbot.waitUntil(lambda: "请放入材料" in shown(kiosk, "door"), timeout=8000)
+    printed = set((cfg.storage_path / "sim").rglob("*.png"))
     sim(hall, "door", "locker-1", "1", "close")
     qtbot.waitUntil(lambda: "回执号" in shown(kiosk, "door"), timeout=8000)
     grab(kiosk, "locker-receipt")
-    assert "D" in shown(kiosk, "door").split("回执号：")[1]
+    receipt = shown(kiosk, "door").split("回执号：")[1]
+    assert re.fullmatch(r"D\d{8}-001-\d{3}", receipt) and "取走打印的回执" in shown(kiosk, "door")
+    qtbot.waitUntil(lambda: bool(set((cfg.storage_path / "sim").rglob("*.png")) - printed), timeout=8000)
+    slip = (set((cfg.storage_path / "sim").rglob("*.png")) - printed).pop()  # the receipt, on paper
+    if SHOTS:
+        shutil.copy(slip, Path(SHOTS) / "receipt-dropoff.png")

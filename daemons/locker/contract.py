@@ -135,6 +135,18 @@ class DoneEvent(Body):
     receipt: str | None = Field(None, description="a drop-off's receipt number")
 
 
+class Receipt(Body):
+    """A drop-off's receipt, for the printer of the kiosk it was made at (no personal data)."""
+
+    receipt: str
+    kiosk: str = Field(description="the kiosk the papers were dropped off at")
+    locker: str
+    locker_zh: str
+    locker_en: str
+    number: int
+    at: float = Field(description="epoch seconds: when the door was shut on the papers")
+
+
 class CloseDoor(Body):
     """The door the asker opened is still open: 请关好柜门."""
 
@@ -224,6 +236,8 @@ EVENTS = (
                readers=("kiosk", "ops"), addressed=True),
     EventTopic(COMPONENT, "close-door", CloseDoor, "The door the asker opened is still open.",
                readers=("kiosk", "ops"), addressed=True),
+    EventTopic(COMPONENT, "receipt", Receipt, "A drop-off's receipt, printed at the kiosk it was made at.",
+               readers=("ops", "daemon")),
     EventTopic(COMPONENT, "alarm", AlarmEvent, "A door left open, forced or stuck, a board offline, "
                "an overdue item, a kiosk locked for wrong codes.", readers=("ops", "daemon", "console")),
 )

@@ -301,6 +301,11 @@ class LockerEngine:
             receipt = f"D{day:%Y%m%d}-{number:03d}-{secrets.randbelow(1000):03d}"  # digits: no l/1 mix-up
             item = self._place_item("dropoff", locker, number, {"receipt": receipt}, now)
             outcome = "dropped"
+            if kiosk:
+                lk = self.lockers.get(locker)
+                effects.event("receipt", None, msg.Receipt(
+                    receipt=receipt, kiosk=kiosk, locker=locker, locker_zh=lk.name_zh if lk else locker,
+                    locker_en=lk.name_en if lk else locker, number=number, at=now))
         elif kind in ("pickup", "collect") and item is not None:
             self.conn.execute("UPDATE items SET state = ?, done_at = ?, done_by = ?, phone = NULL, "
                               "code = NULL WHERE id = ?", ("collected" if kind == "pickup" else "retrieved",

@@ -14,10 +14,11 @@ import time
 
 from hallkit.contract.envelope import EventOf, event_json
 from hallkit.contract.topics import Topics
+from hallkit.daemons.locker.contract import Receipt
 from hallkit.daemons.printer import contract as p
 from hallkit.daemons.printer.jobs import MIGRATIONS, Job, Jobs
 from hallkit.daemons.printer.messages import job_words, printer_state_words
-from hallkit.daemons.printer.ticket import template, test_blocks, ticket_blocks
+from hallkit.daemons.printer.ticket import receipt_blocks, template, test_blocks, ticket_blocks
 from hallkit.daemons.printer.worker import PrinterWorker
 from hallkit.daemons.queue.contract import IssuedEvent
 from hallkit.drivers.escpos.connectors import link_for
@@ -62,6 +63,7 @@ class PrinterDaemon(Daemon):
         queue = Topics(cfg.hall.id, "queue")
         self.bus.on(queue.event("issued"), EventOf[IssuedEvent], self._on_issued)
         self.bus.on(queue.event("reprint"), EventOf[IssuedEvent], self._on_reprint)
+        self.bus.on(Topics(cfg.hall.id, "locker").event("receipt"), EventOf[Receipt], self._on_receipt)
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> None:
@@ -101,6 +103,18 @@ class PrinterDaemon(Daemon):
                 number=ticket.number, expect_by=now + ahead * JOB_WORST_S), now))
             self.workers[printer].wake.set()
 
+    def _on_receipt(self, topic: str, event: EventOf[Receipt]) -> None:
+        """A drop-off's receipt on the printer of the kiosk it was made at."""
+        r = event.data
+        printer = self.kiosks.get(r.kiosk)
+        if printer is None:
+            return  # the kiosk shows the number to be noted
+        now = self.clock.time()
+        _, new = self.jobs.add(f"receipt:{r.receipt}", printer, r.kiosk, r.model_dump(), now,
+                                 r.at + self.template.print_expiry_s, None, r.receipt)
+        if new:
+            self.workers[printer].wake.set()
+
     @handles("test")
     def test(self, req: p.TestPrint, ctx):
         printer = req.printer
@@ -126,6 +140,8 @@ class PrinterDaemon(Daemon):
         if job.is_test:
             blocks = test_blocks(self.cfg, job.printer, status.condition, self.clock.time(), dots,
                                  opts.qr_module)
+        elif job.is_receipt:
+            blocks = receipt_blocks(self.cfg, Receipt.model_validate(job.body), dots, opts.qr_module)
         else:
             blocks = ticket_blocks(self.cfg, IssuedEvent.model_validate(job.body), dots, opts.qr_module,
                                    reprinted_at=job.created_at if job.key.startswith("reprint:") else None)
@@ -154,7 +170,7 @@ class PrinterDaemon(Daemon):
                                   status.detail or "no reply")
 
     def _on_job(self, job: Job, outcome: str, status: PrinterStatus) -> None:
-        zh, en = job_words(outcome, status.condition, job.number)
+        zh, en = job_words(outcome, status.condition, job.number, receipt=job.is_receipt)
         event = p.JobEvent(job_id=job.id, printer=job.printer, kiosk=job.kiosk, ticket_id=job.ticket_id,
                            number=job.number, outcome=outcome, status=status.condition,
                            message_zh=zh, message_en=en)

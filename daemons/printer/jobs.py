@@ -49,6 +49,11 @@ class Job:
     def is_test(self) -> bool:
         return self.key.startswith("test:")
 
+    @property
+    def is_receipt(self) -> bool:
+        """A locker drop-off's receipt (``number`` is the receipt number)."""
+        return self.key.startswith("receipt:")
+
 
 def _job(row: sqlite3.Row) -> Job:
     d = dict(row)

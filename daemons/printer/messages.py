@@ -25,10 +25,19 @@ def printer_state_words(condition: str) -> tuple[str, str]:
     return f"打印机{zh}", f"printer {en}"
 
 
-def job_words(outcome: str, condition: str, number: str | None) -> tuple[str, str]:
-    """What the kiosk tells the citizen about their ticket (``number``), or the technician
-    about a test page (no number). A ticket is valid whether or not its paper came out."""
+def job_words(outcome: str, condition: str, number: str | None, receipt: bool = False) -> tuple[str, str]:
+    """What the kiosk tells the citizen about their ticket (``number``) or drop-off receipt,
+    or the technician about a test page (no number). A ticket is valid whether or not its
+    paper came out."""
     zh, en = CONDITION_WORDS[condition]
+    if receipt:
+        return {
+            "printed": ("请取走回执", "Please take your receipt"),
+            "not_printed": (f"打印机{zh}，未能打印回执。请记下回执号 {number}。",
+                            f"No paper receipt (printer {en}). Please note the receipt number {number}."),
+            "expired": (f"回执未能及时打印。请记下回执号 {number}。",
+                        f"The receipt could not be printed in time. Please note the number {number}."),
+        }[outcome]
     if number is None:
         return {
             "printed": ("测试页已打印", "Test page printed"),

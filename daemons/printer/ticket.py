@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hallkit.config.model import HallConfig, QueueRules, Service
+from hallkit.daemons.locker.contract import Receipt
 from hallkit.daemons.printer.settings import TicketTemplate
 from hallkit.daemons.queue.contract import IssuedEvent
 from hallkit.drivers.escpos.layout import CELL, Block, Feed, Qr, Rule, Text, cells, fit
@@ -121,6 +122,31 @@ def ticket_blocks(cfg: HallConfig, t: IssuedEvent, paper_dots: int, qr_module: i
     blocks += [Text(line) for line in zh_lines]
     if en:  # wrapped at words: the printer would break them anywhere
         blocks += [Text(part) for line in en_lines for part in textwrap.wrap(line, paper_dots // CELL)]
+    return blocks
+
+
+def receipt_blocks(cfg: HallConfig, r: Receipt, paper_dots: int, qr_module: int = 6) -> list[Block]:
+    """A drop-off's receipt: the number a citizen quotes when asking after their papers."""
+    en = template(cfg).english
+    when = datetime.fromtimestamp(r.at, ZoneInfo(cfg.hall.timezone)).strftime("%Y-%m-%d %H:%M")
+    blocks: list[Block] = [_headline(cfg.hall.name_zh, paper_dots)]
+    if en:
+        blocks.append(Text(cfg.hall.name_en, align="center"))
+    blocks += [Rule(), _headline("材料投递回执", paper_dots)]
+    if en:
+        blocks.append(Text("Drop-off receipt", align="center"))
+    blocks += [_headline(r.receipt, paper_dots, (2, 1)), Feed(1),
+               Qr(f"hallkit:dropoff:{cfg.hall.id}:{r.receipt}", qr_module), Rule()]
+    wide = paper_dots // CELL >= 34
+    label_en, width = (en, 16) if wide else (False, 10)
+    blocks += [_labelled("投递时间", label_en and "Dropped", when, width),
+               _labelled("柜格", label_en and "Box", f"{r.locker_zh} {r.number}号", width),
+               Text("工作人员将在工作时间取出并处理您的材料。"),
+               Text("查询请出示本回执或回执号。")]
+    if en:
+        blocks += [Text(part) for part in textwrap.wrap(
+            "Staff take out and handle your papers in office hours. Ask with this receipt or its number.",
+            paper_dots // CELL)]
     return blocks
 
 

@@ -171,13 +171,20 @@ class LockerScreens:
         elif name == "done":
             outcome = data["outcome"]
             sentence = {"collected": t("collected", self.lang),
-                        "dropped": t("dropped", self.lang, receipt=data.get("receipt") or ""),
+                        "dropped": t("dropped_printing" if self.setup.printer else "dropped", self.lang,
+                                     receipt=data.get("receipt") or ""),
                         "deposited": t("deposited", self.lang, number=number),
                         "not_closed": t("not_closed", self.lang),
                         }.get(outcome, t("door_not_opened", self.lang, number=number))
             self._show_door(sentence, outcome in ("not_closed", "not_opened"))
+            self.locker_receipt = data.get("receipt")
             self.locker_op = None
             self.ticket_done.start(DONE_SHOWN_MS)  # then back to the start for the next citizen
+
+    def receipt_not_printed(self, data: dict) -> None:
+        """The printer could not print the drop-off's receipt: the number, to be noted."""
+        if self.screen == "locker-door" and data.get("number") == self.locker_receipt:
+            self._show_door(t("dropped", self.lang, receipt=self.locker_receipt), True)
 
     def _show_door(self, sentence: str, alert: bool) -> None:
         self.screen = "locker-door"

@@ -190,8 +190,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "Door {number} did not open; please ask staff. Your code is still valid"),
     "close_door": ("请关好 {number} 号柜门", "Please shut door {number}"),
     "collected": ("取件完成，谢谢！", "Done: thank you!"),
-    "dropped": ("材料已投递。请记下回执号：{receipt}", "Your papers are in. Note the receipt number: "
+    "dropped": ("材料已投递。\n请记下回执号：{receipt}", "Your papers are in.\nNote the receipt number: "
                 "{receipt}"),
+    "dropped_printing": ("材料已投递，请取走打印的回执。\n回执号：{receipt}", "Your papers are in. Take your "
+                         "printed receipt.\nReceipt number: {receipt}"),
     "deposited": ("已存入 {number} 号柜，取件码已短信发送给申请人", "In compartment {number}: the code has "
                   "gone to the applicant by SMS"),
     "not_closed": ("柜门未在规定时间内关好，本次未记录，请关好柜门后重试", "The door was not shut in time: "

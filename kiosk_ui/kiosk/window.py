@@ -117,6 +117,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, LockerScreens, 
         self.guide_detail, self.guide_from, self.search_tag = None, "guide", None
         self.said: tuple | None = None  # the elderly-mode step last said, not to say it twice
         self.locker_step, self.locker_form, self.locker_op = "code", {}, None
+        self.locker_receipt: str | None = None  # a drop-off's, until its printer says how it went
 
     @property
     def theme(self) -> Theme:
@@ -415,6 +416,9 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, LockerScreens, 
                 self.show_checkin()
 
     def _printer_event(self, name: str, data: dict) -> None:
+        if name == "failed" and data.get("ticket_id") is None and data.get("number"):
+            self.receipt_not_printed(data)
+            return
         if not self.ticket or data.get("ticket_id") != self.ticket["ticket_id"]:
             return
         if name == "accepted":  # queued: the word comes by expect_by, however slow the printer
