@@ -524,3 +524,39 @@ def test_the_code_from_the_sms_opens_its_door_and_a_drop_off_gets_a_receipt(hall
     slip = (set((cfg.storage_path / "sim").rglob("*.png")) - printed).pop()  # the receipt, on paper
     if SHOTS:
         shutil.copy(slip, Path(SHOTS) / "receipt-dropoff.png")
+
+
+def test_staff_log_in_at_the_kiosk_scan_the_case_and_deposit_it(hall, kiosk, qtbot):
+    cfg = hall[0]
+    sms = cfg.storage_path / "sms" / "sent.jsonl"
+    sent = len(sms.read_text().splitlines()) if sms.exists() else 0
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget().findChild(QPushButton, "locker") is not None,
+                    timeout=8000)
+    tap(qtbot, kiosk, "locker")
+    tap(qtbot, kiosk, "locker_staff")
+    on(qtbot, kiosk, "locker-entry")
+    for key in "1001":
+        tap(qtbot, kiosk, text=key)
+    tap(qtbot, kiosk, "ok")
+    for key in "2468":
+        tap(qtbot, kiosk, text=key)
+    assert "2468" not in texts(kiosk)  # the PIN shows as dots
+    tap(qtbot, kiosk, "ok")
+    qtbot.waitUntil(lambda: kiosk.locker_step == "case", timeout=8000)
+    sim(hall, "scan", "kiosk-1", "QH20261120000311")  # the case's barcode
+    qtbot.waitUntil(lambda: kiosk.locker_step == "phone", timeout=8000)
+    for key in "13907315678":
+        tap(qtbot, kiosk, text=key)
+    tap(qtbot, kiosk, "ok")
+    on(qtbot, kiosk, "locker-size")
+    grab(kiosk, "locker-size-staff")
+    tap(qtbot, kiosk, "size-S")
+    qtbot.waitUntil(lambda: "请放入" in shown(kiosk, "door"), timeout=8000)
+    number = kiosk.locker_op["number"]
+    sim(hall, "door", "locker-1", str(number), "close")
+    qtbot.waitUntil(lambda: f"已存入 {number} 号柜" in shown(kiosk, "door"), timeout=8000)
+    qtbot.waitUntil(lambda: sms.exists() and len(sms.read_text().splitlines()) > sent, timeout=10000)
+    assert "QH20261120000311" in sms.read_text().splitlines()[-1]
+    db = sqlite3.connect(cfg.storage_path / "locker.sqlite")
+    last = db.execute("SELECT who, kiosk FROM ops WHERE kind = 'deposit' ORDER BY started_at DESC").fetchone()
+    assert last == ("1001", "kiosk-1")  # who put it in, and where

@@ -229,11 +229,13 @@ def screens(window: KioskWindow):
             ("locker", window.show_locker), ("locker-code", lambda: window.locker_entry("code")),
             ("locker-pin", lambda: (window.locker_entry("staff_pin"), window._locker_typed("2468"))),
             ("locker-case", lambda: window.locker_entry("case")),
-            ("locker-size", window._show_sizes), ("locker-dropoff", window._show_dropoff),
+            ("locker-size", lambda: (window.locker_form.update(case_no="QH20261120000207",
+                                                               phone="13907315678"), window._show_sizes())),
+            ("locker-dropoff", window._show_dropoff),
             ("locker-open", lambda: window._show_door(pages.t("door_open_pickup", window.lang, number=13),
                                                       False)),
             ("locker-receipt", lambda: window._show_door(pages.t("dropped", window.lang,
-                                                                 receipt="D20261130-l1-014-382"), False)),
+                                                                 receipt="D20261130-014-382"), False)),
             ("locker-close", lambda: window._show_door(pages.t("close_door", window.lang, number=13), True))]
 
 

@@ -5,12 +5,14 @@ doors; what they do comes back as events addressed to this kiosk and is said lar
 from __future__ import annotations
 
 import re
+import time
 
 from PyQt6.QtWidgets import QWidget
 
 from hallkit.kiosk_ui.kiosk import locker_pages, pages
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.widgets import CASE_KEYS, DIGIT_KEYS, ID_KEYS
+from hallkit.privacy import mask_phone
 
 CODE = re.compile(r"^[0-9]{6,10}$")
 PHONE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -52,6 +54,8 @@ class LockerScreens:
         if self.pending is not None:
             return
         title, keys, longest, masked = STEPS[step]
+        if (self.screen, self.locker_step) != ("locker-entry", step):
+            self.id_since = time.time()  # a scan (the code's QR, the case's barcode) counts from here on
         self.screen, self.locker_step, self.typed, self.problem = "locker-entry", step, "", problem
         self._put(pages.entry_page(
             self.theme, self.lang, "locker-entry", t(title, self.lang), "", problem, keys=keys,
@@ -112,7 +116,9 @@ class LockerScreens:
                 if count:
                     free[size] = free.get(size, 0) + locker.free.get(size, 0)
         self.screen = "locker-size"
-        self._put(locker_pages.size_page(self.theme, self.lang, free, on_size=self._deposit,
+        f = self.locker_form
+        what = t("deposit_what", self.lang, case=f["case_no"], phone=mask_phone(f["phone"]))
+        self._put(locker_pages.size_page(self.theme, self.lang, free, what, on_size=self._deposit,
                                          on_back=lambda: self.locker_entry("phone")))
 
     def _deposit(self, size: str) -> None:

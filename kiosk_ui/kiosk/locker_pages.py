@@ -30,9 +30,13 @@ def locker_page(theme: Theme, lang: str, *, on_pickup, on_dropoff, on_staff, on_
     return p
 
 
-def size_page(theme: Theme, lang: str, free: dict[str, int], *, on_size, on_back) -> Page:
+def size_page(theme: Theme, lang: str, free: dict[str, int], what: str, *, on_size, on_back) -> Page:
+    """``what``: the case and the phone typed, for staff to check before a door opens."""
     p = Page(theme, "locker-size")
     p.box.addWidget(label(theme, t("deposit_size", lang), theme.title, fg=PRIMARY, bold=True))
+    shown = label(theme, what, theme.body)
+    shown.setObjectName("deposit-what")
+    p.box.addWidget(shown)
     grid = QGridLayout()
     grid.setSpacing(theme.px(20))
     for i, size in enumerate(s for s in SIZES if s in free):
