@@ -485,8 +485,17 @@ def test_the_guide_finds_an_item_by_its_initials_as_typed_and_takes_a_ticket_for
 
 
 # -- the document locker -----------------------------------------------------------------------
+def locker_ready(qtbot, kiosk) -> None:
+    """Until the locker daemon has read its board (after start-up, the simulator comes first)."""
+    qtbot.waitUntil(lambda: kiosk.locker_state is not None and any(
+        sum(lk.free.values()) for lk in kiosk.locker_state.lockers), timeout=20000)
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget().findChild(QPushButton, "locker") is not None,
+                    timeout=8000)
+
+
 def test_the_code_from_the_sms_opens_its_door_and_a_drop_off_gets_a_receipt(hall, kiosk, qtbot):
     cfg, cfg_path, env, _ = hall
+    locker_ready(qtbot, kiosk)
     deposit = subprocess.Popen(hallctl_argv("locker", "deposit", "QH20261120000207", "S", "--phone",
                                             "13907315678", "-c", str(cfg_path)),
                                env=env, stdout=subprocess.PIPE, text=True)
@@ -526,13 +535,21 @@ def test_the_code_from_the_sms_opens_its_door_and_a_drop_off_gets_a_receipt(hall
         shutil.copy(slip, Path(SHOTS) / "receipt-dropoff.png")
 
 
-def test_staff_log_in_at_the_kiosk_scan_the_case_and_deposit_it(hall, kiosk, qtbot):
+def test_staff_at_the_kiosk_take_out_a_drop_off_then_deposit_a_scanned_case(hall, kiosk, qtbot):
     cfg = hall[0]
     sms = cfg.storage_path / "sms" / "sent.jsonl"
     sent = len(sms.read_text().splitlines()) if sms.exists() else 0
-    qtbot.waitUntil(lambda: kiosk.stack.currentWidget().findChild(QPushButton, "locker") is not None,
-                    timeout=8000)
-    tap(qtbot, kiosk, "locker")
+    locker_ready(qtbot, kiosk)
+    tap(qtbot, kiosk, "locker")  # a citizen leaves papers after hours
+    tap(qtbot, kiosk, "locker_dropoff")
+    tap(qtbot, kiosk, "open-door")
+    qtbot.waitUntil(lambda: bool(kiosk.locker_op) and "请放入材料" in shown(kiosk, "door"), timeout=8000)
+    dropped = kiosk.locker_op["number"]
+    sim(hall, "door", "locker-1", str(dropped), "close")
+    qtbot.waitUntil(lambda: "回执号" in shown(kiosk, "door"), timeout=8000)
+    tap(qtbot, kiosk, text="回到首页")
+
+    tap(qtbot, kiosk, "locker")  # staff come in the morning
     tap(qtbot, kiosk, "locker_staff")
     on(qtbot, kiosk, "locker-entry")
     for key in "1001":
@@ -542,6 +559,17 @@ def test_staff_log_in_at_the_kiosk_scan_the_case_and_deposit_it(hall, kiosk, qtb
         tap(qtbot, kiosk, text=key)
     assert "2468" not in texts(kiosk)  # the PIN shows as dots
     tap(qtbot, kiosk, "ok")
+    on(qtbot, kiosk, "locker-staff")
+    grab(kiosk, "locker-staff")
+    tap(qtbot, kiosk, f"collect-l1-{dropped}")
+    qtbot.waitUntil(lambda: "请取出" in shown(kiosk, "door"), timeout=8000)
+    sim(hall, "door", "locker-1", str(dropped), "close")
+    qtbot.waitUntil(lambda: f"已从 {dropped} 号柜取出" in shown(kiosk, "door"), timeout=8000)
+
+    tap(qtbot, kiosk, "staff-more")  # still logged in: the next job
+    on(qtbot, kiosk, "locker-staff")
+    assert kiosk.stack.currentWidget().findChild(QPushButton, f"collect-l1-{dropped}") is None
+    tap(qtbot, kiosk, "staff-deposit")
     qtbot.waitUntil(lambda: kiosk.locker_step == "case", timeout=8000)
     sim(hall, "scan", "kiosk-1", "QH20261120000311")  # the case's barcode
     qtbot.waitUntil(lambda: kiosk.locker_step == "phone", timeout=8000)
@@ -560,3 +588,5 @@ def test_staff_log_in_at_the_kiosk_scan_the_case_and_deposit_it(hall, kiosk, qtb
     db = sqlite3.connect(cfg.storage_path / "locker.sqlite")
     last = db.execute("SELECT who, kiosk FROM ops WHERE kind = 'deposit' ORDER BY started_at DESC").fetchone()
     assert last == ("1001", "kiosk-1")  # who put it in, and where
+    tap(qtbot, kiosk, text="回到首页")
+    assert kiosk.locker_session is None  # the next person at the kiosk is not staff

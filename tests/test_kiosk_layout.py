@@ -228,7 +228,7 @@ def screens(window: KioskWindow):
             ("guide-item", guide_item("bdc-transfer")), ("guide-item-short", guide_item("zx-help")),
             ("locker", window.show_locker), ("locker-code", lambda: window.locker_entry("code")),
             ("locker-pin", lambda: (window.locker_entry("staff_pin"), window._locker_typed("2468"))),
-            ("locker-case", lambda: window.locker_entry("case")),
+            ("locker-case", lambda: window.locker_entry("case")), ("locker-staff", window.show_staff),
             ("locker-size", lambda: (window.locker_form.update(case_no="QH20261120000207",
                                                                phone="13907315678"), window._show_sizes())),
             ("locker-dropoff", window._show_dropoff),

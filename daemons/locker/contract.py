@@ -210,14 +210,14 @@ COMMANDS = (
     Command(COMPONENT, "deposit", Deposit, Opening, KIOSK_SENDERS,
             "Staff deposit a document: the smallest free compartment that fits opens; when its door "
             "is shut again the deposit is recorded and the pickup code sent by SMS. Refusals: "
-            "`staff_only`, `full`.", own=("kiosk",), personal=True),
+            "`staff_only`, `full`, `unavailable` (no board answering).", own=("kiosk",), personal=True),
     Command(COMPONENT, "pickup", Pickup, PickupAnswer, ("kiosk",),
             "A citizen's code (typed or scanned): that compartment opens; shut again, the item is "
             "collected and the code dead. 5 wrong codes lock the kiosk's pickups for 10 min.",
             own=("kiosk",), personal=True),
     Command(COMPONENT, "dropoff", DropOff, Opening, ("kiosk",),
             "A citizen leaves papers: a free compartment opens; shut again, a receipt number is "
-            "given. Refusals: `full`.", own=("kiosk",)),
+            "given. Refusals: `full`, `unavailable` (no board answering).", own=("kiosk",)),
     Command(COMPONENT, "collect", StaffOpen, Opening, KIOSK_SENDERS,
             "Staff take out a drop-off or an overdue item. Refusals: `staff_only`, `nothing_to_collect`.",
             own=("kiosk",)),

@@ -159,7 +159,13 @@ class LockerEngine:
         return opening, effects
 
     # -- commands --------------------------------------------------------------------------------
+    def _boards_there(self) -> None:
+        """No door can open with every board offline: say so, not 'full'."""
+        if not any(self.boards_up.values()):
+            raise CommandError("unavailable", "柜子暂时无法使用 / the locker's boards are not answering")
+
     def deposit(self, req: msg.Deposit, staff: Staff, now: float) -> tuple[msg.Opening, Effects]:
+        self._boards_there()
         place = self._free(req.size)
         if place is None:
             raise CommandError("full", f"没有空闲的{req.size}号或更大的柜格 / no free compartment of size "
@@ -170,6 +176,7 @@ class LockerEngine:
                            detail=detail)
 
     def dropoff(self, req: msg.DropOff, kiosk: str, now: float) -> tuple[msg.Opening, Effects]:
+        self._boards_there()
         place = self._free(req.size)
         if place is None:
             raise CommandError("full", "没有空闲的柜格 / no free compartment", "data.size")

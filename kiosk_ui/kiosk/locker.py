@@ -26,6 +26,7 @@ STEPS = {
     "phone": ("deposit_phone", DIGIT_KEYS, 11, False),
 }
 DONE_SHOWN_MS = 15000
+LOCKER_ACTIONS = ("pickup", "dropoff", "staff-login", "deposit", "collect")  # answered by locker_answer
 
 
 def scanned_code(text: str) -> str | None:
@@ -93,6 +94,20 @@ class LockerScreens:
         elif step == "phone":
             self.locker_entry("phone", t("phone_bad", self.lang))
 
+    def show_staff(self) -> None:
+        """A staff login's menu: deposit, or take out drop-offs and overdue items."""
+        due = [(lk.id, c.number, "dropoff" if c.state == "dropoff" else "overdue")
+               for lk in (self.locker_state.lockers if self.locker_state else [])
+               for c in lk.compartments if c.state == "dropoff" or (c.overdue and c.state == "occupied")]
+        self.screen = "locker-staff"
+        self._put(locker_pages.staff_page(
+            self.theme, self.lang, due, on_deposit=lambda: self.locker_entry("case"),
+            on_collect=self._collect, on_back=self.show_locker))
+
+    def _collect(self, locker: str, number: int) -> None:
+        self._send("collect", {"session": self.locker_session, "locker": locker, "number": number},
+                   daemon="locker")
+
     def _pickup(self) -> None:
         data = {"code": self.locker_form["code"]}
         if "id_last4" in self.locker_form:
@@ -123,7 +138,7 @@ class LockerScreens:
 
     def _deposit(self, size: str) -> None:
         f = self.locker_form
-        self._send("deposit", {"session": f["session"], "case_no": f["case_no"], "phone": f["phone"],
+        self._send("deposit", {"session": self.locker_session, "case_no": f["case_no"], "phone": f["phone"],
                                "size": size}, daemon="locker")
 
     def _show_dropoff(self) -> None:
@@ -138,14 +153,14 @@ class LockerScreens:
             if action == "staff-login" and code == "forbidden":
                 self.locker_entry("staff_no", t("staff_wrong", self.lang))
             elif code == "full":
-                self.show_message(t("locker_full", self.lang), title="lookup_failed")
-            else:
-                self.show_message(t("lookup_down", self.lang), title="lookup_failed")
+                self.show_message(t("locker_full", self.lang), title="locker_failed")
+            else:  # no answer, no board answering, or staff-only
+                self.show_message(t("locker_down", self.lang), title="locker_failed")
             return
         data = reply.data
         if action == "staff-login":
-            self.locker_form["session"] = data["session"]
-            self.locker_entry("case")
+            self.locker_form, self.locker_session = {}, data["session"]  # number and PIN not kept
+            self.show_staff()
         elif action == "pickup" and data["outcome"] != "opening":
             outcome = data["outcome"]
             if outcome == "wrong":
@@ -153,10 +168,10 @@ class LockerScreens:
                 self.locker_entry("code", t("pickup_wrong", self.lang, n=data["tries_left"]))
             elif outcome == "locked":
                 self.show_message(t("pickup_locked", self.lang, m=max(1, round(data["locked_s"] / 60))),
-                                  title="lookup_failed")
+                                  title="locker_failed")
             else:
                 self.show_message(t("pickup_expired" if outcome == "expired" else "locker_busy", self.lang),
-                                  title="lookup_failed")
+                                  title="locker_failed")
         else:  # a door is being opened: its events tell the rest
             self.locker_form = {}  # nothing typed is kept past its request (the code, the PIN)
             self.locker_op = {"op_id": data["op_id"], "number": data["number"], "kind": action}
@@ -168,7 +183,7 @@ class LockerScreens:
             return
         number, kind = data["number"], op["kind"]
         if name == "door" and data["outcome"] == "opened":
-            key = "door_open_pickup" if kind == "pickup" else "door_open_put"
+            key = "door_open_pickup" if kind in ("pickup", "collect") else "door_open_put"
             self._show_door(t(key, self.lang, number=number), False)
         elif name == "door":
             self._show_door(t("door_not_opened", self.lang, number=number), True)
@@ -177,15 +192,17 @@ class LockerScreens:
         elif name == "done":
             outcome = data["outcome"]
             sentence = {"collected": t("collected", self.lang),
+                        "retrieved": t("retrieved", self.lang, number=number),
                         "dropped": t("dropped_printing" if self.setup.printer else "dropped", self.lang,
                                      receipt=data.get("receipt") or ""),
                         "deposited": t("deposited", self.lang, number=number),
                         "not_closed": t("not_closed", self.lang),
                         }.get(outcome, t("door_not_opened", self.lang, number=number))
-            self._show_door(sentence, outcome in ("not_closed", "not_opened"))
             self.locker_receipt = data.get("receipt")
             self.locker_op = None
-            self.ticket_done.start(DONE_SHOWN_MS)  # then back to the start for the next citizen
+            self._show_door(sentence, outcome in ("not_closed", "not_opened"))
+            if kind not in ("deposit", "collect"):  # staff go on from the door page themselves
+                self.ticket_done.start(DONE_SHOWN_MS)  # then back to the start for the next citizen
 
     def receipt_not_printed(self, data: dict) -> None:
         """The printer could not print the drop-off's receipt: the number, to be noted."""
@@ -194,4 +211,6 @@ class LockerScreens:
 
     def _show_door(self, sentence: str, alert: bool) -> None:
         self.screen = "locker-door"
-        self._put(locker_pages.door_page(self.theme, self.lang, sentence, alert, on_home=self.go_home))
+        staff = self.locker_session is not None and self.locker_op is None  # a staff operation is over
+        self._put(locker_pages.door_page(self.theme, self.lang, sentence, alert, on_home=self.go_home,
+                                         on_more=self.show_staff if staff else None))

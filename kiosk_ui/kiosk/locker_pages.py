@@ -51,6 +51,31 @@ def size_page(theme: Theme, lang: str, free: dict[str, int], what: str, *, on_si
     return p
 
 
+def staff_page(theme: Theme, lang: str, due: list[tuple[str, int, str]], *, on_deposit, on_collect,
+               on_back) -> Page:
+    """After a staff login: deposit a case, or take out what waits for staff (``due``:
+    locker, number, why: a citizen's drop-off or an overdue item)."""
+    p = Page(theme, "locker-staff")
+    p.box.addWidget(label(theme, t("staff_menu", lang), theme.title, fg=PRIMARY, bold=True))
+    go = button(theme, t("staff_deposit", lang), on_deposit, px=theme.px(40), min_height=theme.px(150),
+                fg=WHITE, bg=PRIMARY)
+    go.setObjectName("staff-deposit")
+    p.box.addWidget(go)
+    p.box.addWidget(label(theme, t("staff_due" if due else "staff_none_due", lang), theme.body))
+    grid = QGridLayout()
+    grid.setSpacing(theme.px(16))
+    for i, (locker, number, why) in enumerate(due[:12]):  # a cabinet's worth: the rest next time
+        b = button(theme, t(f"due_{why}", lang, number=number),
+                   lambda _=False, lk=locker, n=number: on_collect(lk, n), min_height=theme.px(110),
+                   fg=INK, bg=CALM)
+        b.setObjectName(f"collect-{locker}-{number}")
+        grid.addWidget(b, i // 3, i % 3)
+    p.box.addLayout(grid)
+    p.box.addStretch(1)
+    p.box.addWidget(action(theme, t("back", lang), on_back))
+    return p
+
+
 def dropoff_page(theme: Theme, lang: str, *, on_open, on_back) -> Page:
     p = Page(theme, "locker-dropoff")
     p.box.addWidget(label(theme, t("locker_dropoff", lang), theme.title, bold=True))
@@ -65,8 +90,9 @@ def dropoff_page(theme: Theme, lang: str, *, on_open, on_back) -> Page:
     return p
 
 
-def door_page(theme: Theme, lang: str, sentence: str, alert: bool, *, on_home) -> Page:
-    """What the door is doing, large: opening, open (take or put, then shut it), done."""
+def door_page(theme: Theme, lang: str, sentence: str, alert: bool, *, on_home, on_more=None) -> Page:
+    """What the door is doing, large: opening, open (take or put, then shut it), done.
+    ``on_more``: staff, done with one compartment, go on to the next."""
     p = Page(theme, "locker-door")
     p.box.addStretch(1)
     said = label(theme, sentence, theme.px(56), bold=True, fg=ALERT if alert else INK,
@@ -74,5 +100,9 @@ def door_page(theme: Theme, lang: str, sentence: str, alert: bool, *, on_home) -
     said.setObjectName("door")
     p.box.addWidget(said)
     p.box.addStretch(1)
-    p.box.addWidget(action(theme, t("home", lang), on_home, primary=True))
+    if on_more is not None:
+        more = action(theme, t("staff_more", lang), on_more, primary=True)
+        more.setObjectName("staff-more")
+        p.box.addWidget(more)
+    p.box.addWidget(action(theme, t("home", lang), on_home, primary=on_more is None))
     return p

@@ -169,7 +169,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "locker": ("24小时自助柜", "Document locker"),
     "locker_pickup": ("取件", "Collect a document"),
     "locker_dropoff": ("投递材料", "Leave papers"),
-    "locker_staff": ("工作人员存件", "Staff: deposit"),
+    "locker_staff": ("工作人员", "Staff"),
+    "staff_menu": ("工作人员", "Staff"),
+    "staff_deposit": ("存入办件", "Deposit a case"),
+    "staff_more": ("继续（工作人员）", "Continue (staff)"),
+    "staff_due": ("待取出：", "To take out:"),
+    "staff_none_due": ("没有待取出的材料", "Nothing waits to be taken out"),
+    "due_dropoff": ("{number} 号\n投递材料", "No. {number}\ndrop-off"),
+    "due_overdue": ("{number} 号\n逾期未取", "No. {number}\noverdue"),
     "pickup_title": ("请输入短信中的取件码，或扫描取件二维码",
                      "Type the code from your SMS, or scan its QR code"),
     "pickup_id4": ("请输入身份证号码后四位", "Type the last 4 characters of your ID number"),
@@ -180,6 +187,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "have the document; please ask at a window"),
     "locker_busy": ("该柜格暂时无法打开，请联系工作人员", "That compartment cannot be opened now; please ask "
                     "staff"),
+    "locker_failed": ("未能办理", "Not done"),
+    "locker_down": ("柜子暂时无法使用，请稍后再试或联系工作人员", "The locker cannot be used right now; "
+                    "please try later or ask staff"),
     "locker_full": ("暂无空闲柜格，请联系工作人员", "No compartment is free; please ask staff"),
     "door_opening": ("正在打开 {number} 号柜门…", "Opening door {number}…"),
     "door_open_pickup": ("{number} 号柜门已打开，请取出文件并关好柜门", "Door {number} is open: take your "
@@ -190,6 +200,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "Door {number} did not open; please ask staff. Your code is still valid"),
     "close_door": ("请关好 {number} 号柜门", "Please shut door {number}"),
     "collected": ("取件完成，谢谢！", "Done: thank you!"),
+    "retrieved": ("已从 {number} 号柜取出", "Taken out of compartment {number}"),
     "dropped": ("材料已投递。\n请记下回执号：{receipt}", "Your papers are in.\nNote the receipt number: "
                 "{receipt}"),
     "dropped_printing": ("材料已投递，请取走打印的回执。\n回执号：{receipt}", "Your papers are in. Take your "

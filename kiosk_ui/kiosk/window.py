@@ -29,7 +29,7 @@ from hallkit.kiosk_ui.kiosk import pages
 from hallkit.kiosk_ui.kiosk.cases import CaseScreens
 from hallkit.kiosk_ui.kiosk.codes import CODE, appointment_code, mask_code
 from hallkit.kiosk_ui.kiosk.guide import GuideScreens
-from hallkit.kiosk_ui.kiosk.locker import LockerScreens
+from hallkit.kiosk_ui.kiosk.locker import LOCKER_ACTIONS, LockerScreens
 from hallkit.kiosk_ui.kiosk.maintenance import MaintenanceScreens, TouchWatcher
 from hallkit.kiosk_ui.kiosk.refusals import refusal
 from hallkit.kiosk_ui.kiosk.texts import t
@@ -118,6 +118,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, LockerScreens, 
         self.said: tuple | None = None  # the elderly-mode step last said, not to say it twice
         self.locker_step, self.locker_form, self.locker_op = "code", {}, None
         self.locker_receipt: str | None = None  # a drop-off's, until its printer says how it went
+        self.locker_session: str | None = None  # a staff login's, until home (or idle) forgets it
 
     @property
     def theme(self) -> Theme:
@@ -310,7 +311,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, LockerScreens, 
             self.guide_list_answer(reply)
         elif asked_action == "guide-item":
             self.guide_item_answer(reply)
-        elif asked_action in ("pickup", "dropoff", "staff-login", "deposit"):
+        elif asked_action in LOCKER_ACTIONS:
             self.locker_answer(asked_action, reply)
         elif isinstance(reply, str):  # no answer within the wait: nothing was issued
             self.show_message(t("down", self.lang), back_to=asked_from)
