@@ -533,6 +533,11 @@ def test_the_code_from_the_sms_opens_its_door_and_a_drop_off_gets_a_receipt(hall
     slip = (set((cfg.storage_path / "sim").rglob("*.png")) - printed).pop()  # the receipt, on paper
     if SHOTS:
         shutil.copy(slip, Path(SHOTS) / "receipt-dropoff.png")
+    collect = subprocess.Popen(hallctl_argv("locker", "collect", "l1", "1", "-c", str(cfg_path)),
+                               env=env, stdout=subprocess.PIPE, text=True)  # staff at the shell, next morning
+    assert "l1 1: open" in collect.stdout.readline()
+    sim(hall, "door", "locker-1", "1", "close")
+    assert collect.wait(20) == 0 and "l1 1: retrieved" in collect.stdout.read()
 
 
 def test_staff_at_the_kiosk_take_out_a_drop_off_then_deposit_a_scanned_case(hall, kiosk, qtbot):

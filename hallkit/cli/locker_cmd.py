@@ -18,7 +18,8 @@ DOOR_WAIT_S = 75.0
 
 
 def register(sub) -> None:
-    locker = sub.add_parser("locker", help="24-hour document lockers: status, open, clear, audit, deposit")
+    locker = sub.add_parser("locker", help="24-hour document lockers: status, open, collect, clear, audit, "
+                            "deposit")
     actions = locker.add_subparsers(dest="locker_command", required=True, metavar="ACTION")
     p = actions.add_parser("status", help="every compartment, and the alarms")
     add_config_arg(p)
@@ -29,6 +30,11 @@ def register(sub) -> None:
     p.add_argument("number", type=int)
     p.add_argument("--reason", required=True)
     p.set_defaults(func=run_open)
+    p = actions.add_parser("collect", help="take out a citizen's drop-off or an overdue item")
+    add_config_arg(p)
+    p.add_argument("locker")
+    p.add_argument("number", type=int)
+    p.set_defaults(func=run_collect)
     p = actions.add_parser("clear", help="put a compartment back in service after an alarm")
     add_config_arg(p)
     p.add_argument("locker")
@@ -128,6 +134,10 @@ def _follow(reply, events) -> int:
 def run_open(args) -> int:
     return _follow(*_ask(args, "override", {"locker": args.locker, "number": args.number,
                                              "reason": args.reason}, follow=True))
+
+
+def run_collect(args) -> int:
+    return _follow(*_ask(args, "collect", {"locker": args.locker, "number": args.number}, follow=True))
 
 
 def run_deposit(args) -> int:
