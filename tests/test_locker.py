@@ -46,7 +46,7 @@ compartments = [
 
 class Scene:
     def __init__(self, tmp_path, broker, sms: str = "") -> None:
-        self.sms_toml = sms
+        self.sms_toml = sms  # more of the hall config: [locker] and [locker.sms]
         self.board = Board(1, 12)
         self.sim = LockBoardsSim([SimBoard(1, 12, self.board)], Frames8A80())
         self.tmp, self.broker = tmp_path, broker
@@ -99,19 +99,19 @@ class Scene:
     def done(self, op: str) -> dict | None:
         return next((e[2] for e in self.events if e[0] == "done" and e[2]["op_id"] == op), None)
 
-    async def deposited(self, ops, case_no: str) -> tuple[dict, str]:
+    async def deposited(self, ops, case_no: str, **more) -> tuple[dict, str]:
         """A deposit of size S made and its door shut: the operation and the code sent."""
         sent = len(self.sms())
         opening = (await ops.request("deposit", {"case_no": case_no, "size": "S",
-                                                 "phone": "13812341234"})).data
+                                                 "phone": "13812341234", **more})).data
         await self.opened(opening["op_id"])
         self.sim.door(1, opening["number"], "close")
         await self.until(lambda: self.done(opening["op_id"]) is not None)
         await self.until(lambda: len(self.sms()) > sent, tick=True)
         return opening, self.sms()[-1].split("取件码")[1][:6]
 
-    async def pickup(self, code: str) -> dict:
-        reply = await self.kiosk.request("hall/t1/locker/main/cmd/pickup", {"code": code})
+    async def pickup(self, code: str, **more) -> dict:
+        reply = await self.kiosk.request("hall/t1/locker/main/cmd/pickup", {"code": code, **more})
         return reply.data
 
 
@@ -212,6 +212,25 @@ def test_an_overdue_code_never_opens_a_door(tmp_path, broker):
             assert len(scene.sms()) == 2 and "提醒" in scene.sms()[1]  # the reminder went first
             assert (await scene.pickup(code))["outcome"] == "expired"
             assert scene.sim.boards[1].opens == [1]
+        await scene.close()
+
+    asyncio.run(scenario())
+
+
+def test_where_asked_the_id_numbers_last_4_go_with_the_code(tmp_path, broker):
+    scene = Scene(tmp_path, broker, sms="[locker]\nid_last4 = true\n")
+
+    async def scenario():
+        await scene.start()
+        async with scene.daemon() as ops:
+            _, code = await scene.deposited(ops, "QH0005", id_last4="002X")
+            assert scene.states[-1]["ask_id_last4"] is True  # the kiosk asks for them
+            assert (await scene.pickup(code))["outcome"] == "wrong"  # the code alone opens nothing
+            assert (await scene.pickup(code, id_last4="0021"))["outcome"] == "wrong"
+            answer = await scene.pickup(code, id_last4="002X")
+            assert answer["outcome"] == "opening"
+            await scene.opened(answer["op_id"])
+            assert scene.sim.boards[1].opens == [1, 1]  # the deposit's, and this one
         await scene.close()
 
     asyncio.run(scenario())

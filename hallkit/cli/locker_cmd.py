@@ -50,6 +50,8 @@ def register(sub) -> None:
     p.add_argument("case_no")
     p.add_argument("size", choices=("S", "M", "L", "XL"))
     p.add_argument("--phone", required=True)
+    p.add_argument("--id-last4", help="the last 4 of the applicant's ID number, asked at pickup where "
+                   "[locker] id_last4 is on")
     p.set_defaults(func=run_deposit)
 
 
@@ -141,8 +143,10 @@ def run_collect(args) -> int:
 
 
 def run_deposit(args) -> int:
-    return _follow(*_ask(args, "deposit", {"case_no": args.case_no, "size": args.size, "phone": args.phone},
-                         follow=True))
+    data = {"case_no": args.case_no, "size": args.size, "phone": args.phone}
+    if args.id_last4:
+        data["id_last4"] = args.id_last4.upper()
+    return _follow(*_ask(args, "deposit", data, follow=True))
 
 
 def run_clear(args) -> int:

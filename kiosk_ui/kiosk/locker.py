@@ -24,6 +24,7 @@ STEPS = {
     "staff_pin": ("pin", DIGIT_KEYS, 6, True),
     "case": ("deposit_case", CASE_KEYS, 40, False),
     "phone": ("deposit_phone", DIGIT_KEYS, 11, False),
+    "dep_id4": ("deposit_id4", ID_KEYS, 4, False),
 }
 DONE_SHOWN_MS = 15000
 LOCKER_ACTIONS = ("pickup", "dropoff", "staff-login", "deposit", "collect")  # answered by locker_answer
@@ -90,6 +91,12 @@ class LockerScreens:
             self.locker_entry("phone")
         elif step == "phone" and PHONE.match(typed):
             form["phone"] = typed
+            if self.locker_state is not None and self.locker_state.ask_id_last4:
+                self.locker_entry("dep_id4")  # what the citizen will be asked for with the code
+            else:
+                self._show_sizes()
+        elif step == "dep_id4" and re.fullmatch(r"[0-9]{3}[0-9X]", typed):
+            form["id_last4"] = typed
             self._show_sizes()
         elif step == "phone":
             self.locker_entry("phone", t("phone_bad", self.lang))
@@ -138,8 +145,10 @@ class LockerScreens:
 
     def _deposit(self, size: str) -> None:
         f = self.locker_form
-        self._send("deposit", {"session": self.locker_session, "case_no": f["case_no"], "phone": f["phone"],
-                               "size": size}, daemon="locker")
+        data = {"session": self.locker_session, "case_no": f["case_no"], "phone": f["phone"], "size": size}
+        if "id_last4" in f:
+            data["id_last4"] = f["id_last4"]
+        self._send("deposit", data, daemon="locker")
 
     def _show_dropoff(self) -> None:
         self.screen = "locker-dropoff"

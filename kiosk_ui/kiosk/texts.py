@@ -214,6 +214,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "open_door": ("打开柜门", "Open a door"),
     "staff_login": ("工作人员登录：请输入工号，再输入密码", "Staff: type your number, then your PIN"),
     "staff_wrong": ("工号或密码错误", "Wrong staff number or PIN"),
+    "deposit_id4": ("请输入申请人身份证号码后4位（取件时核对）", "Type the last 4 of the applicant's ID "
+                    "number (asked at pickup)"),
     "deposit_what": ("办件 {case}，手机 {phone}", "Case {case}, mobile {phone}"),
     "deposit_case": ("请扫描或输入办件编号", "Scan or type the case number"),
     "deposit_phone": ("请输入申请人手机号码（取件码将发送到此号码）", "Type the applicant's mobile number "
