@@ -274,3 +274,20 @@ def test_the_http_gateway_gets_the_template_form_and_a_refusal_is_an_error(tmp_p
         assert "216467" not in str(refused.value)  # an answer echoing the code does not keep it
     finally:
         server.shutdown()
+
+
+def test_the_lock_board_lines_are_given_to_the_locker_daemon_alone(tmp_path):
+    from hallkit.config.load import check_text
+    from hallkit.daemons.locker.line_access import DROPIN, LineAccessError, udev_rules
+
+    by_id = "/dev/serial/by-id/usb-1a86_USB_Serial_LOCK1-if00-port0"
+    cfg, issues = check_text(small_hall(tmp_path, extra=locker_hall(by_id)))
+    assert not issues
+    rules = udev_rules(cfg).splitlines()
+    assert rules[-1] == ('SUBSYSTEM=="tty", SYMLINK=="serial/by-id/usb-1a86_USB_Serial_LOCK1-if00-port0", '
+                         'GROUP="hallkit-locker", MODE="0660"')
+    assert all(line.startswith(("#", "SUBSYSTEM")) for line in rules)  # udev's one rule a line
+    assert "SupplementaryGroups=hallkit-locker" in DROPIN
+    cfg, _ = check_text(small_hall(tmp_path, extra=locker_hall("/dev/ttyS1")))
+    with pytest.raises(LineAccessError, match="by-id"):
+        udev_rules(cfg)  # a name udev cannot match is refused, not passed over

@@ -1,5 +1,5 @@
-"""hallctl locker status|open|clear|audit|deposit: the 24-hour document lockers, for
-technicians and staff (as ops: no staff login is asked here)."""
+"""hallctl locker status|open|collect|clear|audit|deposit|lines: the 24-hour document
+lockers, for technicians and staff (as ops: no staff login is asked here)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import asyncio
 import json
 import sys
 from datetime import datetime
+from pathlib import Path
 
-from hallkit.cli.common import add_config_arg, config_or_exit
+from hallkit.cli.common import EX_CONFIG, add_config_arg, config_or_exit
 from hallkit.cli.ops_bus import ops_bus, run_or_exit
 from hallkit.contract.topics import Topics
 from hallkit.daemons.locker.contract import COMPONENT, LockerState
@@ -44,6 +45,11 @@ def register(sub) -> None:
     add_config_arg(p)
     p.add_argument("--limit", type=int, default=30)
     p.set_defaults(func=run_audit)
+    p = actions.add_parser("lines", help="the udev rule and systemd drop-in that keep the lock boards' lines "
+                           "to the locker daemon alone")
+    add_config_arg(p)
+    p.add_argument("--out", help="write them into this folder (else print them)")
+    p.set_defaults(func=run_lines)
     p = actions.add_parser("deposit", help="deposit a document: a compartment opens; shut it and the code "
                            "goes to the phone by SMS")
     add_config_arg(p)
@@ -154,6 +160,29 @@ def run_clear(args) -> int:
     if reply.status != "ok":
         return _refused(reply)
     print(f"{args.locker} {args.number}: {'back in service' if reply.data['cleared'] else 'was in service'}")
+    return 0
+
+
+def run_lines(args) -> int:
+    from hallkit.daemons.locker import line_access
+
+    cfg = config_or_exit(args.config)
+    try:
+        rules = line_access.udev_rules(cfg)
+    except line_access.LineAccessError as exc:
+        print(f"hallctl locker lines: {exc}", file=sys.stderr)
+        return EX_CONFIG
+    if not args.out:
+        print(f"# {line_access.RULES_FILE}\n{rules}\n# {line_access.DROPIN_DIR}/locker-lines.conf\n"
+              f"{line_access.DROPIN}", end="")
+        return 0
+    out = Path(args.out)
+    (out / line_access.DROPIN_DIR).mkdir(parents=True, exist_ok=True)
+    (out / line_access.RULES_FILE).write_text(rules)
+    (out / line_access.DROPIN_DIR / "locker-lines.conf").write_text(line_access.DROPIN)
+    dropin = f"{out / line_access.DROPIN_DIR}/locker-lines.conf"
+    print(f"wrote {out / line_access.RULES_FILE} (to /etc/udev/rules.d/) and {dropin} "
+          f"(to /etc/systemd/system/{line_access.DROPIN_DIR}/)")
     return 0
 
 

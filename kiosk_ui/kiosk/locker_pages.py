@@ -98,6 +98,7 @@ def door_page(theme: Theme, lang: str, sentence: str, alert: bool, *, on_home, o
     said = label(theme, sentence, theme.px(56), bold=True, fg=ALERT if alert else INK,
                  bg=ALERT_BG if alert else CALM)
     said.setObjectName("door")
+    said.setMargin(theme.px(32))  # the words off the band's edges
     p.box.addWidget(said)
     p.box.addStretch(1)
     if on_more is not None:
