@@ -175,7 +175,10 @@ def test_a_door_not_shut_in_time_records_nothing_and_forced_or_stuck_doors_leave
             state = ops.daemon.engine.state()
             out = {c.number: c.alarm for c in state.lockers[0].compartments if c.state == "out_of_service"}
             assert out == {1: "left_open", 2: "stuck", 4: "forced"}
+            assert "3 alarm(s): l1 1: left open; l1 2: stuck; l1 4: forced" in state.summary  # hallctl status
             assert (await ops.request("clear", {"locker": "l1", "number": 2})).data == {"cleared": True}
+            scene.sim.condition(1, "silent")  # the board's cable pulled
+            await scene.until(lambda: "lock board lb-1 offline" in scene.states[-1]["summary"], timeout=10)
         await scene.close()
 
     asyncio.run(scenario())

@@ -478,9 +478,11 @@ class LockerEngine:
                                         text=f"lock board {board} offline"))
         waiting = self.conn.execute("SELECT count(*) FROM sms WHERE sent_at IS NULL").fetchone()[0]
         free_total = sum(sum(v.free.values()) for v in views)
+        said = "; ".join(a.text for a in alarms[:3]) + ("; …" if len(alarms) > 3 else "")
+        alarmed = f"{len(alarms)} alarm(s)" + (f": {said}" if said else "")
+        summary = f"{free_total} free, {alarmed}, {waiting} SMS waiting"
         return msg.LockerState(lockers=views, alarms=alarms, sms_waiting=waiting,
-                               ask_id_last4=self.s.id_last4,
-                               summary=f"{free_total} free, {len(alarms)} alarm(s), {waiting} SMS waiting")
+                               ask_id_last4=self.s.id_last4, summary=summary)
 
     def audit(self, limit: int) -> list[msg.AuditLine]:
         rows = self.conn.execute("SELECT at, who, kiosk, locker, number, why, outcome FROM audit "
