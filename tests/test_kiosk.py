@@ -593,5 +593,8 @@ def test_staff_at_the_kiosk_take_out_a_drop_off_then_deposit_a_scanned_case(hall
     db = sqlite3.connect(cfg.storage_path / "locker.sqlite")
     last = db.execute("SELECT who, kiosk FROM ops WHERE kind = 'deposit' ORDER BY started_at DESC").fetchone()
     assert last == ("1001", "kiosk-1")  # who put it in, and where
-    tap(qtbot, kiosk, text="回到首页")
-    assert kiosk.locker_session is None  # the next person at the kiosk is not staff
+    tap(qtbot, kiosk, "staff-more")
+    on(qtbot, kiosk, "locker-staff")
+    tap(qtbot, kiosk, text="返回")  # staff leave the locker's menu: whoever comes next is a citizen
+    on(qtbot, kiosk, "locker")
+    assert kiosk.locker_session is None

@@ -12,7 +12,6 @@ from PyQt6.QtWidgets import QWidget
 from hallkit.kiosk_ui.kiosk import locker_pages, pages
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.widgets import CASE_KEYS, DIGIT_KEYS, ID_KEYS
-from hallkit.privacy import mask_phone
 
 CODE = re.compile(r"^[0-9]{6,10}$")
 PHONE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -21,11 +20,12 @@ STEPS = {
     "code": ("pickup_title", DIGIT_KEYS, 10, False),
     "id4": ("pickup_id4", ID_KEYS, 4, False),
     "staff_no": ("staff_login", DIGIT_KEYS, 16, False),
-    "staff_pin": ("pin", DIGIT_KEYS, 6, True),
+    "staff_pin": ("staff_pin", DIGIT_KEYS, 6, True),
     "case": ("deposit_case", CASE_KEYS, 40, False),
     "phone": ("deposit_phone", DIGIT_KEYS, 11, False),
     "dep_id4": ("deposit_id4", ID_KEYS, 4, False),
 }
+STAFF_STEPS = ("case", "phone", "dep_id4")  # behind a staff login: Back goes to the staff menu
 DONE_SHOWN_MS = 15000
 LOCKER_ACTIONS = ("pickup", "dropoff", "staff-login", "deposit", "collect")  # answered by locker_answer
 
@@ -44,9 +44,11 @@ class LockerScreens:
     locker_* choices, locker_state, _put, _send, show_message, go_home, go_home_keep_mode)."""
 
     def show_locker(self) -> None:
+        """The locker's first page: whoever stands here now is a citizen (a staff login is
+        forgotten on the way here)."""
         if self.pending is not None:
             return
-        self.screen, self.locker_form = "locker", {}
+        self.screen, self.locker_form, self.locker_session = "locker", {}, None
         self._put(locker_pages.locker_page(
             self.theme, self.lang, on_pickup=lambda: self.locker_entry("code"),
             on_dropoff=self._show_dropoff, on_staff=lambda: self.locker_entry("staff_no"),
@@ -62,7 +64,7 @@ class LockerScreens:
         self._put(pages.entry_page(
             self.theme, self.lang, "locker-entry", t(title, self.lang), "", problem, keys=keys,
             max_len=longest, masked=masked, on_typed=self._locker_typed, on_ok=self._locker_ok,
-            on_back=self.show_locker))
+            on_back=self.show_staff if step in STAFF_STEPS else self.show_locker))
 
     def _locker_typed(self, text: str) -> None:
         self.typed, self.problem = text, ""
@@ -78,7 +80,7 @@ class LockerScreens:
                 self.locker_entry("id4")
             else:
                 self._pickup()
-        elif step == "id4" and len(typed) == 4:
+        elif step == "id4" and re.fullmatch(r"[0-9]{3}[0-9X]", typed):
             form["id_last4"] = typed
             self._pickup()
         elif step == "staff_no" and typed:
@@ -103,6 +105,9 @@ class LockerScreens:
 
     def show_staff(self) -> None:
         """A staff login's menu: deposit, or take out drop-offs and overdue items."""
+        if self.locker_session is None:
+            self.show_locker()
+            return
         due = [(lk.id, c.number, "dropoff" if c.state == "dropoff" else "overdue")
                for lk in (self.locker_state.lockers if self.locker_state else [])
                for c in lk.compartments if c.state == "dropoff" or (c.overdue and c.state == "occupied")]
@@ -139,7 +144,7 @@ class LockerScreens:
                     free[size] = free.get(size, 0) + locker.free.get(size, 0)
         self.screen = "locker-size"
         f = self.locker_form
-        what = t("deposit_what", self.lang, case=f["case_no"], phone=mask_phone(f["phone"]))
+        what = t("deposit_what", self.lang, case=f["case_no"], phone=f["phone"])  # staff check every digit
         self._put(locker_pages.size_page(self.theme, self.lang, free, what, on_size=self._deposit,
                                          on_back=lambda: self.locker_entry("phone")))
 
@@ -161,6 +166,11 @@ class LockerScreens:
             code = "" if isinstance(reply, str) else reply.error.code
             if action == "staff-login" and code == "forbidden":
                 self.locker_entry("staff_no", t("staff_wrong", self.lang))
+            elif code == "staff_only":  # the login lapsed ([locker] staff_session_min)
+                self.locker_session = None
+                self.locker_entry("staff_no", t("staff_expired", self.lang))
+            elif code in ("nothing_to_collect", "busy"):
+                self.show_message(t("locker_busy", self.lang), title="locker_failed")
             elif code == "full":
                 self.show_message(t("locker_full", self.lang), title="locker_failed")
             else:  # no answer, no board answering, or staff-only
@@ -173,8 +183,9 @@ class LockerScreens:
         elif action == "pickup" and data["outcome"] != "opening":
             outcome = data["outcome"]
             if outcome == "wrong":
-                self.locker_form.pop("id_last4", None)
-                self.locker_entry("code", t("pickup_wrong", self.lang, n=data["tries_left"]))
+                asked_id = self.locker_form.pop("id_last4", None) is not None
+                self.locker_entry("code", t("pickup_wrong_id4" if asked_id else "pickup_wrong", self.lang,
+                                            n=data["tries_left"]))
             elif outcome == "locked":
                 self.show_message(t("pickup_locked", self.lang, m=max(1, round(data["locked_s"] / 60))),
                                   title="locker_failed")
@@ -195,7 +206,7 @@ class LockerScreens:
             key = "door_open_pickup" if kind in ("pickup", "collect") else "door_open_put"
             self._show_door(t(key, self.lang, number=number), False)
         elif name == "door":
-            self._show_door(t("door_not_opened", self.lang, number=number), True)
+            self._show_door(t(self._not_opened_key(kind), self.lang, number=number), True)
         elif name == "close-door":
             self._show_door(t("close_door", self.lang, number=number), True)
         elif name == "done":
@@ -206,10 +217,11 @@ class LockerScreens:
                                      receipt=data.get("receipt") or ""),
                         "deposited": t("deposited", self.lang, number=number),
                         "not_closed": t("not_closed", self.lang),
-                        }.get(outcome, t("door_not_opened", self.lang, number=number))
+                        }.get(outcome, t(self._not_opened_key(kind), self.lang, number=number))
             self.locker_receipt = data.get("receipt")
             self.locker_op = None
-            self._show_door(sentence, outcome in ("not_closed", "not_opened"))
+            staff = kind in ("deposit", "collect") and self.locker_session is not None
+            self._show_door(sentence, outcome in ("not_closed", "not_opened"), staff_next=staff)
             if kind not in ("deposit", "collect"):  # staff go on from the door page themselves
                 self.ticket_done.start(DONE_SHOWN_MS)  # then back to the start for the next citizen
 
@@ -218,8 +230,12 @@ class LockerScreens:
         if self.screen == "locker-door" and data.get("number") == self.locker_receipt:
             self._show_door(t("dropped", self.lang, receipt=self.locker_receipt), True)
 
-    def _show_door(self, sentence: str, alert: bool) -> None:
+    @staticmethod
+    def _not_opened_key(kind: str) -> str:
+        return "door_not_opened" if kind == "pickup" else "door_not_opened_other"  # a code to keep, or not
+
+    def _show_door(self, sentence: str, alert: bool, staff_next: bool = False) -> None:
+        """``staff_next``: a staff operation is over; staff go on from here."""
         self.screen = "locker-door"
-        staff = self.locker_session is not None and self.locker_op is None  # a staff operation is over
         self._put(locker_pages.door_page(self.theme, self.lang, sentence, alert, on_home=self.go_home,
-                                         on_more=self.show_staff if staff else None))
+                                         on_more=self.show_staff if staff_next else None))

@@ -171,6 +171,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "locker_dropoff": ("投递材料", "Leave papers"),
     "locker_staff": ("工作人员", "Staff"),
     "staff_menu": ("工作人员", "Staff"),
+    "staff_pin": ("请输入工作人员密码", "Type your staff PIN"),
+    "staff_expired": ("登录已过期，请重新输入工号", "Your login has lapsed: type your staff number again"),
+    "door_not_opened_other": ("{number} 号柜门未能打开，请联系工作人员", "Door {number} did not open; "
+                              "please ask staff"),
     "staff_deposit": ("存入办件", "Deposit a case"),
     "staff_more": ("继续（工作人员）", "Continue (staff)"),
     "staff_due": ("待取出：", "To take out:"),
@@ -181,6 +185,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "Type the code from your SMS, or scan its QR code"),
     "pickup_id4": ("请输入身份证号码后四位", "Type the last 4 characters of your ID number"),
     "pickup_wrong": ("取件码不正确，还可尝试 {n} 次", "That code is not right: {n} tries left"),
+    "pickup_wrong_id4": ("取件码或身份证号后4位不正确，还可尝试 {n} 次", "The code or the ID number's last 4 "
+                         "are not right: {n} tries left"),
     "pickup_locked": ("输错次数过多，本机暂停取件 {m} 分钟，请联系工作人员", "Too many wrong codes: "
                       "pickups here are paused for {m} min; please ask staff"),
     "pickup_expired": ("取件码已过期，文件已由工作人员收回，请到服务窗口领取", "This code has expired: staff "
