@@ -291,6 +291,10 @@ def test_the_lock_board_lines_are_given_to_the_locker_daemon_alone(tmp_path):
                          'GROUP="hallkit-locker", MODE="0660"')
     assert all(line.startswith(("#", "SUBSYSTEM")) for line in rules)  # udev's one rule a line
     assert "SupplementaryGroups=hallkit-locker" in DROPIN
+    modem = "/dev/serial/by-id/usb-Quectel_EC200T-if02-port0"
+    cfg, _ = check_text(small_hall(tmp_path, extra=locker_hall(by_id) + f'[locker.sms]\nbackend = "modem"\n'
+                                   f'modem_port = "{modem}"\n'))
+    assert udev_rules(cfg).splitlines()[-1].endswith('MODE="0660", ENV{ID_MM_DEVICE_IGNORE}="1"')
     cfg, _ = check_text(small_hall(tmp_path, extra=locker_hall("/dev/ttyS1")))
     with pytest.raises(LineAccessError, match="by-id"):
         udev_rules(cfg)  # a name udev cannot match is refused, not passed over

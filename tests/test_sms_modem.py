@@ -32,11 +32,21 @@ def test_a_long_chinese_message_goes_in_parts_and_arrives_whole(modem):
     assert modem.received[-1] == ("+8613907315678", "取件码216467")
 
 
-def test_a_sim_with_a_pin_takes_it_from_the_config_and_without_it_says_so(modem):
+def test_a_sim_with_a_pin_takes_it_from_its_file_and_a_wrong_one_only_once(modem, tmp_path):
     modem.condition = "pin"
     with pytest.raises(SendError, match="SIM is not ready: 'SIM PIN'"):
         ModemSender(modem.path).send("13907315678", "取件码216467")
-    ModemSender(modem.path, pin="1234").send("13907315678", "取件码216467")
+    with pytest.raises(SendError, match="cannot be read"):  # the file missing: this SMS fails, no more
+        ModemSender(modem.path, pin_file=tmp_path / "sim-pin").send("13907315678", "取件码216467")
+    (tmp_path / "sim-pin").write_text("9999\n")
+    wrong = ModemSender(modem.path, pin_file=tmp_path / "sim-pin")
+    with pytest.raises(SendError, match="CME ERROR: 16"):
+        wrong.send("13907315678", "取件码216467")
+    with pytest.raises(SendError, match="not trying again"):  # a third wrong PIN would lock the SIM
+        wrong.send("13907315678", "取件码216467")
+    assert sum(c.startswith("AT+CPIN=") for c in modem.commands) == 1
+    (tmp_path / "sim-pin").write_text("1234\n")
+    ModemSender(modem.path, pin_file=tmp_path / "sim-pin").send("13907315678", "取件码216467")
     assert modem.received == [("+8613907315678", "取件码216467")]
 
 

@@ -1,7 +1,8 @@
-"""Only the locker daemon may open the lock boards' lines: a udev rule gives each line's
-adapter to a group of its own, and a systemd drop-in gives that group to hallkit@locker
-alone. Every daemon runs as the user hallkit with the dialout group (for keypads,
-displays, printers): without this, any of them could pulse a latch.
+"""Only the locker daemon may open the lock boards' lines and the SMS modem: a udev rule
+gives each of them to a group of its own, and a systemd drop-in gives that group to
+hallkit@locker alone. Every daemon runs as the user hallkit with the dialout group (for
+keypads, displays, printers): without this, any of them could pulse a latch or send an
+SMS under the hall's signature. ModemManager is told to leave the modem alone.
 """
 
 from __future__ import annotations
@@ -30,16 +31,26 @@ def lock_lines(cfg: HallConfig) -> dict[str, list[str]]:
     return lines
 
 
+def _by_id(path: str, what: str) -> str:
+    if not path.startswith("/dev/serial/by-id/"):
+        raise LineAccessError(f"{path} ({what}): give it by its /dev/serial/by-id/… name, which a udev "
+                              "rule can match")
+    return path.removeprefix("/dev/")
+
+
 def udev_rules(cfg: HallConfig) -> str:
-    """One rule per line, matched by the stable name udev itself gave the adapter."""
+    """One rule per line (and for the modem), matched by the stable name udev gave it."""
     out = [f"# Written by `hallctl locker lines`: lock board lines belong to group {GROUP}, which only",
            "# hallkit@locker has (its drop-in). Install in /etc/udev/rules.d/, then",
            "#   groupadd --system hallkit-locker; udevadm control --reload; udevadm trigger"]
     for path, boards in sorted(lock_lines(cfg).items()):
-        if not path.startswith("/dev/serial/by-id/"):
-            raise LineAccessError(f"{path} (boards {', '.join(boards)}): give the lock board line by its "
-                                  "/dev/serial/by-id/… name, which a udev rule can match")
-        symlink = path.removeprefix("/dev/")
+        symlink = _by_id(path, f"lock boards {', '.join(boards)}")
         out.append(f"# {', '.join(boards)}")  # udev takes no comment after a rule
         out.append(f'SUBSYSTEM=="tty", SYMLINK=="{symlink}", GROUP="{GROUP}", MODE="0660"')
+    sms = cfg.section("locker").sms
+    if sms.backend == "modem":
+        symlink = _by_id(sms.modem_port, "[locker.sms] modem_port")
+        out.append("# the SMS modem's AT port")
+        out.append(f'SUBSYSTEM=="tty", SYMLINK=="{symlink}", GROUP="{GROUP}", MODE="0660", '
+                   'ENV{ID_MM_DEVICE_IGNORE}="1"')
     return "\n".join(out) + "\n"

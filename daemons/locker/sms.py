@@ -73,8 +73,8 @@ def backend(settings, storage: Path, config_dir: Path):
     if settings.backend == "modem":
         from hallkit.drivers.gsm_modem.sender import ModemSender
 
-        pin = (config_dir / settings.pin_file).read_text().strip() if settings.pin_file else None
-        return ModemSender(settings.modem_port, settings.modem_baud, pin)
+        pin_file = config_dir / settings.pin_file if settings.pin_file else None
+        return ModemSender(settings.modem_port, settings.modem_baud, pin_file)
     return FileSms(storage / "sms")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import serial
 from gsmmodem.pdu import encodeSmsSubmitPdu
@@ -18,7 +19,9 @@ from gsmmodem.pdu import encodeSmsSubmitPdu
 CTRL_Z, ESC = b"\x1a", b"\x1b"
 FINAL = re.compile(rb"\r\n(OK|ERROR|\+CM[ES] ERROR: ?[^\r]*)\r\n")
 COMMAND_S = 3.0    # a plain AT command's answer
-SUBMIT_S = 60.0    # a message's submission waits for the network (27.005 allows long)
+PIN_S = 10.0       # AT+CPIN= takes seconds on some modems
+SIM_READY_S = 15.0  # after the PIN, until the SIM answers READY
+SUBMIT_S = 120.0   # a message's submission waits for the network (Quectel's manuals: up to 120 s)
 
 
 class SendError(Exception):
@@ -31,13 +34,16 @@ def international(phone: str) -> str:
 
 
 class ModemSender:
-    def __init__(self, port: str, baud: int = 115200, pin: str | None = None) -> None:
-        self.port, self.baud, self.pin = port, baud, pin
+    """``pin_file``: read when a SIM asks for its PIN (a missing file fails the SMS only)."""
+
+    def __init__(self, port: str, baud: int = 115200, pin_file: Path | None = None) -> None:
+        self.port, self.baud, self.pin_file = port, baud, pin_file
+        self.pin_refused = False  # a wrong PIN is tried once: three lock the SIM (PUK)
         self._reference = int(time.time()) % 256  # a long message's parts share one
 
     def send(self, phone: str, text: str) -> str:
-        try:
-            link = serial.Serial(self.port, self.baud, timeout=0.1, write_timeout=2)
+        try:  # exclusive: ModemManager or another program must not interleave its commands
+            link = serial.Serial(self.port, self.baud, timeout=0.1, write_timeout=2, exclusive=True)
         except (serial.SerialException, OSError) as exc:
             raise SendError(f"modem {self.port}: {exc}") from None
         try:
@@ -61,7 +67,11 @@ class ModemSender:
         for pdu in encodeSmsSubmitPdu(international(phone), text, reference=self._reference,
                                       requestStatusReport=False):
             link.write(f"AT+CMGS={pdu.tpduLength}\r".encode())
-            self._read_until(link, lambda got: b">" in got, COMMAND_S, "the message prompt")
+            prompt = self._read_until(link, lambda got: b">" in got or FINAL.search(got), COMMAND_S,
+                                      "the message prompt")
+            refused = FINAL.search(prompt)
+            if refused and b">" not in prompt:
+                raise SendError(f"AT+CMGS: {refused[1].decode(errors='replace')}")
             link.write(str(pdu).encode() + CTRL_Z)
             answer = self._final(link, SUBMIT_S, "AT+CMGS")
             found = re.search(rb"\+CMGS: ?(\d+)", answer)
@@ -84,11 +94,28 @@ class ModemSender:
         answer = self._command(link, "AT+CPIN?")
         if b"READY" in answer:
             return
-        if b"SIM PIN" in answer and self.pin:
-            self._command(link, f'AT+CPIN="{self.pin}"')
-            return
         state = re.search(rb"\+CPIN: ?([^\r]*)", answer)
-        raise SendError(f"the modem's SIM is not ready: {state[1].decode() if state else answer[:40]!r}")
+        said = state[1].decode(errors="replace") if state else repr(answer[:40])
+        if b"SIM PIN" not in answer or self.pin_file is None:
+            raise SendError(f"the modem's SIM is not ready: {said!r}")
+        if self.pin_refused:
+            raise SendError("the SIM refused the PIN in pin_file once; not trying again (a third wrong "
+                            "PIN would lock it): correct the file and restart the locker daemon")
+        try:
+            pin = self.pin_file.read_text().strip()
+        except OSError as exc:
+            raise SendError(f"the SIM asks for its PIN and {self.pin_file} cannot be read: {exc}") from None
+        link.write(f'AT+CPIN="{pin}"\r'.encode())
+        try:
+            self._final(link, PIN_S, "AT+CPIN")
+        except SendError:
+            self.pin_refused = True
+            raise
+        deadline = time.monotonic() + SIM_READY_S
+        while b"READY" not in self._command(link, "AT+CPIN?"):  # the SIM needs a moment after its PIN
+            if time.monotonic() > deadline:
+                raise SendError("the SIM took its PIN but is not ready")
+            time.sleep(0.5)
 
     def _command(self, link: serial.Serial, command: str) -> bytes:
         link.write(command.encode() + b"\r")
