@@ -203,6 +203,30 @@ def test_a_restart_between_the_door_opening_and_shutting_finishes_the_pickup(tmp
     asyncio.run(scenario())
 
 
+def test_a_door_left_open_after_a_pickup_is_asked_to_be_shut_then_alarmed(tmp_path, broker):
+    scene = Scene(tmp_path, broker)
+
+    async def scenario():
+        await scene.start()
+        async with scene.daemon() as ops:
+            _, code = await scene.deposited(ops, "QH0006")
+            answer = await scene.pickup(code)
+            await scene.opened(answer["op_id"])
+            await scene.until(lambda: any(e[0] == "close-door" for e in scene.events), tick=True)
+            asked = sum(e[0] == "close-door" for e in scene.events)
+            for _ in range(30):  # five minutes on: 请关好柜门 now and then, then the alarm
+                scene.clock.advance(10)
+                await asyncio.sleep(0.05)
+            await scene.until(lambda: any(e[2].get("alarm") == "left_open" for e in scene.events), tick=True)
+            assert 5 < sum(e[0] == "close-door" for e in scene.events) - asked < 20  # every 20 s, not every 1
+            scene.sim.door(1, 1, "close")  # shut at last: the item was taken
+            await scene.until(lambda: scene.done(answer["op_id"]) is not None)
+            assert scene.done(answer["op_id"])["outcome"] == "collected"
+        await scene.close()
+
+    asyncio.run(scenario())
+
+
 def test_an_overdue_code_never_opens_a_door(tmp_path, broker):
     scene = Scene(tmp_path, broker)
 

@@ -220,11 +220,13 @@ COMMANDS = (
             "given. Refusals: `full`, `unavailable` (no board answering).", own=("kiosk",)),
     Command(COMPONENT, "collect", StaffOpen, Opening, KIOSK_SENDERS,
             "Staff take out a drop-off or an overdue item. Refusals: `staff_only`, `nothing_to_collect`.",
-            own=("kiosk",)),
+            own=("kiosk",), personal=True),  # the staff session is a secret
     Command(COMPONENT, "override", StaffOpen, Opening, KIOSK_SENDERS,
-            "Staff open a compartment whatever it holds, with a reason (audited).", own=("kiosk",)),
+            "Staff open a compartment whatever it holds, with a reason (audited).", own=("kiosk",),
+            personal=True),
     Command(COMPONENT, "clear", Clear, Cleared, KIOSK_SENDERS,
-            "A technician puts a compartment back in service after an alarm.", own=("kiosk",)),
+            "A technician puts a compartment back in service after an alarm.", own=("kiosk",),
+            personal=True),
     Command(COMPONENT, "audit", AuditAsk, AuditLines, ("ops",),
             "The latest opens: who, from where, why, and how it went.", readonly=True),
 )

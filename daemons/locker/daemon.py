@@ -11,7 +11,7 @@ from hallkit.clerk_gate import ClerkGate
 from hallkit.contract.envelope import event_json
 from hallkit.daemons.locker import contract as msg
 from hallkit.daemons.locker import sms
-from hallkit.daemons.locker.engine import MIGRATIONS, Effects, LockerEngine
+from hallkit.daemons.locker.engine import MIGRATIONS, TICK_S, Effects, LockerEngine
 from hallkit.drivers.lockboard.port import LockBoardPort
 from hallkit.keys import key_file
 from hallkit.privacy import mask_phone
@@ -21,8 +21,8 @@ from hallkit.runtime.device_lines import port_groups
 
 log = logging.getLogger(__name__)
 
-TICK_S = 1.0
 SMS_EVERY_S = 2.0
+FORGET_RETRY_S = 2.0
 
 
 class LockerDaemon(Daemon):
@@ -53,15 +53,15 @@ class LockerDaemon(Daemon):
     async def start(self) -> None:
         for port in set(self.ports.values()):
             self._tasks.append(asyncio.create_task(keep_running("lock board line", port.run)))
-        self._tasks.append(asyncio.create_task(self._ticker()))
-        self._tasks.append(asyncio.create_task(self._sms_sender()))
+        self._tasks.append(asyncio.create_task(keep_running("locker clock", self._ticker)))
+        self._tasks.append(asyncio.create_task(keep_running("SMS outbox", self._sms_sender)))
 
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
 
     def retained_state(self) -> msg.LockerState:
-        state = self.engine.state()
+        state = self.engine.state(self.clock.time())
         for port in dict.fromkeys(self.ports.values()):
             took = port.line.round_s
             state.lines.append(msg.PollLine(line=port.device_line.key, boards=len(port.boards),
@@ -194,8 +194,15 @@ class LockerDaemon(Daemon):
             self._apply(self.engine.tick)
 
     def _forget(self) -> None:
-        """Erased data out of the WAL too: its older frames still hold the rows as they were."""
-        self.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Erased data out of the WAL too: its older frames still hold the rows as they were.
+        A checkpoint that meets the store's own checkpointer busy is tried again."""
+        try:
+            busy = self.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except Exception:
+            log.exception("the WAL could not be truncated after an erasure; trying again")
+            busy = 1
+        if busy:
+            asyncio.get_running_loop().call_later(FORGET_RETRY_S, self._forget)
 
     async def _sms_sender(self) -> None:
         while True:

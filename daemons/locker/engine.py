@@ -18,6 +18,7 @@ import secrets
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 SIZES = ("S", "M", "L", "XL")
 DAY_S = 86400
+TICK_S = 1.0                # the daemon ticks this often
+CLOSE_DOOR_EVERY_S = 20     # a door left open after a pickup: 请关好柜门 this often…
+LEFT_OPEN_AFTER = 4         # …then, this many close_within_s later, the left-open alarm
 
 MIGRATIONS = (
     Migration(1, "compartments, items, door operations, audit, wrong codes, SMS outbox", """
@@ -86,9 +90,11 @@ class LockerEngine:
     def __init__(self, cfg: HallConfig, conn: sqlite3.Connection, settings, key: bytes) -> None:
         self.cfg, self.conn, self.s, self.key = cfg, conn, settings, key
         self.lockers = {lk.id: lk for lk in cfg.lockers}
+        self.zone = ZoneInfo(cfg.hall.timezone)
         self.where: dict[tuple[str, int], tuple[str, int]] = {}  # (board, lock) → (locker, number)
         self.sessions: dict[str, tuple[str, str | None, float]] = {}  # token hash → clerk, kiosk, until
         self.boards_up: dict[str, bool] = {}
+        self._asked_to_close: dict[str, float] = {}  # op → when its door was last asked to be shut
         self._sync_compartments()
 
     # -- set-up ----------------------------------------------------------------------------------
@@ -111,6 +117,7 @@ class LockerEngine:
     # -- staff -----------------------------------------------------------------------------------
     def open_session(self, clerk: str, kiosk: str | None, now: float) -> str:
         token = secrets.token_hex(16)
+        self.sessions = {k: v for k, v in self.sessions.items() if v[2] > now}  # lapsed ones go
         self.sessions[self._hash(token)] = (clerk, kiosk, now + self.s.staff_session_min * 60)
         return token
 
@@ -269,7 +276,7 @@ class LockerEngine:
         if outcome == "opened":
             self.conn.execute("UPDATE ops SET state = 'open', opened_at = ? WHERE id = ?", (now, op_id))
             return effects
-        self._end(op_id, "failed", now)
+        self._end(op_id, "failed", effects)
         if outcome == "not_opened":  # the latch did not let go: nobody else gets this compartment
             self._out_of_service(locker, number, "stuck", now, effects)
         effects.event("done", kiosk, msg.DoneEvent(op_id=op_id, kind=kind, outcome="not_opened",
@@ -304,7 +311,7 @@ class LockerEngine:
             item = self._place_item("deposit", locker, number, detail, now)
             outcome = "deposited"
         elif kind == "dropoff":
-            day = datetime.fromtimestamp(now)
+            day = datetime.fromtimestamp(now, self.zone)  # the hall's day, as the slip prints it
             receipt = f"D{day:%Y%m%d}-{number:03d}-{secrets.randbelow(1000):03d}"  # digits: no l/1 mix-up
             item = self._place_item("dropoff", locker, number, {"receipt": receipt}, now)
             outcome = "dropped"
@@ -323,7 +330,7 @@ class LockerEngine:
             effects.erased = True
         else:
             outcome = "opened"
-        self._end(op_id, "done", now)
+        self._end(op_id, "done", effects)
         effects.event("done", kiosk, msg.DoneEvent(op_id=op_id, kind=kind, outcome=outcome, locker=locker,
                                                    number=number, receipt=receipt))
 
@@ -360,10 +367,14 @@ class LockerEngine:
         self.conn.execute("INSERT INTO sms (phone, text, phone_masked, created_at, next_at) "
                           "VALUES (?, ?, ?, ?, ?)", (phone, text, mask_phone(phone), now, now))
 
-    def _end(self, op_id: str, state: str, now: float) -> None:
-        row = self.conn.execute("SELECT locker, number FROM ops WHERE id = ?", (op_id,)).fetchone()
+    def _end(self, op_id: str, state: str, effects: Effects) -> None:
+        row = self.conn.execute("SELECT locker, number, detail FROM ops WHERE id = ?", (op_id,)).fetchone()
         self.conn.execute("UPDATE ops SET state = ?, detail = '{}' WHERE id = ?",  # no phone kept
                           (state, op_id))
+        if state == "failed" and '"phone"' in row[2]:  # a deposit that did not happen
+            effects.erased = True
+        self._asked_to_close.pop(op_id, None)
+        row = row[:2]
         self.conn.execute("UPDATE compartments SET op = NULL WHERE locker = ? AND number = ? AND op = ?",
                           (*row, op_id))
 
@@ -383,12 +394,20 @@ class LockerEngine:
         for op in self.conn.execute("SELECT id, kind, item, kiosk, state, detail, locker, number, opened_at "
                                     "FROM ops WHERE state = 'open' AND opened_at < ?", (limit,)).fetchall():
             op_id, kind, _, kiosk, _, _, locker, number, opened_at = op
-            effects.changed = True
+            late = now - opened_at - self.s.close_within_s
             if kind in ("deposit", "dropoff"):  # not shut in time: nothing is recorded
-                self._end(op_id, "failed", now)
+                effects.changed = True
+                self._end(op_id, "failed", effects)
                 effects.event("done", kiosk, msg.DoneEvent(op_id=op_id, kind=kind, outcome="not_closed",
                                                            locker=locker, number=number))
-            else:
+            elif late >= LEFT_OPEN_AFTER * self.s.close_within_s:  # nobody came back to shut it
+                out = self.conn.execute("SELECT out_of_service FROM compartments WHERE locker = ? AND "
+                                        "number = ?", (locker, number)).fetchone()[0]
+                if out is None:
+                    effects.changed = True
+                    self._out_of_service(locker, number, "left_open", now, effects)
+            elif now - self._asked_to_close.get(op_id, 0.0) >= CLOSE_DOOR_EVERY_S:  # 请关好柜门, now and then
+                self._asked_to_close[op_id] = now
                 effects.event("close-door", kiosk, msg.CloseDoor(op_id=op_id, locker=locker, number=number,
                                                                   open_s=round(now - opened_at)))
         for locker, number in self.conn.execute(
@@ -442,13 +461,14 @@ class LockerEngine:
             elif op[4] == "open":  # shut while we were away: what it was for is done
                 self._shut(op, locker, number, now, effects)
             else:  # never seen open: it did not happen; the code, the item, the place stay
-                self._end(op[0], "failed", now)
+                self._end(op[0], "failed", effects)
                 effects.event("done", op[3], msg.DoneEvent(op_id=op[0], kind=op[1], outcome="not_opened",
                                                            locker=locker, number=number))
         return effects
 
     # -- what is shown ---------------------------------------------------------------------------
-    def state(self) -> msg.LockerState:
+    def state(self, now: float | None = None) -> msg.LockerState:
+        """``now``: kiosks locked for wrong codes are alarms until their lock runs out."""
         rows = self.conn.execute(
             "SELECT c.locker, c.number, c.size, c.item, c.op, c.out_of_service, c.door, c.board, i.kind, "
             "i.overdue, c.door_since FROM compartments c LEFT JOIN items i ON i.id = c.item "
@@ -472,6 +492,12 @@ class LockerEngine:
                                             text=f"{locker.id} {r[1]}: overdue, to be taken back"))
             views.append(msg.LockerView(id=locker.id, name_zh=locker.name_zh, name_en=locker.name_en,
                                         free=free, compartments=comps))
+        if now is not None:
+            for kiosk, until in self.conn.execute("SELECT kiosk, until FROM code_locks WHERE until > ?",
+                                                  (now,)):
+                since = until - self.s.wrong_lock_min * 60
+                alarms.append(msg.Alarm(locker="-", alarm="wrong_codes", since=since,
+                                        text=f"{kiosk} locked for wrong pickup codes"))
         for board, up in sorted(self.boards_up.items()):
             if not up:
                 alarms.append(msg.Alarm(locker="-", board=board, alarm="board_offline", since=0.0,

@@ -110,7 +110,7 @@ class PrinterDaemon(Daemon):
         if printer is None:
             return  # the kiosk shows the number to be noted
         now = self.clock.time()
-        _, new = self.jobs.add(f"receipt:{r.receipt}", printer, r.kiosk, r.model_dump(), now,
+        _, new = self.jobs.add(f"receipt:{r.receipt}:{r.at!r}", printer, r.kiosk, r.model_dump(), now,
                                  r.at + self.template.print_expiry_s, None, r.receipt)
         if new:
             self.workers[printer].wake.set()
