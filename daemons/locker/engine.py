@@ -64,6 +64,9 @@ MIGRATIONS = (
             created_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at REAL NOT NULL,
             sent_at REAL, answer TEXT);
     """),
+    Migration(2, "an SMS names its item: one not yet sent goes when the item is collected", """
+        ALTER TABLE sms ADD COLUMN item INTEGER;
+    """),
 )
 
 
@@ -327,6 +330,8 @@ class LockerEngine:
             self.conn.execute("UPDATE compartments SET item = NULL WHERE locker = ? AND number = ?",
                               (locker, number))
             outcome = "collected" if kind == "pickup" else "retrieved"
+            # A message not yet out (its code, a reminder) has nothing left to say.
+            self.conn.execute("DELETE FROM sms WHERE item = ? AND sent_at IS NULL", (item,))
             effects.erased = True
         else:
             outcome = "opened"
@@ -349,8 +354,9 @@ class LockerEngine:
                           (cur.lastrowid, locker, number))
         if code is not None:
             name = self.lockers[locker].name_zh if locker in self.lockers else locker
-            self._sms(detail["phone"], f"【{self.s.sms.signature}】您的办件{detail['case_no']}已放入{name}"
-                      f"{number}号柜，取件码{code}，请于{self.s.overdue_days}天内凭码领取。", now)
+            text = (f"【{self.s.sms.signature}】您的办件{detail['case_no']}已放入{name}{number}号柜，"
+                    f"取件码{code}，请于{self.s.overdue_days}天内凭码领取。")
+            self._sms(detail["phone"], text, now, cur.lastrowid)
         return cur.lastrowid
 
     def _new_code(self) -> str:
@@ -363,9 +369,9 @@ class LockerEngine:
                 return code
         raise RuntimeError("no free pickup code in 100 tries: too many live items for the code length")
 
-    def _sms(self, phone: str, text: str, now: float) -> None:
-        self.conn.execute("INSERT INTO sms (phone, text, phone_masked, created_at, next_at) "
-                          "VALUES (?, ?, ?, ?, ?)", (phone, text, mask_phone(phone), now, now))
+    def _sms(self, phone: str, text: str, now: float, item: int) -> None:
+        self.conn.execute("INSERT INTO sms (phone, text, phone_masked, created_at, next_at, item) "
+                          "VALUES (?, ?, ?, ?, ?, ?)", (phone, text, mask_phone(phone), now, now, item))
 
     def _end(self, op_id: str, state: str, effects: Effects) -> None:
         row = self.conn.execute("SELECT locker, number, detail FROM ops WHERE id = ?", (op_id,)).fetchone()
@@ -423,7 +429,7 @@ class LockerEngine:
             if phone:
                 name = self.lockers[locker].name_zh if locker in self.lockers else locker
                 self._sms(phone, f"【{self.s.sms.signature}】提醒：您的办件仍在{name}{number}号柜，请尽快凭"
-                          "取件码领取。", now)
+                          "取件码领取。", now, item)
         for item, locker, number in self.conn.execute(
                 "SELECT id, locker, number FROM items WHERE kind = 'deposit' AND state = 'waiting' AND "
                 "overdue = 0 AND expires_at <= ?", (now,)).fetchall():
