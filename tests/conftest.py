@@ -186,7 +186,7 @@ def harness(daemon_cls, cfg, clock=None, user: str = "hallctl"):
                             bus_settings=bus_settings(cfg, daemon_user(daemon_cls.name)))
         task = asyncio.create_task(daemon.run())
         # Talks as ops (hallctl) unless a test picks another user of the hall.
-        client = BusClient(bus_settings(cfg, user), f"test-{user}", hall=cfg.hall.id)
+        client = BusClient(bus_settings(cfg, user), f"test-{user}-{daemon_cls.name}", hall=cfg.hall.id)
         await client.connect()
         while not daemon._online:
             if task.done():

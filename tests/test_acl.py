@@ -44,7 +44,8 @@ def test_every_client_gets_a_user_with_only_its_topics(tmp_path, write_config):
     users = {a.user: a for a in accounts(cfg)}
     assert set(users) == {OPS_USER, "daemon-hall", "daemon-queue", "daemon-keypad",
                           "daemon-kiosk_devices", "daemon-display", "daemon-printer", "daemon-cases",
-                          "daemon-guide", "daemon-voice", "daemon-locker", "kiosk-1", "board-1", "lcd-1"}
+                          "daemon-guide", "daemon-voice", "daemon-locker", "daemon-rating", "kiosk-1",
+                          "board-1", "lcd-1"}
     kiosk = dict((t, a) for a, t in users["kiosk-1"].rules)
     assert kiosk["hall/t1/kiosk/kiosk-1/#"] == "readwrite"
     assert kiosk["hall/t1/hall/main/cmd/ping/kiosk-1"] == "write"  # under its own name only

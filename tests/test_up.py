@@ -70,7 +70,7 @@ class DemoHall:
 
 ALL_ONLINE = {("hall", "online"), ("queue", "online"), ("keypad", "online"), ("display", "online"),
               ("printer", "online"), ("kiosk_devices", "online"), ("cases", "online"), ("guide", "online"),
-              ("voice", "online"), ("locker", "online")}
+              ("voice", "online"), ("locker", "online"), ("rating", "online")}
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,12 @@ import logging
 from dataclasses import dataclass
 
 from hallkit.bus.client import BusTimeout
+from hallkit.contract.envelope import EventOf
 from hallkit.contract.topics import Topics
 from hallkit.daemons.keypad.keys import KeypadSession, QueueCommand, Show, StartRating, led_for
 from hallkit.daemons.keypad.lines import keypad_windows, session_for
 from hallkit.daemons.queue.contract import QueueState, WindowState
+from hallkit.daemons.rating.contract import Ask
 from hallkit.keypad import KeypadPort
 from hallkit.plugins import family
 from hallkit.plugins.family import load_attr
@@ -56,6 +58,10 @@ class KeypadDaemon(Daemon):
         self._sending: set[asyncio.Task] = set()
         self.bus.on(Topics(cfg.hall.id, "window", "+").state, WindowState, self._on_window_state)
         self.bus.on(Topics(cfg.hall.id, "queue").state, QueueState, self._on_queue_state)
+        self.rating_pads = {dev_id for dev_id in self.pads
+                            if getattr(cfg.options(dev_id), "rating_pad", False)}
+        self.refused_levels = 0  # rating pad presses that were no level 1–5 (counted, never recorded)
+        self.bus.on(Topics(cfg.hall.id, "rating").event("ask"), EventOf[Ask], self._on_rating_asked)
 
     async def start(self) -> None:
         self._tasks = [asyncio.create_task(keep_running(what, port.run)) for what, port in self.ports]
@@ -77,6 +83,9 @@ class KeypadDaemon(Daemon):
         pad = self.pads.get(device_id)
         if pad is None:
             return
+        if key == "rating" and device_id in self.rating_pads:  # CMD 11: the pad's level
+            self._rated(pad, data)
+            return
         for step in pad.session.press(key, data):
             if isinstance(step, Show):
                 self._show(pad, step)
@@ -84,6 +93,37 @@ class KeypadDaemon(Daemon):
                 pad.port.start_rating(device_id)
             elif isinstance(step, QueueCommand):
                 self._spawn(self._send(step, lambda show, pad=pad: self._show(pad, show)))
+
+    # -- the rating pad ---------------------------------------------------------------------
+    def _on_rating_asked(self, topic: str, event: EventOf[Ask]) -> None:
+        """The window's service ended: light its pad."""
+        for pad in self.pads.values():
+            if pad.session.window == event.data.window and pad.device_id in self.rating_pads:
+                pad.port.start_rating(pad.device_id)
+
+    def _rated(self, pad: Pad, data: bytes) -> None:
+        level = data[0] if len(data) == 1 else None
+        if level is None or not 1 <= level <= 5:
+            self.refused_levels += 1
+            log.warning("%s: rating pad sent %s, not a level 1-5: ignored (%d so far)", pad.device_id,
+                        data.hex() or "nothing", self.refused_levels)
+            return
+        self._spawn(self._rate(pad, level))
+
+    async def _rate(self, pad: Pad, level: int) -> None:
+        try:
+            reply = await self.bus.request(Topics(self.cfg.hall.id, "rating").cmd("rate"),
+                                           {"window": pad.session.window, "level": level},
+                                           timeout=PRESS_TTL_S, ttl=PRESS_TTL_S)
+        except BusTimeout:
+            self._show(pad, Show("E-BUS", beep=2))
+            return
+        if reply.status == "ok":
+            self._show(pad, Show("THANKS"))
+        elif reply.error.code == "already_rated":  # one rating per service: the pad's second press
+            self._show(pad, Show("RATED", beep=1))
+        else:
+            self._show(pad, Show("E-RAT", beep=2))
 
     def _spawn(self, coro) -> None:
         task = asyncio.ensure_future(coro)

@@ -27,6 +27,9 @@ class KeypadOptions(Options):
     keymap: dict[str, int] | None = Field(None, description=(
         "key codes of keypads that differ from the protocol's defaults, e.g. { call = 0x20 }; "
         "one keymap per line"))
+    rating_pad: bool = Field(False, description=(
+        "a rating pad (评价器) hangs on this keypad: it is started when the window's service ends, and "
+        "its levels become ratings"))
 
     @field_validator("keymap", mode="before")
     @classmethod
