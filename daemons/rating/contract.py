@@ -89,13 +89,13 @@ class FollowUpView(Body):
 class RatingLine(Body):
     rating_id: str
     day: date
-    rated_at: float | None
+    rated_at: float | None = None
     window: int
     clerk: str | None
     service: str
     number: str
     channel: str
-    level: int | None = Field(description="none: 未评价")
+    level: int | None = Field(None, description="none: 未评价")
     reasons: list[str] = Field(default_factory=list)
     comment: str | None = None
     phone_masked: str | None = None
@@ -137,7 +137,7 @@ class StatsRow(Body):
     rated: int
     good: int = Field(description="levels 4–5")
     bad: int = Field(description="levels 1–2")
-    good_rate: float | None = Field(description="好评率: good / rated; none when nothing was rated")
+    good_rate: float | None = Field(None, description="好评率: good / rated; none when nothing was rated")
 
 
 class Stats(Body):
@@ -154,12 +154,25 @@ class Exported(Body):
     ratings: int
 
 
+class RatingSetup(Payload):
+    """Retained at ``hall/<hall>/rating/<device-id>/setup`` for a rating device that is a bus
+    client: which window it faces, so a tablet needs no config file."""
+
+    device: str
+    window: int
+    window_label_zh: str
+    window_label_en: str
+    hall_name_zh: str
+    hall_name_en: str
+    reasons: list[str]
+
+
 class RatingState(Payload):
     """Retained at ``hall/<hall>/rating/main/state``."""
 
     asks: list[Ask] = Field(description="each window's open rating")
     today_rated: int
-    today_good_rate: float | None
+    today_good_rate: float | None = None
     follow_ups_open: int
     follow_ups_overdue: int
     outbox_waiting: int
@@ -180,7 +193,9 @@ COMMANDS = (
     Command(COMPONENT, "export", ExportAsk, Exported, ("ops",),
             "Write a day's CSV (UTF-8 with BOM) and JSON lines again, and say where."),
 )
-STATES = (StateTopic(COMPONENT, RatingState, "Each window's open rating; today's figures."),)
+STATES = (StateTopic(COMPONENT, RatingState, "Each window's open rating; today's figures."),
+          StateTopic(COMPONENT, RatingSetup, "A rating tablet's window, for that tablet.",
+                     "hall/<hall>/rating/<device-id>/setup"))
 EVENTS = (
     EventTopic(COMPONENT, "ask", Ask, "A service ended: its window's rating devices light up.",
                readers=("daemon", "rating", "ops")),

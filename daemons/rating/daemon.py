@@ -53,7 +53,18 @@ class RatingDaemon(Daemon):
         self.uploader = upload.uploader_for(self.settings.upload, config_dir)
         self.export_dir = cfg.storage_path / "rating"
         self.bus.on(Topics(cfg.hall.id, "queue").event("ended"), EventOf[EndedEvent], self._on_ended)
+        self.bus.on_connect(self._publish_setups)
         self._tasks: list[asyncio.Task] = []
+
+    def _publish_setups(self) -> None:
+        """Each rating tablet's setup: config only, so on every (re)connect and no more."""
+        for w in self.cfg.windows:
+            dev = self.cfg.devices.get(w.rating or "")
+            if dev is not None and family(dev.family) is not None and family(dev.family).is_bus_client:
+                self.publish_retained(Topics(self.cfg.hall.id, "rating", w.rating).setup, msg.RatingSetup(
+                    device=w.rating, window=w.number, window_label_zh=w.label_zh, window_label_en=w.label_en,
+                    hall_name_zh=self.cfg.hall.name_zh, hall_name_en=self.cfg.hall.name_en,
+                    reasons=self.settings.reasons))
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(keep_running("rating clock", self._ticker)))

@@ -28,8 +28,9 @@ async def read_setup(settings, hall: str, kind: str, device: str):
     """A device's retained setup (from the hall daemon), read once as the device's own user."""
     from hallkit.contract.topics import Topics
     from hallkit.daemons.hall.contract import BoardSetup, KioskSetup
+    from hallkit.daemons.rating.contract import RatingSetup
 
-    model = {"kiosk": KioskSetup, "hall_board": BoardSetup}[kind]
+    model = {"kiosk": KioskSetup, "hall_board": BoardSetup, "rating": RatingSetup}[kind]
     return await read_retained(settings, hall, f"{device}-setup", Topics(hall, kind, device).setup,
                                model, SETUP_WAIT_S)
 

@@ -20,6 +20,7 @@ from hallkit.cli import (
     locker_cmd,
     printer_cmd,
     queue_cmd,
+    rating_cmd,
     run_cmd,
     sim_cmd,
     status_cmd,
@@ -33,8 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hallctl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (config_cmd, run_cmd, daemons_cmd, up_cmd, status_cmd, queue_cmd, printer_cmd, sim_cmd,
-                   console_cmd, kiosk_cmd, board_cmd, cases_cmd, guide_cmd, voice_cmd, locker_cmd, clerk_cmd,
-                   broker_cmd, docs_cmd):
+                   console_cmd, kiosk_cmd, board_cmd, cases_cmd, guide_cmd, voice_cmd, locker_cmd, rating_cmd,
+                   clerk_cmd, broker_cmd, docs_cmd):
         module.register(sub)
     return parser
 
