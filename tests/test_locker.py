@@ -144,6 +144,9 @@ def test_deposit_then_pickup_by_code_and_the_code_dies(tmp_path, broker):
             await scene.until(lambda: scene.done(answer["op_id"]) is not None)
             assert scene.done(answer["op_id"])["outcome"] == "collected"
             assert (await scene.pickup(code))["outcome"] == "wrong"  # dead now
+            audit = (await ops.request("audit", {"limit": 4})).data["lines"]
+            assert [(a["why"], a["outcome"]) for a in audit] == [
+                ("pickup", "collected"), ("pickup", "opened"), ("deposit", "deposited"), ("deposit", "opened")]
             assert scene.sim.boards[1].opens == [9, 9]  # no other door was ever pulsed
             stored = b"".join(p.read_bytes() for p in scene.cfg.storage_path.glob("locker.sqlite*"))
             assert code.encode() not in stored and b"13907315678" not in stored  # not even in the WAL
@@ -177,6 +180,8 @@ def test_a_door_not_shut_in_time_records_nothing_and_forced_or_stuck_doors_leave
             assert out == {1: "left_open", 2: "stuck", 4: "forced"}
             assert "3 alarm(s): l1 1: left open; l1 2: stuck; l1 4: forced" in state.summary  # hallctl status
             assert (await ops.request("clear", {"locker": "l1", "number": 2})).data == {"cleared": True}
+            still_open = await ops.request("clear", {"locker": "l1", "number": 4})
+            assert still_open.error.code == "door_open"  # shut it first, or it is left open again
             scene.sim.condition(1, "silent")  # the board's cable pulled
             await scene.until(lambda: "lock board lb-1 offline" in scene.states[-1]["summary"], timeout=10)
         await scene.close()

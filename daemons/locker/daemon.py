@@ -167,6 +167,8 @@ class LockerDaemon(Daemon):
             self.publish_availability("locker_board", board, up, why)
             if not up:  # a board that was there and is gone is news; one not yet there is not
                 (log.warning if was else log.info)("lock board %s offline: %s", board, why)
+            elif was is False:
+                log.info("lock board %s answers again", board)
             self._changed = True
             self.publish_soon(self.publish_state, max_delay=0.3)
 

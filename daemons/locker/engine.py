@@ -256,9 +256,11 @@ class LockerEngine:
                            f"override: {req.reason}", now, item=item)
 
     def clear(self, req: msg.Clear, staff: Staff, now: float) -> tuple[bool, Effects]:
+        *_, door = self._compartment(req.locker, req.number)  # not_found for one that is not there
+        if door == "open":  # back in service open, it would raise left_open again a minute later
+            raise CommandError("door_open", f"{req.locker} {req.number}: shut the door first", "data.number")
         cur = self.conn.execute("UPDATE compartments SET out_of_service = NULL WHERE locker = ? AND "
                                 "number = ? AND out_of_service IS NOT NULL", (req.locker, req.number))
-        self._compartment(req.locker, req.number)  # not_found for one that is not there
         if cur.rowcount:
             log.info("%s %d back in service (cleared by %s)", req.locker, req.number, staff.clerk)
         return bool(cur.rowcount), Effects(changed=bool(cur.rowcount))
@@ -336,6 +338,9 @@ class LockerEngine:
         else:
             outcome = "opened"
         self._end(op_id, "done", effects)
+        who = self.conn.execute("SELECT who FROM ops WHERE id = ?", (op_id,)).fetchone()[0]
+        self.conn.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)",  # how it went, door shut
+                          (now, who, kiosk, locker, number, kind, outcome))
         effects.event("done", kiosk, msg.DoneEvent(op_id=op_id, kind=kind, outcome=outcome, locker=locker,
                                                    number=number, receipt=receipt))
 

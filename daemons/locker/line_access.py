@@ -42,7 +42,8 @@ def udev_rules(cfg: HallConfig) -> str:
     """One rule per line (and for the modem), matched by the stable name udev gave it."""
     out = [f"# Written by `hallctl locker lines`: lock board lines belong to group {GROUP}, which only",
            "# hallkit@locker has (its drop-in). Install in /etc/udev/rules.d/, then",
-           "#   groupadd --system hallkit-locker; udevadm control --reload; udevadm trigger"]
+           "#   groupadd --system hallkit-locker; udevadm control --reload; udevadm trigger",
+           "#   systemctl daemon-reload; systemctl restart hallkit@locker   (its new group)"]
     for path, boards in sorted(lock_lines(cfg).items()):
         symlink = _by_id(path, f"lock boards {', '.join(boards)}")
         out.append(f"# {', '.join(boards)}")  # udev takes no comment after a rule

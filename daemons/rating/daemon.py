@@ -197,7 +197,8 @@ class RatingDaemon(Daemon):
                     answer, error = None, f"{type(exc).__name__}: {str(exc)[:200]}"
                     log.warning("rating %s not uploaded (try %d): %s", rating_id, attempts + 1, error)
                 with self.store.db.atomic():
-                    upload.mark(conn, seq, attempts, self.clock.time(), answer, error)
+                    upload.mark(conn, seq, attempts, self.clock.time(), answer, error,
+                                self.settings.upload.retry_s)
                 self.publish_soon(self.publish_state, max_delay=1.0)
                 if error is not None:
                     break  # in order: nothing overtakes the one that failed

@@ -20,6 +20,8 @@ class UploadSettings(BaseModel):
     token_file: str | None = Field(None, description=(
         "http: a file holding the bearer token, beside the config"))
     timeout_s: float = Field(10.0, ge=1, le=120)
+    retry_s: float = Field(5.0, ge=0.5, le=600, description=(
+        "the first wait after a failed upload; each next one twice as long, up to 15 min"))
 
 
 class RatingSettings(BaseModel):

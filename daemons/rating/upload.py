@@ -64,10 +64,10 @@ def next_due(conn: sqlite3.Connection, now: float) -> tuple[int, str, int] | Non
 
 
 def mark(conn: sqlite3.Connection, seq: int, attempts: int, now: float, answer: str | None,
-         error: str | None) -> None:
+         error: str | None, retry_s: float = 5.0) -> None:
     if error is None:
         conn.execute("UPDATE outbox SET sent_at = ?, answer = ? WHERE seq = ?", (now, answer[:500], seq))
     else:
-        wait = min(BACKOFF_MAX_S, 5 * 2 ** attempts)
+        wait = min(BACKOFF_MAX_S, retry_s * 2 ** attempts)
         conn.execute("UPDATE outbox SET attempts = ?, next_at = ?, answer = ? WHERE seq = ?",
                      (attempts + 1, now + wait, error[:500], seq))

@@ -8,6 +8,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hallkit.cli.common import EX_CONFIG, add_config_arg, config_or_exit
 from hallkit.cli.ops_bus import ops_bus, run_or_exit
@@ -182,16 +183,19 @@ def run_lines(args) -> int:
     (out / line_access.DROPIN_DIR / "locker-lines.conf").write_text(line_access.DROPIN)
     dropin = f"{out / line_access.DROPIN_DIR}/locker-lines.conf"
     print(f"wrote {out / line_access.RULES_FILE} (to /etc/udev/rules.d/) and {dropin} "
-          f"(to /etc/systemd/system/{line_access.DROPIN_DIR}/)")
+          f"(to /etc/systemd/system/{line_access.DROPIN_DIR}/); then: groupadd --system "
+          f"{line_access.GROUP}; udevadm control --reload; udevadm trigger; systemctl daemon-reload; "
+          "systemctl restart hallkit@locker")
     return 0
 
 
 def run_audit(args) -> int:
+    zone = ZoneInfo(config_or_exit(args.config).hall.timezone)  # the hall's time, as its receipts print it
     reply, _ = _ask(args, "audit", {"limit": args.limit})
     if reply.status != "ok":
         return _refused(reply)
     for line in reply.data["lines"]:
-        at = datetime.fromtimestamp(line["at"]).strftime("%Y-%m-%d %H:%M:%S")
+        at = datetime.fromtimestamp(line["at"], zone).strftime("%Y-%m-%d %H:%M:%S")
         print(f"{at}  {line['locker']} {line['number']:>3}  {line['outcome']:<10} {line['who']} "
               f"({line['kiosk'] or '-'}): {line['why']}")
     return 0
