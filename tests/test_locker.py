@@ -145,8 +145,9 @@ def test_deposit_then_pickup_by_code_and_the_code_dies(tmp_path, broker):
             assert scene.done(answer["op_id"])["outcome"] == "collected"
             assert (await scene.pickup(code))["outcome"] == "wrong"  # dead now
             audit = (await ops.request("audit", {"limit": 4})).data["lines"]
-            assert [(a["why"], a["outcome"]) for a in audit] == [
-                ("pickup", "collected"), ("pickup", "opened"), ("deposit", "deposited"), ("deposit", "opened")]
+            expected = [("pickup", "collected"), ("pickup", "opened"), ("deposit", "deposited"),
+                        ("deposit", "opened")]
+            assert [(a["why"], a["outcome"]) for a in audit] == expected
             assert scene.sim.boards[1].opens == [9, 9]  # no other door was ever pulsed
             stored = b"".join(p.read_bytes() for p in scene.cfg.storage_path.glob("locker.sqlite*"))
             assert code.encode() not in stored and b"13907315678" not in stored  # not even in the WAL
