@@ -91,7 +91,8 @@ CASES = [
      "(did you mean 'toy-board'?)"),
     ("a rating family not installed",
      lambda t: t + '\n[devices.r-1]\nkind = "rating"\nfamily = "ff68-rating"  # <-\nlink = "mqtt"\n',
-     "devices.r-1.family: unknown rating family 'ff68-rating'; known: mqtt-tablet"),
+     "devices.r-1.family: unknown rating family 'ff68-rating'; known: hid-rating, mqtt-tablet "
+     "(did you mean 'hid-rating'?)"),
     ("unknown device kind",
      lambda t: t.replace('kind = "kiosk"', 'kind = "kiosks"  # <-'),
      "devices.kiosk-1.kind: unknown kind 'kiosks'"),
@@ -214,7 +215,8 @@ def test_shipped_configs_are_valid_and_describe_the_demo_hall(path):
     assert len(cfg.windows) == 12
     assert len(cfg.devices_of("kiosk")) == 2 and len(cfg.devices_of("hall_board")) == 1
     assert {d.family for d in cfg.devices.values() if hasattr(d, "family")} <= {
-        "ff68", "modbus-window", "escpos", "idcard-sam", "serial-scanner", "hid-scanner", "8a80"}
+        "ff68", "modbus-window", "escpos", "idcard-sam", "serial-scanner", "hid-scanner", "8a80",
+        "mqtt-tablet"}
     for kiosk in cfg.devices_of("kiosk").values():  # each has its printer, reader and scanner
         assert kiosk.printer and kiosk.id_reader and kiosk.scanner
     schemes = {d.link.scheme for d in cfg.devices.values() if hasattr(d, "link")}

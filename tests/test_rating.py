@@ -229,3 +229,58 @@ def test_working_days_skip_weekends_and_holidays_and_count_days_worked_in_lieu()
     assert add_working_days(date(2026, 11, 27), 1, set(), set()) == date(2026, 11, 30)  # Fri → Mon
     assert add_working_days(date(2026, 9, 30), 1, holidays, set()) == date(2026, 10, 9)
     assert add_working_days(date(2026, 9, 25), 1, holidays, {date(2026, 9, 26)}) == date(2026, 9, 26)
+
+
+def test_a_usb_rating_pad_rates_its_window_once(tmp_path, broker, write_config, monkeypatch):
+    from evdev import InputEvent, ecodes
+
+    presses: asyncio.Queue = asyncio.Queue()
+
+    class Pad:  # stands where evdev.InputDevice is (no /dev/input here)
+        def grab(self):
+            pass
+
+        def close(self):
+            pass
+
+        async def async_read_loop(self):
+            while True:
+                yield await presses.get()
+
+    def press(name: str, value: int = 1) -> None:
+        presses.put_nowait(InputEvent(0, 0, ecodes.EV_KEY, ecodes.ecodes[name], value))
+
+    monkeypatch.setattr("hallkit.drivers.hid.reader._evdev_open", lambda path: Pad())
+    pad = '''
+[devices.pad-1]
+kind = "rating"
+family = "hid-rating"
+link = "evdev:/dev/input/by-id/usb-Rating_Pad-event-kbd"
+options = { buttons = 3 }
+'''
+    text = small_hall(tmp_path / "var", port=broker.port, extra=pad)
+    text = text.replace('services = ["BDC"]\n', 'services = ["BDC"]\nrating = "pad-1"\n')
+    cfg = load_config(write_config(text))
+    clock = ManualClock(MONDAY_9, cfg.hall.timezone)
+
+    async def scenario():
+        async with harness(QueueDaemon, cfg, clock=clock) as queue, \
+                harness(RatingDaemon, cfg, clock=clock) as ratings:
+            press("KEY_1")  # nothing open yet: the press changes nothing
+            await queue.request("login", {"window": 1, "clerk": "1001"})
+            await queue.request("issue", {"service": "BDC"})
+            await queue.request("call-next", {"window": 1})
+            await queue.request("end", {"window": 1})
+            while not ratings.daemon.book.open_asks():
+                await asyncio.sleep(0.01)
+            press("KEY_2", 0)  # a release, and an auto-repeat: no presses
+            press("KEY_2", 2)
+            press("KEY_2")     # the middle of three buttons: 基本满意
+            press("KEY_1")     # a second press: ignored
+            while ratings.daemon.book.open_asks() or not presses.empty():
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.05)
+            return (await ratings.request("list", {})).data["ratings"]
+
+    ratings = asyncio.run(scenario())
+    assert [(r["level"], r["channel"], r["window"]) for r in ratings] == [(3, "window-pad", 1)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date
+from importlib import import_module
 
 from hallkit.contract.envelope import EventOf, event_json
 from hallkit.contract.topics import Topics
@@ -27,14 +28,19 @@ TICK_S = 1.0
 UPLOAD_EVERY_S = 2.0
 
 
+def channel_of(cfg, device: str) -> str:
+    """The channel a rating device's family files its ratings on (its codec's CHANNEL)."""
+    return import_module(family(cfg.devices[device].family).codec).CHANNEL
+
+
 def rating_windows(cfg) -> dict[int, str]:
     """The windows that can be rated, and the channel: a rating device of the window's own
-    (a tablet, the rating screen), or the rating pad on its FF 68 keypad."""
+    (a HID pad, a tablet, the rating screen), or the rating pad on its FF 68 keypad."""
     out = {}
     for w in cfg.windows:
         dev = cfg.devices.get(w.rating or "")
         if dev is not None and family(dev.family) is not None:
-            out[w.number] = load_attr(family(dev.family).driver)().channel
+            out[w.number] = channel_of(cfg, w.rating)
         elif w.keypad and getattr(cfg.options(w.keypad), "rating_pad", False):
             out[w.number] = "keypad-pad"
     return out
@@ -54,6 +60,13 @@ class RatingDaemon(Daemon):
         self.export_dir = cfg.storage_path / "rating"
         self.bus.on(Topics(cfg.hall.id, "queue").event("ended"), EventOf[EndedEvent], self._on_ended)
         self.bus.on_connect(self._publish_setups)
+        self.pads = {}  # rating devices this daemon reads itself (USB HID pads): device → its driver
+        for w in cfg.windows:
+            dev = cfg.devices.get(w.rating or "")
+            if dev is not None and family(dev.family) is not None and not family(dev.family).is_bus_client:
+                driver = load_attr(family(dev.family).driver)
+                self.pads[w.rating] = (w.number, driver(w.rating, dev.link.target, cfg.options(w.rating),
+                                                        self._pad_level, self._pad_state))
         self._tasks: list[asyncio.Task] = []
 
     def _publish_setups(self) -> None:
@@ -67,11 +80,15 @@ class RatingDaemon(Daemon):
                     reasons=self.settings.reasons))
 
     async def start(self) -> None:
+        for device, (_, pad) in self.pads.items():
+            self._tasks.append(asyncio.create_task(keep_running(f"rating pad {device}", pad.run)))
         self._tasks.append(asyncio.create_task(keep_running("rating clock", self._ticker)))
         if self.uploader is not None:
             self._tasks.append(asyncio.create_task(keep_running("rating upload", self._uploads)))
 
     async def stop(self) -> None:
+        for _, pad in self.pads.values():
+            pad.close()
         for task in self._tasks:
             task.cancel()
 
@@ -103,6 +120,24 @@ class RatingDaemon(Daemon):
                 closed = self.book.expire(now)
             self._closed(closed, now)
 
+    # -- the pads this daemon reads -----------------------------------------------------------
+    def _pad_level(self, device: str, level: int) -> None:
+        """A button on a window's USB pad: the window's open rating, if there is one."""
+        window = self.pads[device][0]
+        now = self.clock.time()
+        try:
+            with self.store.db.atomic():
+                _, closed = self.book.rate(msg.Rate(window=window, level=level),
+                                           channel_of(self.cfg, device), device, now)
+        except CommandError as exc:  # nothing open, or rated already: the press changes nothing
+            log.info("%s: level %d not taken: %s", device, level, exc.body.message)
+            return
+        self._closed([closed], now)
+        log.info("window %d rated %d on %s", window, level, device)
+
+    def _pad_state(self, device: str, up: bool, why: str | None) -> None:
+        self.publish_availability("rating", device, up, why)
+
     # -- commands ------------------------------------------------------------------------------
     @handles("rate")
     def rate(self, req: msg.Rate, ctx: CommandContext) -> msg.Rated:
@@ -123,8 +158,7 @@ class RatingDaemon(Daemon):
             if w.rating != ctx.sender.user:
                 raise CommandError("not_your_window", f"{ctx.sender.user} is not window {window}'s rating "
                                    "device", "data.window")
-            dev = self.cfg.devices[w.rating]
-            return load_attr(family(dev.family).driver)().channel, w.rating
+            return channel_of(self.cfg, w.rating), w.rating
         if ctx.sender.role == "daemon":  # the keypad daemon, for the pad on the window's keypad
             return "keypad-pad", w.keypad
         return "none", ctx.sender.user

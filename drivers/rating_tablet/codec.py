@@ -9,6 +9,8 @@ from pydantic import Field
 
 from hallkit.plugins.family import Options
 
+CHANNEL = "tablet"  # what the rating record says it came on
+
 
 class TabletOptions(Options):
     shows_clerk: bool = Field(True, description="show the serving clerk's name and number while serving")
@@ -16,7 +18,6 @@ class TabletOptions(Options):
 
 @dataclass(frozen=True)
 class TabletChannel:
-    """How the rating daemon files a rating this device sent."""
+    """The rating daemon does not drive a tablet: the tablet drives itself over the bus."""
 
-    channel: str = "tablet"
-    shows_reasons: bool = True
+    channel: str = CHANNEL
