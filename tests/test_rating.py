@@ -149,6 +149,11 @@ def test_a_tablet_rates_its_own_window_a_bad_rating_asks_reasons_and_opens_a_fol
             assert rated.status == "ok" and rated.data["follow_up"] is True
             again = await hall.rate({"window": 2, "level": 5})
             assert again.error.code == "already_rated"  # one rating per service
+            pad = BusClient(bus_settings(hall.cfg, "daemon-keypad"), "test-pad", hall="t1")
+            await pad.connect()
+            other = await hall.rate({"window": 2, "level": 5}, client=pad)  # a second device answers too
+            await pad.close()
+            assert other.error.code == "already_rated"
             line = (await hall.ratings.request("show", {"rating_id": rated.data["rating_id"]})).data
             assert line["comment"] == "等了很久" and line["phone_masked"] == "139****5678"
             # Monday 23 Nov + 5 working days, Wednesday 25th a holiday: Tuesday 1 Dec.

@@ -28,12 +28,15 @@ class UploadError(Exception):
 class HttpUploader:
     def __init__(self, settings, config_dir: Path) -> None:
         self.s = settings
-        self.token = (config_dir / settings.token_file).read_text().strip() if settings.token_file else None
+        self.token_file = config_dir / settings.token_file if settings.token_file else None
 
     def upload(self, record: dict) -> str:
         headers = {"Content-Type": "application/json; charset=utf-8"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
+        if self.token_file:  # read each time: a missing or renewed token fails or heals the upload only
+            try:
+                headers["Authorization"] = f"Bearer {self.token_file.read_text().strip()}"
+            except OSError as exc:
+                raise UploadError(f"the token file {self.token_file}: {exc}") from None
         request = urllib.request.Request(self.s.url, data=json.dumps(record, ensure_ascii=False).encode(),
                                          method="POST", headers=headers)
         try:
