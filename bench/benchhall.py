@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -107,6 +108,22 @@ def echo_client(port: int) -> BusClient:
 
     echo.subscribe(f"{ECHO_PING}/+", answer)
     return echo
+
+
+async def round_trips(port: int, n: int) -> list[float]:
+    """``n`` bare bus round trips (request to the echo client, its reply), in seconds."""
+    echo = echo_client(port)
+    client = BusClient(BusSettings(port=port), "bench-rtt", hall="bench")
+    await echo.connect()
+    await client.connect()
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        await client.request(ECHO_PING, {})
+        out.append(time.perf_counter() - t0)
+    await client.close()
+    await echo.close()
+    return out
 
 
 async def arrivals_beside_floor(rate: float, count: int, seed: int,

@@ -32,11 +32,10 @@ from hallkit.bus.settings import bus_settings
 from hallkit.config.load import load_config
 
 from benchhall import (
-    ECHO_PING,
     close_window,
-    echo_client,
     hall_header,
     pct,
+    round_trips,
     scratch_with_broker,
     start_daemons,
     stop_daemons,
@@ -138,21 +137,6 @@ def measure(cfg_path: Path, calls: int) -> dict:
     loop.run_until_complete(ops.close())
     close_window(app, board, bridge)
     return {"board": board_ms, "voice": voice_ms}
-
-
-async def round_trips(port: int, n: int) -> list[float]:
-    echo = echo_client(port)
-    client = BusClient(BusSettings(port=port), "bench-rtt", hall="bench")
-    await echo.connect()
-    await client.connect()
-    out = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        await client.request(ECHO_PING, {})
-        out.append(time.perf_counter() - t0)
-    await client.close()
-    await echo.close()
-    return out
 
 
 def main() -> None:

@@ -33,10 +33,9 @@ from hallkit.bus.client import BusClient, BusSettings
 from hallkit.drivers.lockboard.line import GAP_S
 
 from benchhall import (
-    ECHO_PING,
-    echo_client,
     hall_header,
     pct,
+    round_trips,
     scratch_with_broker,
     start_daemons,
     stop_daemons,
@@ -157,21 +156,6 @@ async def measure(port: int, sms_file: Path, items: int) -> tuple[list[float], d
     await bench.ops.close()
     await bench.kiosk.close()
     return samples, bench.rounds
-
-
-async def round_trips(port: int, n: int) -> list[float]:
-    echo = echo_client(port)
-    client = BusClient(BusSettings(port=port), "bench-rtt", hall="bench")
-    await echo.connect()
-    await client.connect()
-    out = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        await client.request(ECHO_PING, {})
-        out.append(time.perf_counter() - t0)
-    await client.close()
-    await echo.close()
-    return out
 
 
 def main() -> None:

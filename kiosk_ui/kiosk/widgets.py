@@ -137,3 +137,13 @@ def scrolling(theme: Theme, content: QWidget) -> QScrollArea:
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
     paint(area.viewport(), INK, WHITE)
     return area
+
+
+def replace_page(stack, page: QWidget) -> None:
+    """Show ``page`` in place of the one before, which is destroyed with what it showed."""
+    old = stack.currentWidget()
+    stack.addWidget(page)
+    stack.setCurrentWidget(page)
+    if old is not None:
+        stack.removeWidget(old)
+        old.deleteLater()

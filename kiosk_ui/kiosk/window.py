@@ -34,6 +34,7 @@ from hallkit.kiosk_ui.kiosk.maintenance import MaintenanceScreens, TouchWatcher
 from hallkit.kiosk_ui.kiosk.refusals import refusal
 from hallkit.kiosk_ui.kiosk.texts import t
 from hallkit.kiosk_ui.kiosk.theme import Theme
+from hallkit.kiosk_ui.kiosk.widgets import replace_page
 from hallkit.privacy import mask_id
 
 log = logging.getLogger(__name__)
@@ -136,13 +137,7 @@ class KioskWindow(MaintenanceScreens, CaseScreens, GuideScreens, LockerScreens, 
         self.bridge.request(Topics(self.hall, "voice").cmd("kiosk-say"), {"step": step, **more})
 
     def _put(self, page: QWidget) -> None:
-        """Show ``page`` in place of the one before, which is destroyed with what it showed."""
-        old = self.stack.currentWidget()
-        self.stack.addWidget(page)
-        self.stack.setCurrentWidget(page)
-        if old is not None:
-            self.stack.removeWidget(old)
-            old.deleteLater()
+        replace_page(self.stack, page)
 
     # -- screens -------------------------------------------------------------------------------
     def show_home(self) -> None:

@@ -26,7 +26,7 @@ from hallkit.daemons.queue.contract import WindowState
 from hallkit.daemons.rating.contract import LEVELS, Ask, RatingSetup, RatingState
 from hallkit.kiosk_ui.bus_bridge import BusBridge
 from hallkit.kiosk_ui.kiosk.theme import CALM, INK, PRIMARY, WHITE, Theme, paint
-from hallkit.kiosk_ui.kiosk.widgets import button, label
+from hallkit.kiosk_ui.kiosk.widgets import button, label, replace_page
 from hallkit.kiosk_ui.rating.faces import face
 
 log = logging.getLogger(__name__)
@@ -108,12 +108,7 @@ class RatingWindow(QMainWindow):
     def _put(self, page: QWidget, name: str) -> None:
         page.setObjectName(name)
         self.screen = name
-        old = self.stack.currentWidget()
-        self.stack.addWidget(page)
-        self.stack.setCurrentWidget(page)
-        if old is not None:
-            self.stack.removeWidget(old)
-            old.deleteLater()
+        replace_page(self.stack, page)
 
     def _page(self) -> tuple[QWidget, QVBoxLayout]:
         page = QWidget()
