@@ -129,7 +129,9 @@ class HostedKeypadLine:
         self.sim.close()
 
     def shows(self, device) -> str:
-        return self.sim.keypads[device.address].led
+        pad = self.sim.keypads[device.address]
+        lit = "  [rating pad lit: hallctl sim press … rating --data 01…05]" if pad.rating_lit else ""
+        return pad.led + lit
 
     async def act(self, action: str, device, args) -> dict:
         key, data = args["key"], args.get("data") or ""
@@ -141,6 +143,8 @@ class HostedKeypadLine:
             raise ValueError(f"--data {data!r} is not hex bytes such as 03") from None
         pad = self.sim.keypads[device.address]
         before = pad.led
+        if key == "rating":
+            pad.rating_lit = False  # a level pressed: the pad's keys go dark
         sends = await self.sim.press(device.address, key, raw)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + LED_SETTLE_S
