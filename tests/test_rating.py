@@ -169,7 +169,7 @@ def test_no_rating_in_time_is_unrated_never_a_level(tmp_path, broker, write_conf
         unrated = "record_unrated = true\ntimeout_s = 60"
         async with Hall(tmp_path, broker, write_config, rating=unrated) as hall:
             number = await hall.serve(2, "1002")
-            hall.clock.advance(61)
+            hall.clock.advance(63)  # 60 s, and the 2 s a rating sent just in time may take
             await hall.until(lambda: any(n == "closed" and d["outcome"] == "unrated" for n, d in hall.events))
             late = await hall.rate({"window": 2, "level": 5})
             assert late.error.code == "no_rating_open"
@@ -289,3 +289,37 @@ options = { buttons = 3 }
 
     ratings = asyncio.run(scenario())
     assert [(r["level"], r["channel"], r["window"]) for r in ratings] == [(3, "window-pad", 1)]
+
+
+def test_a_service_ended_long_ago_opens_no_rating_and_a_replaced_one_is_still_rated_by_its_id(tmp_path):
+    from hallkit.config.load import check_text
+    from hallkit.daemons.queue.contract import EndedEvent
+    from hallkit.daemons.rating import contract as msg
+    from hallkit.daemons.rating.book import MIGRATIONS, RatingBook
+    from hallkit.daemons.rating.settings import RatingSettings
+    from hallkit.store import Store
+
+    cfg, issues = check_text(small_hall(tmp_path / "var"))
+    assert not issues
+    clock = ManualClock(MONDAY_9, cfg.hall.timezone)
+    store = Store(tmp_path / "rating.sqlite", clock)
+    store.migrate("rating", MIGRATIONS)
+    book = RatingBook(cfg, store.conn, RatingSettings(record_unrated=True), b"k" * 32, {2: "tablet"})
+    now = clock.time()
+
+    def ended(ticket: str, number: str) -> EndedEvent:
+        return EndedEvent(ticket_id=ticket, number=number, service="SB", window=2, clerk="1002", served_s=90,
+                          waited_s=300)
+
+    # Held by the broker while the daemon was down for an hour: the citizen has long gone.
+    ask, closed = book.open(ended("t-old", "B001"), now - 3600, now)
+    assert ask is None and closed == []
+    first, _ = book.open(ended("t-2", "B002"), now, now)
+    _, closed = book.open(ended("t-3", "B003"), now + 20, now + 20)  # the next service, quickly
+    assert [c.outcome for c in closed] == ["replaced"] and closed[0].ask_id == first.ask_id
+    book.rate(msg.Rate(window=2, ask_id=first.ask_id, level=4), "tablet", "tab-2", now + 30)
+    book.rate(msg.Rate(window=2, level=5), "keypad-pad", "kp-2", now + 31)  # a pad: the newest
+    lines = {line.number: line for line in book.list(msg.ListAsk(), now + 40)}
+    assert (lines["B002"].level, lines["B003"].level, lines["B001"].level) == (4, 5, None)
+    assert book.expire(now + 200) == []  # both rated: nothing left to close
+    store.close()

@@ -150,3 +150,57 @@ def test_the_citizen_rates_on_the_screen_a_bad_rating_with_its_reasons(hall, scr
     rating = ask(hall, "rating", "list", {"limit": 1}).data["ratings"][0]
     assert (rating["number"], rating["level"]) == (number, 5)
     assert not [w for w in screen.findChildren(QLabel) if "1002" in w.text()]  # thanks: no clerk
+
+
+def test_an_answer_that_comes_late_is_filed_to_its_own_rating_not_the_next(qtbot):
+    """The next service ends while the screen waits for the answer to the last rating: the
+    answer closes that one, and the next citizen still gets the faces (no broker here: a
+    stand-in bridge, so the order of events is the test's)."""
+    import time
+
+    from PyQt6.QtCore import QObject, pyqtSignal
+
+    from hallkit.contract.envelope import Reply
+    from hallkit.daemons.rating.contract import Ask, RatingSetup, RatingState
+
+    class Bridge(QObject):
+        message = pyqtSignal(str, bytes)
+        replied = pyqtSignal(str, str, object)
+        connection = pyqtSignal(bool)
+
+        def __init__(self):
+            super().__init__()
+            self.sent = []
+
+        def subscribe(self, pattern):
+            pass
+
+        def request(self, topic, data, tag=""):
+            self.sent.append(data)
+            return f"tag-{len(self.sent)}"
+
+    def ask(n: int) -> Ask:
+        return Ask(ask_id=f"a{n}", window=2, ticket_id=f"t{n}", number=f"B00{n}", service="SB",
+                   service_name_zh="社保", service_name_en="Social Insurance", asked_at=time.time(),
+                   expires_at=time.time() + 60, reasons=["等候时间长"])
+
+    def state(*asks: Ask) -> bytes:
+        return RatingState(asks=list(asks), today_rated=0, follow_ups_open=0, follow_ups_overdue=0,
+                           outbox_waiting=0, summary="").model_dump_json().encode()
+
+    bridge = Bridge()
+    setup = RatingSetup(device="tab-2", window=2, window_label_zh="2号窗口", window_label_en="Window 2",
+                        hall_name_zh="测试大厅", hall_name_en="Test Hall", reasons=["等候时间长"])
+    screen = RatingWindow(bridge, "t1", "tab-2", setup)
+    qtbot.addWidget(screen)
+    bridge.message.emit("hall/t1/rating/main/state", state(ask(1)))
+    assert screen.screen == "faces"
+    tap(qtbot, screen, "level-4")
+    assert bridge.sent == [{"window": 2, "ask_id": "a1", "level": 4}]
+    bridge.message.emit("hall/t1/rating/main/state", state(ask(2)))  # the next service ended meanwhile
+    assert screen.screen == "faces" and screen.ask.ask_id == "a1"  # not swapped under a pending answer
+    bridge.replied.emit("tag-1", "rate", Reply(id="r1", status="ok", ts=time.time(),
+                                               data={"rating_id": "x", "level": 4, "follow_up": False}))
+    assert screen.screen == "thanks" and "a1" in screen.answered and "a2" not in screen.answered
+    screen._next()  # the thanks page's time is up
+    assert screen.screen == "faces" and screen.ask.ask_id == "a2"  # the next citizen can rate

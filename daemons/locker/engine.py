@@ -340,7 +340,7 @@ class LockerEngine:
         self._end(op_id, "done", effects)
         who = self.conn.execute("SELECT who FROM ops WHERE id = ?", (op_id,)).fetchone()[0]
         self.conn.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?)",  # how it went, door shut
-                          (now, who, kiosk, locker, number, kind, outcome))
+                          (now, who, kiosk, locker, number, kind, "shut" if outcome == "opened" else outcome))
         effects.event("done", kiosk, msg.DoneEvent(op_id=op_id, kind=kind, outcome=outcome, locker=locker,
                                                    number=number, receipt=receipt))
 

@@ -17,7 +17,7 @@ from hallkit.daemons.rating import contract as msg
 from hallkit.daemons.rating.workdays import add_working_days
 from hallkit.ids import ordered_id
 from hallkit.keys import keyed_hash
-from hallkit.privacy import mask_phone
+from hallkit.privacy import mask_phone, mask_text
 from hallkit.runtime.commands import CommandError
 from hallkit.store import Migration
 
@@ -43,7 +43,12 @@ MIGRATIONS = (
             next_at REAL NOT NULL, sent_at REAL, answer TEXT);
         CREATE TABLE exported (day TEXT PRIMARY KEY, at REAL NOT NULL, ratings INTEGER NOT NULL);
     """),
+    Migration(2, "uploads the platform refused for good; who changed a follow-up", """
+        ALTER TABLE outbox ADD COLUMN refused_at REAL;
+        ALTER TABLE follow_ups ADD COLUMN updated_by TEXT;
+    """),
 )
+GRACE_S = 2.0  # a rating sent just before its window closed still counts
 
 
 class RatingBook:
@@ -69,27 +74,34 @@ class RatingBook:
         key = f"{ended.ticket_id}:{ended_at!r}"
         if self.conn.execute("SELECT 1 FROM asks WHERE key = ?", (key,)).fetchone():
             return None, []
-        closed = [self._close_unrated(row, "replaced", now) for row in self.conn.execute(
-            "SELECT id, body FROM asks WHERE state = 'open' AND window = ?", (ended.window,)).fetchall()]
+        closed = []
+        for ask_id, _ in self.conn.execute("SELECT id, body FROM asks WHERE state = 'open' AND window = ?",
+                                           (ended.window,)).fetchall():
+            # Still rateable by its own id until it expires (a citizen mid-way on a screen).
+            self.conn.execute("UPDATE asks SET state = 'replaced' WHERE id = ?", (ask_id,))
+            closed.append(msg.Closed(ask_id=ask_id, window=ended.window, outcome="replaced"))
         service = self.services.get(ended.service)
         clerk = self.clerks.get(ended.clerk or "")
         ask = msg.Ask(ask_id=ordered_id(now), window=ended.window, ticket_id=ended.ticket_id,
                       number=ended.number, service=ended.service,
                       service_name_zh=service.name_zh if service else ended.service,
                       service_name_en=service.name_en if service else ended.service, clerk=ended.clerk,
-                      clerk_name_zh=clerk.name_zh if clerk else None, asked_at=now,
-                      expires_at=now + self.s.timeout_s, reasons=self.s.reasons)
+                      clerk_name_zh=clerk.name_zh if clerk else None, asked_at=ended_at,
+                      expires_at=ended_at + self.s.timeout_s, reasons=self.s.reasons)
         self.conn.execute("INSERT INTO asks (id, key, window, body, expires_at, service_started_at, "
                           "service_ended_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                           (ask.ask_id, key, ask.window, ask.model_dump_json(), ask.expires_at,
                            ended_at - ended.served_s, ended_at))
+        if ask.expires_at <= now:  # an event held while the daemon was away: its citizen has gone
+            self._close_unrated((ask.ask_id, ask.model_dump_json()), "unrated", now)
+            return None, closed
         return ask, closed
 
     def rate(self, req: msg.Rate, channel: str, device: str | None,
              now: float) -> tuple[msg.Rated, msg.Closed]:
         row = self._ask_for(req)
         ask = msg.Ask.model_validate_json(row[1])
-        if row[2] != "open":
+        if row[2] not in ("open", "replaced") or now > ask.expires_at + GRACE_S:
             raise CommandError("already_rated" if row[2] == "rated" else "no_rating_open",
                                f"window {req.window}'s rating of {ask.number} is closed: one rating per "
                                "service", "data.level")
@@ -97,7 +109,8 @@ class RatingBook:
         if len(reasons) != len(req.reasons) and req.level <= 2:
             raise CommandError("bad_request", "a reason not in the hall's list", "data.reasons")
         rating_id = ordered_id(now)
-        comment = req.comment[: self.s.comment_max] if req.comment else None
+        # A phone or ID number typed into a comment would name the rater: masked like the logs.
+        comment = mask_text(req.comment[: self.s.comment_max]) if req.comment else None
         self.conn.execute(
             "INSERT INTO ratings (id, ask_id, ticket_id, number, service, service_name, window, clerk, "
             "channel, device, level, reasons, comment, sub_scores, phone_masked, phone_hash, rated_at, "
@@ -113,8 +126,9 @@ class RatingBook:
         bad = req.level <= 2
         if bad:
             deadline = add_working_days(self.day_of(now), self.s.follow_up_days, self.holidays, self.workdays)
-            self.conn.execute("INSERT INTO follow_ups VALUES (?, 'open', ?, ?, NULL, ?)",
-                              (rating_id, self.s.follow_up_owner, deadline.isoformat(), now))
+            self.conn.execute("INSERT INTO follow_ups (rating_id, state, owner, deadline, updated_at) "
+                              "VALUES (?, 'open', ?, ?, ?)", (rating_id, self.s.follow_up_owner,
+                                                              deadline.isoformat(), now))
         self._queue_upload(rating_id, now)
         return (msg.Rated(rating_id=rating_id, level=req.level, follow_up=bad),
                 msg.Closed(ask_id=ask.ask_id, window=ask.window, outcome="rated", level=req.level))
@@ -123,7 +137,7 @@ class RatingBook:
         if req.ask_id:
             row = self.conn.execute("SELECT id, body, state, service_started_at, service_ended_at FROM asks "
                                     "WHERE id = ? AND window = ?", (req.ask_id, req.window)).fetchone()
-        else:
+        else:  # a pad: the window's newest rating (the one its lit keys are for)
             row = self.conn.execute("SELECT id, body, state, service_started_at, service_ended_at FROM asks "
                                     "WHERE window = ? ORDER BY id DESC LIMIT 1", (req.window,)).fetchone()
         if row is None:
@@ -132,9 +146,14 @@ class RatingBook:
         return row
 
     def expire(self, now: float) -> list[msg.Closed]:
-        rows = self.conn.execute("SELECT id, body FROM asks WHERE state = 'open' AND expires_at <= ?",
-                                 (now,)).fetchall()
-        return [self._close_unrated(row, "unrated", now) for row in rows]
+        rows = self.conn.execute("SELECT id, body, state FROM asks WHERE state IN ('open', 'replaced') AND "
+                                 "expires_at + ? <= ?", (GRACE_S, now)).fetchall()
+        closed = []
+        for ask_id, body, state in rows:
+            done = self._close_unrated((ask_id, body), "unrated", now)
+            if state == "open":  # a replaced one said it closed when it was replaced
+                closed.append(done)
+        return closed
 
     def _close_unrated(self, row: tuple, outcome: str, now: float) -> msg.Closed:
         """Nobody rated it: 未评价 where the config says so, never a default level."""
@@ -152,6 +171,11 @@ class RatingBook:
                  ask.window, ask.clerk, *times, self.day_of(ask.asked_at).isoformat()))
             self._queue_upload(rating_id, now)
         return msg.Closed(ask_id=ask.ask_id, window=ask.window, outcome=outcome)
+
+    def exportable(self, day: date, now: float) -> bool:
+        """A day is written once no rating of it can still come (its last ask has closed)."""
+        end = datetime.combine(day, datetime.min.time(), self.zone).timestamp() + 86400
+        return now > end + self.s.timeout_s + 2 * GRACE_S
 
     def _queue_upload(self, rating_id: str, now: float) -> None:
         if self.uploading:
@@ -171,6 +195,7 @@ class RatingBook:
             raise CommandError("closed", f"the follow-up of {req.rating_id} is closed", "data.rating_id")
         if req.close and row[0] != "answered" and not req.answer:
             raise CommandError("bad_request", "a follow-up is answered before it is closed", "data.close")
+        self.conn.execute("UPDATE follow_ups SET updated_by = ? WHERE rating_id = ?", (who, req.rating_id))
         if req.assign:
             self.conn.execute("UPDATE follow_ups SET owner = ?, updated_at = ? WHERE rating_id = ?",
                               (req.assign, now, req.rating_id))
@@ -243,11 +268,13 @@ class RatingBook:
         open_, overdue = self.conn.execute(
             "SELECT count(*), sum(deadline < ?) FROM follow_ups WHERE state = 'open'",
             (today.isoformat(),)).fetchone()
-        waiting = self.conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+        waiting, refused = self.conn.execute("SELECT count(*) - count(refused_at), count(refused_at) "
+                                             "FROM outbox WHERE sent_at IS NULL").fetchone()
         rate = round((good or 0) / rated, 4) if rated else None
         summary = (f"{rated} rated today" + (f", 好评率 {rate:.1%}" if rate is not None else "")
                    + f", {open_} follow-up(s) open" + (f", {overdue} OVERDUE" if overdue else "")
-                   + (f", {waiting} to upload" if waiting else ""))
+                   + (f", {waiting} to upload" if waiting else "")
+                   + (f", {refused} REFUSED by the platform" if refused else ""))
         return msg.RatingState(asks=self.open_asks(), today_rated=rated, today_good_rate=rate,
                                follow_ups_open=open_, follow_ups_overdue=overdue or 0, outbox_waiting=waiting,
                                summary=summary)

@@ -183,7 +183,7 @@ COMMANDS = (
     Command(COMPONENT, "rate", Rate, Rated, ("daemon", "rating"),
             "A rating for a window's open rating: one per service; a second is refused "
             "`already_rated`, none open `no_rating_open`. A rating device rates only its own window "
-            "(`not_your_window`). Levels 1–2 open a follow-up."),
+            "(`not_your_window`). Levels 1–2 open a follow-up.", personal=True),
     Command(COMPONENT, "list", ListAsk, RatingList, ("ops",), "Ratings, newest first.", readonly=True),
     Command(COMPONENT, "show", ShowAsk, RatingLine, ("ops",), "One rating.", readonly=True),
     Command(COMPONENT, "follow-up", FollowUp, RatingLine, ("ops",),

@@ -56,7 +56,12 @@ class RatingDaemon(Daemon):
         self.book = RatingBook(cfg, self.store.conn, self.settings,
                                key_file(cfg.credentials_path / "rating-phone-hash.key"), rating_windows(cfg))
         config_dir = cfg._source.parent if getattr(cfg, "_source", None) else cfg.storage_path
-        self.uploader = upload.uploader_for(self.settings.upload, config_dir)
+        try:
+            self.uploader = upload.uploader_for(self.settings.upload, config_dir)
+        except Exception:  # a plug-in missing or broken: ratings go on, the files hold them
+            log.exception("[rating.upload] uploader %r cannot be loaded: nothing is uploaded",
+                          self.settings.upload.uploader)
+            self.uploader = None
         self.export_dir = cfg.storage_path / "rating"
         self.bus.on(Topics(cfg.hall.id, "queue").event("ended"), EventOf[EndedEvent], self._on_ended)
         self.bus.on_connect(self._publish_setups)
@@ -132,6 +137,9 @@ class RatingDaemon(Daemon):
         except CommandError as exc:  # nothing open, or rated already: the press changes nothing
             log.info("%s: level %d not taken: %s", device, level, exc.body.message)
             return
+        except Exception:  # the store: this press is lost, the pad keeps being read
+            log.exception("%s: level %d could not be stored", device, level)
+            return
         self._closed([closed], now)
         log.info("window %d rated %d on %s", window, level, device)
 
@@ -197,19 +205,20 @@ class RatingDaemon(Daemon):
         return csv_path, jsonl_path, len(rows)
 
     def housekeeping(self) -> None:
-        """Yesterday's files (and any day missed while the box was off), once."""
+        """Yesterday's files (and any day missed while the box was off), once each day's
+        last rating window has closed."""
         now = self.clock.time()
         today = self.book.day_of(now)
-        days = [r[0] for r in self.store.conn.execute(
-            "SELECT DISTINCT day FROM ratings WHERE day < ? AND day NOT IN (SELECT day FROM exported)",
-            (today.isoformat(),))]
-        for day in days:
-            try:
+        try:
+            days = [date.fromisoformat(r[0]) for r in self.store.conn.execute(
+                "SELECT DISTINCT day FROM ratings WHERE day < ? AND day NOT IN (SELECT day FROM exported)",
+                (today.isoformat(),))]
+            for day in (d for d in days if self.book.exportable(d, now)):
                 with self.store.db.atomic():
-                    _, _, n = self._export(date.fromisoformat(day), now)
+                    _, _, n = self._export(day, now)
                 log.info("ratings of %s written (%d)", day, n)
-            except OSError as exc:
-                log.error("ratings of %s could not be written to %s: %s", day, self.export_dir, exc)
+        except Exception:  # the disk: tried again at the next round
+            log.exception("the day's ratings could not be written to %s", self.export_dir)
         self.publish_soon(self.publish_state, max_delay=1.0)  # overdue follow-ups change with the day
 
     def _record(self, rating_id: str) -> dict:
@@ -224,15 +233,19 @@ class RatingDaemon(Daemon):
             conn = self.store.conn
             while (due := upload.next_due(conn, self.clock.time())) is not None:
                 seq, rating_id, attempts = due
-                record = self._record(rating_id)
+                refused = False
                 try:
+                    record = self._record(rating_id)
                     answer, error = await asyncio.to_thread(self.uploader.upload, record), None
                 except Exception as exc:
                     answer, error = None, f"{type(exc).__name__}: {str(exc)[:200]}"
-                    log.warning("rating %s not uploaded (try %d): %s", rating_id, attempts + 1, error)
+                    refused = isinstance(exc, upload.Refused)
+                    what = "refused by the platform: set aside" if refused else "not uploaded"
+                    (log.error if refused else log.warning)("rating %s %s (try %d): %s", rating_id, what,
+                                                            attempts + 1, error)
                 with self.store.db.atomic():
                     upload.mark(conn, seq, attempts, self.clock.time(), answer, error,
-                                self.settings.upload.retry_s)
+                                self.settings.upload.retry_s, refused)
                 self.publish_soon(self.publish_state, max_delay=1.0)
-                if error is not None:
-                    break  # in order: nothing overtakes the one that failed
+                if error is not None and not refused:
+                    break  # in order: nothing overtakes the one that failed (and will be tried again)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DEFAULT_REASONS = ["等候时间长", "办理时间长", "服务态度不好", "一次告知不清楚", "需要多次跑腿",
                    "材料要求多", "其他"]
@@ -22,6 +22,12 @@ class UploadSettings(BaseModel):
     timeout_s: float = Field(10.0, ge=1, le=120)
     retry_s: float = Field(5.0, ge=0.5, le=600, description=(
         "the first wait after a failed upload; each next one twice as long, up to 15 min"))
+
+    @model_validator(mode="after")
+    def _http_has_url(self) -> UploadSettings:
+        if self.uploader == "http" and not self.url:
+            raise ValueError("uploader http needs url")
+        return self
 
 
 class RatingSettings(BaseModel):

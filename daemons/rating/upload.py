@@ -25,6 +25,10 @@ class UploadError(Exception):
     pass
 
 
+class Refused(UploadError):
+    """The platform will never take this record as it is (a 4xx): set aside, not retried."""
+
+
 class HttpUploader:
     def __init__(self, settings, config_dir: Path) -> None:
         self.s = settings
@@ -42,6 +46,11 @@ class HttpUploader:
         try:
             with urllib.request.urlopen(request, timeout=self.s.timeout_s) as answer:
                 return answer.read(500).decode(errors="replace")
+        except urllib.error.HTTPError as exc:
+            said = f"{exc.code} {exc.reason}: {exc.read(300).decode(errors='replace')}"
+            if 400 <= exc.code < 500 and exc.code not in (401, 403, 408, 429):  # its content, for good
+                raise Refused(said) from None
+            raise UploadError(said) from None  # the platform, the token or the load: again later
         except (urllib.error.URLError, OSError) as exc:
             raise UploadError(str(exc)[:200]) from None
 
@@ -50,8 +59,6 @@ def uploader_for(settings, config_dir: Path):
     if settings.uploader == "none":
         return None
     if settings.uploader == "http":
-        if not settings.url:
-            raise ValueError("[rating.upload] uploader http needs url")
         return HttpUploader(settings, config_dir)
     found = [ep for ep in entry_points(group=GROUP) if ep.name == settings.uploader]
     if not found:
@@ -61,16 +68,20 @@ def uploader_for(settings, config_dir: Path):
 
 def next_due(conn: sqlite3.Connection, now: float) -> tuple[int, str, int] | None:
     """The oldest unsent rating, if its time has come (the order is kept: none overtakes it)."""
-    row = conn.execute("SELECT seq, rating_id, attempts, next_at FROM outbox WHERE sent_at IS NULL "
-                       "ORDER BY seq LIMIT 1").fetchone()
+    row = conn.execute("SELECT seq, rating_id, attempts, next_at FROM outbox WHERE sent_at IS NULL AND "
+                       "refused_at IS NULL ORDER BY seq LIMIT 1").fetchone()
     return row[:3] if row and row[3] <= now else None
 
 
-def mark(conn: sqlite3.Connection, seq: int, attempts: int, now: float, answer: str | None,
-         error: str | None, retry_s: float = 5.0) -> None:
-    if error is None:
-        conn.execute("UPDATE outbox SET sent_at = ?, answer = ? WHERE seq = ?", (now, answer[:500], seq))
+def mark(conn: sqlite3.Connection, seq: int, attempts: int, now: float, answer,
+         error: str | None, retry_s: float = 5.0, refused: bool = False) -> None:
+    if error is None:  # a plug-in's answer may be anything: kept as text
+        said = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False, default=str)
+        conn.execute("UPDATE outbox SET sent_at = ?, answer = ? WHERE seq = ?", (now, said[:500], seq))
+    elif refused:
+        conn.execute("UPDATE outbox SET refused_at = ?, attempts = ?, answer = ? WHERE seq = ?",
+                     (now, attempts + 1, error[:500], seq))
     else:
-        wait = min(BACKOFF_MAX_S, retry_s * 2 ** attempts)
+        wait = min(BACKOFF_MAX_S, retry_s * 2 ** min(attempts, 20))
         conn.execute("UPDATE outbox SET attempts = ?, next_at = ?, answer = ? WHERE seq = ?",
                      (attempts + 1, now + wait, error[:500], seq))

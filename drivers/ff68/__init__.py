@@ -16,9 +16,11 @@ FAMILY = Family(
         factory="hallkit.drivers.ff68.sim:HostedKeypadLine",
         shared_line=True,
         actions=(SimAction("press", "press a key on a simulated keypad, e.g. keypad-3 call", (
-            SimArg("key", "0-9, call, recall, clear, confirm, login, pause, transfer, end, rate",
+            SimArg("key", "0-9, call, recall, clear, confirm, login, pause, transfer, end, rate (the clerk's "
+                   "评价 key), rating (the rating pad's answer: --data 01…05)",
                    example="call"),
-            SimArg("data", "the key's data byte in hex, e.g. 03 for confirm", flag=True, default=""),
+            SimArg("data", "the key's data byte in hex, e.g. 03 for confirm, 05 for a rating of 5", flag=True,
+                   default=""),
         ), example_device="keypad-3"),),
     ),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hallkit.cli import app_launch
 from hallkit.cli.common import add_config_arg, config_or_exit
@@ -57,6 +58,10 @@ def run_screen(args) -> int:
     return app_launch.launch(args, "rating-screen", "rating", RatingWindow)
 
 
+def _zone(args) -> ZoneInfo:
+    return ZoneInfo(config_or_exit(args.config).hall.timezone)
+
+
 def _ask(args, action: str, data: dict):
     cfg = config_or_exit(args.config)
 
@@ -71,10 +76,11 @@ def _ask(args, action: str, data: dict):
     return reply.data
 
 
-def _line(r: dict) -> str:
+def _line(r: dict, zone: ZoneInfo) -> str:
     level = r.get("level")
     said = f"{level} {LEVELS[level][0]}" if level else "未评价"
-    when = datetime.fromtimestamp(r["rated_at"]).strftime("%m-%d %H:%M") if r.get("rated_at") else r["day"]
+    rated_at = r.get("rated_at")
+    when = datetime.fromtimestamp(rated_at, zone).strftime("%m-%d %H:%M") if rated_at else r["day"]
     text = (f"{r['rating_id']}  {when}  window {r['window']:>3}  clerk {r.get('clerk') or '-':<6} "
             f"{r['service']:<6} {r['number']:<6} {said}")
     f = r.get("follow_up")
@@ -88,9 +94,9 @@ def run_list(args) -> int:
     data = {"bad": args.bad, "open": args.open, "limit": args.limit}
     if args.day:
         data["day"] = args.day.isoformat()
-    ratings = _ask(args, "list", data)["ratings"]
+    ratings, zone = _ask(args, "list", data)["ratings"], _zone(args)
     for r in ratings:
-        print(_line(r))
+        print(_line(r, zone))
     if not ratings:
         print("no ratings" + (" to follow up" if args.bad or args.open else ""))
     return 0
@@ -98,7 +104,7 @@ def run_list(args) -> int:
 
 def run_show(args) -> int:
     r = _ask(args, "show", {"rating_id": args.rating_id})
-    print(_line(r))
+    print(_line(r, _zone(args)))
     print(f"  channel {r['channel']}" + (f", rater {r['phone_masked']}" if r.get("phone_masked") else ""))
     if r.get("reasons"):
         print(f"  reasons: {'；'.join(r['reasons'])}")
@@ -118,12 +124,12 @@ def run_follow_up(args) -> int:
         data["assign"] = args.assign
     if args.answer:
         data["answer"] = args.answer
-    print(_line(_ask(args, "follow-up", data)))
+    print(_line(_ask(args, "follow-up", data), _zone(args)))
     return 0
 
 
 def run_stats(args) -> int:
-    until = args.until or date.today()
+    until = args.until or datetime.now(_zone(args)).date()  # the hall's today
     since = args.since or until - timedelta(days=30)
     span = {"since": since.isoformat(), "until": until.isoformat(), "by": args.by}
     rows = _ask(args, "stats", span)["rows"]

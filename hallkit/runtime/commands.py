@@ -109,7 +109,11 @@ class Dispatcher:
     def __init__(self, component: str, topics: Topics, handlers: dict[str, Callable],
                  store: Store, bus: BusClient, clock: Clock, senders: dict[str, Sender],
                  after_batch: Callable[[], None] | None = None,
-                 on_storage_lost: Callable[[BaseException], None] | None = None) -> None:
+                 on_storage_lost: Callable[[BaseException], None] | None = None,
+                 digest_key: bytes = b"") -> None:
+        # Keyed: a stored digest of a request holding an ID or phone number must not be a
+        # short brute force away from the number (the masked copy beside it gives most digits).
+        self.digest_key = digest_key
         self.component = component
         self.topics = topics
         self.handlers = handlers
@@ -263,7 +267,7 @@ class Dispatcher:
                    error: ErrorBody | None = None) -> tuple[str, bytes, bool]:
             return reply_to, _reply_json(request.id, status, now, data, error), False
 
-        digest = _digest(action, request.data)
+        digest = _digest(action, request.data, self.digest_key)
         stored = self.store.conn.execute(
             "SELECT reply, digest, action FROM _requests WHERE id = ? AND client = ?",
             (request.id, user)).fetchone()
@@ -392,10 +396,10 @@ def _where(loc) -> str:
     return where if len(where) <= ECHO_MAX else where[:ECHO_MAX] + "…"
 
 
-def _digest(action: str, data: dict) -> str:
+def _digest(action: str, data: dict, key: bytes = b"") -> str:
     """What a request asked for, to tell a retry from a new request under an old id."""
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.blake2b(f"{action}\n{canonical}".encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(f"{action}\n{canonical}".encode(), digest_size=16, key=key).hexdigest()
 
 
 def _undo(conn) -> None:

@@ -27,6 +27,7 @@ from hallkit.clock import Clock
 from hallkit.config.model import HallConfig
 from hallkit.contract.envelope import Availability, Status
 from hallkit.contract.topics import Topics
+from hallkit.keys import key_file
 from hallkit.runtime.commands import RUNTIME_MIGRATIONS, Dispatcher
 from hallkit.runtime.durability import Checkpointer
 from hallkit.runtime.sdnotify import Notifier
@@ -72,9 +73,10 @@ class Daemon:
         handlers = {fn.hallkit_action: fn for fn in
                     (getattr(self, n) for n in dir(type(self)))
                     if callable(fn) and hasattr(fn, "hallkit_action")}
+        digest_key = key_file(cfg.credentials_path / f"{self.name}-request-digest.key")
         self.commands = Dispatcher(self.name, self.topics, handlers, self.store, self.bus, clock,
                                    hall_senders(cfg), after_batch=self.after_batch,
-                                   on_storage_lost=self._storage_lost)
+                                   on_storage_lost=self._storage_lost, digest_key=digest_key)
         self.checkpointer = Checkpointer(self.store.path, self.name)
         self._lost: StorageError | None = None
         self.bus.subscribe(self.topics.commands, self.commands.on_message)

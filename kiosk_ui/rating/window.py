@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import (
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 SIZE = (1280, 800)     # a 10" tablet or a small monitor, landscape
 TABLET_WIDTH_MM = 217
 THANKS_MS = 5000
+ANSWERED_KEPT = 50
 
 
 class Look:
@@ -52,12 +54,13 @@ class RatingWindow(QMainWindow):
         self.look = Look(size[1])
         self.theme = Theme(size[0], size[1], TABLET_WIDTH_MM, False)
         self.setWindowTitle(f"hallkit rating {device}")
-        self.ask: Ask | None = None
-        self.answered: str | None = None  # the ask this screen has rated (its closed event may follow)
+        self.ask: Ask | None = None       # the rating on screen
+        self.latest: Ask | None = None    # the window's open rating, as the rating daemon last said
+        self.answered: dict[str, None] = {}  # ratings sent here or seen closed, newest last (a few kept)
         self.window_state: WindowState | None = None
         self.chosen: set[str] = set()
         self.level: int | None = None
-        self.pending: str | None = None
+        self.pending: tuple[str, str] | None = None  # (request tag, the ask it rates)
         self.screen = "idle"
         self.stack = QStackedLayout()
         root = QWidget()
@@ -65,7 +68,9 @@ class RatingWindow(QMainWindow):
         paint(root, INK, WHITE)
         self.setCentralWidget(root)
         self.thanks = QTimer(self, singleShot=True)
-        self.thanks.timeout.connect(self.show_idle)
+        self.thanks.timeout.connect(self._next)
+        self.expiry = QTimer(self, singleShot=True)  # the faces go when the rating closes, bus or not
+        self.expiry.timeout.connect(self._expired)
         bridge.message.connect(self._on_message)
         bridge.replied.connect(self._on_reply)
         for topic in (Topics(hall, "rating").state, Topics(hall, "rating").event("closed"),
@@ -82,27 +87,46 @@ class RatingWindow(QMainWindow):
                 self._asked(mine)
             elif topic.endswith("/event/closed"):
                 data = json.loads(payload)["data"]
-                rating_now = self.screen in ("faces", "reasons")
-                if self.ask is not None and data["ask_id"] == self.ask.ask_id and rating_now:
-                    self.ask = None
-                    self.show_idle()  # not in time, or rated elsewhere: the faces go
+                if data["outcome"] != "replaced":  # a replaced rating may still be finished here
+                    self._done_with(data["ask_id"])
+                    if self.ask is not None and data["ask_id"] == self.ask.ask_id and self.pending is None \
+                            and self.screen in ("faces", "reasons"):
+                        self._next()  # not in time, or rated on another device: the faces go
             else:
                 self.window_state = WindowState.model_validate_json(payload)
                 if self.screen == "idle":
                     self.show_idle()
-        except ValueError:
+        except (ValueError, KeyError, TypeError):
             log.warning("ignored a malformed message on %s", topic)
 
     def _asked(self, ask: Ask | None) -> None:
-        if ask is None or ask.ask_id == self.answered:
-            if self.screen in ("faces", "reasons") and ask is None:
-                self.ask = None
-                self.show_idle()
-            return
-        if self.ask is None or ask.ask_id != self.ask.ask_id:
-            self.ask, self.level, self.chosen = ask, None, set()
-            self.thanks.stop()
-            self.show_faces()
+        self.latest = ask
+        busy = self.pending is not None or self.screen in ("reasons", "thanks")
+        if not busy:  # a citizen choosing reasons, or being thanked, is not interrupted
+            self._next()
+
+    def _done_with(self, ask_id: str) -> None:
+        self.answered[ask_id] = None
+        while len(self.answered) > ANSWERED_KEPT:  # months on a tablet: only the recent ones matter
+            del self.answered[next(iter(self.answered))]
+
+    def _rateable(self, ask: Ask | None) -> bool:
+        return ask is not None and ask.ask_id not in self.answered and time.time() < ask.expires_at
+
+    def _next(self) -> None:
+        """The window's open rating if it still waits for one, else the clerk's page."""
+        if self._rateable(self.latest):
+            if self.ask is None or self.ask.ask_id != self.latest.ask_id or self.screen != "faces":
+                self.ask, self.level, self.chosen = self.latest, None, set()
+                self.show_faces()
+        elif self.screen != "idle":
+            self.ask = None
+            self.show_idle()
+
+    def _expired(self) -> None:
+        if self.pending is None and self.screen in ("faces", "reasons"):
+            self.ask = None
+            self.show_idle()
 
     # -- pages -----------------------------------------------------------------------------------
     def _put(self, page: QWidget, name: str) -> None:
@@ -154,6 +178,8 @@ class RatingWindow(QMainWindow):
 
     def show_faces(self) -> None:
         ask, px = self.ask, self.look.px
+        self.thanks.stop()
+        self.expiry.start(max(0, int((ask.expires_at - time.time()) * 1000)))
         page, box = self._page()
         box.addWidget(self._text("请您对本次服务进行评价", px(52), bold=True, name="rate-title"))
         box.addWidget(self._text(f"Please rate the service  ·  {ask.number}  {ask.service_name_zh}", px(28)))
@@ -238,24 +264,21 @@ class RatingWindow(QMainWindow):
         data = {"window": self.setup.window, "ask_id": self.ask.ask_id, "level": self.level}
         if self.level <= 2:
             data["reasons"] = sorted(self.chosen, key=self.ask.reasons.index)
-        self.pending = self.bridge.request(Topics(self.hall, "rating").cmd("rate"), data)
+        self.pending = (self.bridge.request(Topics(self.hall, "rating").cmd("rate"), data), self.ask.ask_id)
 
     def _on_reply(self, tag: str, action: str, reply) -> None:
-        if tag != self.pending:
+        if self.pending is None or tag != self.pending[0]:
             return
-        self.pending = None
-        if isinstance(reply, str):
-            self.show_thanks("网络繁忙，评价未能提交，请联系工作人员", "Not sent: please ask staff")
+        ask_id, self.pending = self.pending[1], None  # the rating this answer is about, whatever shows now
+        if isinstance(reply, str):  # no answer: not rated; the faces come back while it is open
+            self.show_thanks("网络繁忙，评价未能提交", "Not sent: the network is busy")
             return
-        if reply.status == "ok" or reply.error.code == "already_rated":
-            self.answered = self.ask.ask_id if self.ask else None
-            self.ask = None
-            if reply.status == "ok":
-                self.show_thanks("感谢您的评价！", "Thank you!")
-            else:
-                self.show_thanks("本次服务已评价，谢谢！", "This service has been rated. Thank you!")
+        self._done_with(ask_id)
+        if reply.status == "ok":
+            self.show_thanks("感谢您的评价！", "Thank you!")
+        elif reply.error.code == "already_rated":
+            self.show_thanks("本次服务已评价，谢谢！", "This service has been rated. Thank you!")
         else:
-            self.ask = None
             self.show_thanks("评价已结束", "Rating closed")
 
     def show_thanks(self, zh: str, en: str) -> None:
