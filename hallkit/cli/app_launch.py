@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 
 from hallkit.bus.client import BusError
@@ -48,6 +49,7 @@ def launch(args, app: str, kind: str, window_class) -> int:
     except BusError as exc:
         print(f"hallctl {app}: {exc}", file=sys.stderr)
         return EX_UNAVAILABLE
+    from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication
 
     from hallkit.contract.topics import Topics
@@ -60,6 +62,13 @@ def launch(args, app: str, kind: str, window_class) -> int:
     bridge = BusBridge(settings, args.device, hall, status_topic=Topics(hall, kind, args.device).status)
     bridge.start()
     window = window_class(bridge, hall, args.device, setup)
+    # Ctrl-C and SIGTERM end the app cleanly; Qt's loop hands Python a moment now and then
+    # to see them (it never returns to the interpreter by itself).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: qt.quit())
+    wake = QTimer(interval=250)
+    wake.timeout.connect(lambda: None)
+    wake.start()
     if args.window:
         window.show()
     else:
