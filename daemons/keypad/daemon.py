@@ -96,7 +96,10 @@ class KeypadDaemon(Daemon):
 
     # -- the rating pad ---------------------------------------------------------------------
     def _on_rating_asked(self, topic: str, event: EventOf[Ask]) -> None:
-        """The window's service ended: light its pad."""
+        """The window's service ended: light its pad (not for a rating already closed, held
+        over a reconnect)."""
+        if event.data.expires_at <= self.clock.time():
+            return
         for pad in self.pads.values():
             if pad.session.window == event.data.window and pad.device_id in self.rating_pads:
                 pad.port.start_rating(pad.device_id)
