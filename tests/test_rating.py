@@ -323,3 +323,53 @@ def test_a_service_ended_long_ago_opens_no_rating_and_a_replaced_one_is_still_ra
     assert (lines["B002"].level, lines["B003"].level, lines["B001"].level) == (4, 5, None)
     assert book.expire(now + 200) == []  # both rated: nothing left to close
     store.close()
+
+
+def test_a_record_the_platform_refuses_for_good_is_set_aside_and_the_rest_go_on(tmp_path):
+    import http.server
+    import sqlite3
+    import threading
+
+    import pytest
+
+    from hallkit.daemons.rating import upload
+    from hallkit.daemons.rating.book import MIGRATIONS
+    from hallkit.daemons.rating.settings import UploadSettings
+    from hallkit.store import Store
+
+    codes = [400, 503, 200]
+
+    class Platform(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(codes.pop(0))
+            self.end_headers()
+            self.wfile.write(b'{"code": 0}')
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Platform)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        http_up = upload.HttpUploader(UploadSettings(uploader="http", url=f"http://127.0.0.1:{server.server_port}/r"),
+                                      tmp_path)
+        with pytest.raises(upload.Refused, match="400"):
+            http_up.upload({"rating_id": "r1"})
+        with pytest.raises(upload.UploadError, match="503") as again:
+            http_up.upload({"rating_id": "r1"})
+        assert not isinstance(again.value, upload.Refused)  # a busy platform: tried again later
+        assert http_up.upload({"rating_id": "r1"}) == '{"code": 0}'
+    finally:
+        server.shutdown()
+    store = Store(tmp_path / "rating.sqlite", ManualClock(MONDAY_9, "Asia/Shanghai"))
+    store.migrate("rating", MIGRATIONS)
+    conn: sqlite3.Connection = store.conn
+    conn.executemany("INSERT INTO outbox (rating_id, next_at) VALUES (?, 0)", [("r1",), ("r2",)])
+    seq, first, attempts = upload.next_due(conn, 1.0)
+    assert first == "r1"
+    upload.mark(conn, seq, attempts, 1.0, None, "Refused: 400", refused=True)
+    assert upload.next_due(conn, 1.0)[1] == "r2"  # the rest is not held up behind it
+    upload.mark(conn, 2, 1024, 1.0, None, "UploadError: 503")  # ten days of failures: no overflow
+    assert upload.next_due(conn, 1.0 + 899) is None and upload.next_due(conn, 1.0 + 900) is not None
+    store.close()
