@@ -95,7 +95,6 @@ class LockerDaemon(Daemon):
     @handles("deposit")
     def deposit(self, req: msg.Deposit, ctx: CommandContext) -> msg.Opening:
         opening, effects = self.engine.deposit(req, self._staff(req, ctx), ctx.now)
-        self._asker(opening.op_id, ctx)
         self._effects(effects, ctx)
         return opening
 
@@ -114,14 +113,12 @@ class LockerDaemon(Daemon):
     @handles("collect")
     def collect(self, req: msg.StaffOpen, ctx: CommandContext) -> msg.Opening:
         opening, effects = self.engine.collect(req, self._staff(req, ctx), ctx.now)
-        self._asker(opening.op_id, ctx)
         self._effects(effects, ctx)
         return opening
 
     @handles("override")
     def override(self, req: msg.StaffOpen, ctx: CommandContext) -> msg.Opening:
         opening, effects = self.engine.override(req, self._staff(req, ctx), ctx.now)
-        self._asker(opening.op_id, ctx)
         self._effects(effects, ctx)
         return opening
 
@@ -134,11 +131,6 @@ class LockerDaemon(Daemon):
     @handles("audit")
     def audit(self, req: msg.AuditAsk, ctx: CommandContext) -> msg.AuditLines:
         return msg.AuditLines(lines=self.engine.audit(req.limit))
-
-    def _asker(self, op_id: str, ctx: CommandContext) -> None:
-        """Staff at hallctl hear of their operation too (events go to the asking user)."""
-        if ctx.sender.trusted:
-            self.store.conn.execute("UPDATE ops SET kiosk = ? WHERE id = ?", (ctx.sender.user, op_id))
 
     def after_batch(self) -> None:
         opens, self._opens = self._opens, []

@@ -125,9 +125,10 @@ class LockerEngine:
         return token
 
     def staff(self, session: str | None, kiosk: str | None, trusted: bool, user: str, now: float) -> Staff:
-        """Who acts: ops as themselves; a kiosk only with a live staff session made at it."""
+        """Who acts: ops as themselves; a kiosk only with a live staff session made at it.
+        ``Staff.kiosk`` is where the operation's events go: the kiosk, or the ops user."""
         if trusted:
-            return Staff(user, None)
+            return Staff(user, user)
         held = self.sessions.get(self._hash(session)) if session else None
         if held is None or held[2] < now or held[1] != kiosk:
             raise CommandError("staff_only", "员工请先登录 / staff must log in at this kiosk first",

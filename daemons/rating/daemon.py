@@ -18,7 +18,7 @@ from hallkit.daemons.rating.book import MIGRATIONS, RatingBook
 from hallkit.daemons.rating.export import records, write_day
 from hallkit.keys import key_file
 from hallkit.plugins import family
-from hallkit.plugins.family import load_attr
+from hallkit.plugins.family import Family, load_attr
 from hallkit.runtime.commands import CommandContext, CommandError, handles
 from hallkit.runtime.daemon import Daemon, keep_running
 
@@ -33,15 +33,18 @@ def channel_of(cfg, device: str) -> str:
     return import_module(family(cfg.devices[device].family).codec).CHANNEL
 
 
+def rating_devices(cfg) -> dict[int, tuple[str, Family]]:
+    """Each window's own rating device (a HID pad, a tablet, the rating screen) and its family."""
+    return {w.number: (w.rating, family(cfg.devices[w.rating].family)) for w in cfg.windows
+            if w.rating in cfg.devices and family(cfg.devices[w.rating].family) is not None}
+
+
 def rating_windows(cfg) -> dict[int, str]:
-    """The windows that can be rated, and the channel: a rating device of the window's own
-    (a HID pad, a tablet, the rating screen), or the rating pad on its FF 68 keypad."""
-    out = {}
+    """The windows that can be rated, and the channel: the window's own rating device, or
+    the rating pad on its FF 68 keypad."""
+    out = {number: channel_of(cfg, device) for number, (device, _) in rating_devices(cfg).items()}
     for w in cfg.windows:
-        dev = cfg.devices.get(w.rating or "")
-        if dev is not None and family(dev.family) is not None:
-            out[w.number] = channel_of(cfg, w.rating)
-        elif w.keypad and getattr(cfg.options(w.keypad), "rating_pad", False):
+        if w.number not in out and w.keypad and getattr(cfg.options(w.keypad), "rating_pad", False):
             out[w.number] = "keypad-pad"
     return out
 
@@ -65,20 +68,20 @@ class RatingDaemon(Daemon):
         self.export_dir = cfg.storage_path / "rating"
         self.bus.on(Topics(cfg.hall.id, "queue").event("ended"), EventOf[EndedEvent], self._on_ended)
         self.bus.on_connect(self._publish_setups)
-        self.pads = {}  # rating devices this daemon reads itself (USB HID pads): device → its driver
-        for w in cfg.windows:
-            dev = cfg.devices.get(w.rating or "")
-            if dev is not None and family(dev.family) is not None and not family(dev.family).is_bus_client:
-                driver = load_attr(family(dev.family).driver)
-                self.pads[w.rating] = (w.number, driver(w.rating, dev.link.target, cfg.options(w.rating),
-                                                        self._pad_level, self._pad_state))
+        devices = rating_devices(cfg)
+        self.tablets = {w: d for w, (d, fam) in devices.items() if fam.is_bus_client}
+        self.pads = {}  # rating devices this daemon reads itself (USB HID pads): device → window, driver
+        for window, (device, fam) in devices.items():
+            if not fam.is_bus_client:
+                self.pads[device] = (window, load_attr(fam.driver)(
+                    device, cfg.devices[device].link.target, cfg.options(device), self._pad_level,
+                    self._pad_state))
         self._tasks: list[asyncio.Task] = []
 
     def _publish_setups(self) -> None:
         """Each rating tablet's setup: config only, so on every (re)connect and no more."""
         for w in self.cfg.windows:
-            dev = self.cfg.devices.get(w.rating or "")
-            if dev is not None and family(dev.family) is not None and family(dev.family).is_bus_client:
+            if w.number in self.tablets:
                 self.publish_retained(Topics(self.cfg.hall.id, "rating", w.rating).setup, msg.RatingSetup(
                     device=w.rating, window=w.number, window_label_zh=w.label_zh, window_label_en=w.label_en,
                     hall_name_zh=self.cfg.hall.name_zh, hall_name_en=self.cfg.hall.name_en,

@@ -13,5 +13,6 @@ FAMILY = Family(
     options=TabletOptions,
     summary="rating tablet or screen facing the citizen, JSON over MQTT",
     codec="hallkit.drivers.rating_tablet.codec",
-    driver="hallkit.drivers.rating_tablet.codec:TabletChannel",
+    # No daemon drives a tablet (it drives itself over the bus); hallkit's own is this app.
+    driver="hallkit.kiosk_ui.rating.window:RatingWindow",
 )

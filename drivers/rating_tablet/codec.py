@@ -1,11 +1,7 @@
-"""A rating tablet's side of the bus, for the rating daemon: which channel its ratings
-come on, and what it may show (a tablet shows the reason list for a bad rating)."""
+"""A rating tablet's side of the bus, for the rating daemon: the channel its ratings are
+filed on. A tablet has no options: its window and reasons come from the bus (its setup)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-
-from pydantic import Field
 
 from hallkit.plugins.family import Options
 
@@ -13,11 +9,4 @@ CHANNEL = "tablet"  # what the rating record says it came on
 
 
 class TabletOptions(Options):
-    shows_clerk: bool = Field(True, description="show the serving clerk's name and number while serving")
-
-
-@dataclass(frozen=True)
-class TabletChannel:
-    """The rating daemon does not drive a tablet: the tablet drives itself over the bus."""
-
-    channel: str = CHANNEL
+    """None: a tablet is set up from the bus."""

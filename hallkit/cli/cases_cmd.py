@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 from hallkit.cli.common import EX_CONFIG, add_config_arg, config_or_exit
-from hallkit.cli.ops_bus import ops_bus, run_or_exit
-from hallkit.contract.topics import Topics
+from hallkit.cli.ops_bus import ops_bus, request_or_exit, run_or_exit
 from hallkit.daemons.cases.contract import COMPONENT
 from hallkit.daemons.cases.csvfile import COLUMNS, ExportError, read_export
 from hallkit.daemons.cases.send import ImportRefused, send_rows
@@ -118,8 +117,4 @@ def run_unlock(args) -> int:
 
 
 def _ask(cfg, action: str, data: dict, prog: str):
-    async def ask():
-        async with ops_bus(cfg) as bus:
-            return await bus.request(Topics(cfg.hall.id, COMPONENT).cmd(action), data)
-
-    return run_or_exit(prog, ask(), HINT)
+    return request_or_exit(cfg, COMPONENT, action, data, prog, HINT)

@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from hallkit.cli.common import EX_CONFIG, add_config_arg, config_or_exit
-from hallkit.cli.ops_bus import ops_bus, run_or_exit
-from hallkit.contract.topics import Topics
+from hallkit.cli.ops_bus import answer_or_exit, ops_bus, run_or_exit
 from hallkit.daemons.guide.contract import COMPONENT
 from hallkit.daemons.guide.guidefile import GuideFileError, read_guide
 from hallkit.daemons.guide.send import ImportRefused, send_guide
@@ -61,17 +60,8 @@ def run_import(args) -> int:
 
 
 def _ask(args, action: str, data: dict):
-    cfg = config_or_exit(args.config)
-
-    async def ask():
-        async with ops_bus(cfg) as bus:
-            return await bus.request(Topics(cfg.hall.id, COMPONENT).cmd(action), data)
-
-    reply = run_or_exit(f"hallctl guide {args.guide_command}", ask(), HINT)
-    if reply.status != "ok":
-        print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
-        raise SystemExit(1)
-    return reply.data
+    return answer_or_exit(config_or_exit(args.config), COMPONENT, action, data,
+                          f"hallctl guide {args.guide_command}", HINT)
 
 
 def run_search(args) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hallkit.cli.common import EX_CONFIG, add_config_arg, config_or_exit
-from hallkit.cli.ops_bus import ops_bus, run_or_exit
+from hallkit.cli.ops_bus import ops_bus, request_or_exit, run_or_exit
 from hallkit.contract.topics import Topics
 from hallkit.daemons.locker.contract import COMPONENT, LockerState
 
@@ -190,8 +190,9 @@ def run_lines(args) -> int:
 
 
 def run_audit(args) -> int:
-    zone = ZoneInfo(config_or_exit(args.config).hall.timezone)  # the hall's time, as its receipts print it
-    reply, _ = _ask(args, "audit", {"limit": args.limit})
+    cfg = config_or_exit(args.config)
+    zone = ZoneInfo(cfg.hall.timezone)  # the hall's time, as its receipts print it
+    reply = request_or_exit(cfg, COMPONENT, "audit", {"limit": args.limit}, "hallctl locker audit", HINT)
     if reply.status != "ok":
         return _refused(reply)
     for line in reply.data["lines"]:

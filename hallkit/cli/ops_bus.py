@@ -40,3 +40,24 @@ def run_or_exit(prog: str, work: Coroutine[Any, Any, T], hint: str = "") -> T:
     except (BusError, RuntimeError) as exc:
         print(f"{prog}: {exc}{hint}", file=sys.stderr)
         raise SystemExit(EX_UNAVAILABLE) from None
+
+
+def request_or_exit(cfg: HallConfig, component: str, action: str, data: dict, prog: str, hint: str = ""):
+    """One command to ``component`` as ops, and its reply (the bus unreachable: exit 69)."""
+    from hallkit.contract.topics import Topics
+
+    async def ask():
+        async with ops_bus(cfg) as bus:
+            return await bus.request(Topics(cfg.hall.id, component).cmd(action), data)
+
+    return run_or_exit(prog, ask(), hint)
+
+
+def answer_or_exit(cfg: HallConfig, component: str, action: str, data: dict, prog: str,
+                   hint: str = "") -> dict:
+    """The reply's data; a refusal is said on stderr (``code: message``) and exits 1."""
+    reply = request_or_exit(cfg, component, action, data, prog, hint)
+    if reply.status != "ok":
+        print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
+        raise SystemExit(1)
+    return reply.data

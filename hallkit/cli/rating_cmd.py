@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from hallkit.cli import app_launch
 from hallkit.cli.common import add_config_arg, config_or_exit
-from hallkit.cli.ops_bus import ops_bus, run_or_exit
-from hallkit.contract.topics import Topics
+from hallkit.cli.ops_bus import answer_or_exit
 from hallkit.daemons.rating.contract import COMPONENT, LEVELS
 
 HINT = " (is the rating daemon running?)"
@@ -58,22 +57,11 @@ def run_screen(args) -> int:
     return app_launch.launch(args, "rating-screen", "rating", RatingWindow)
 
 
-def _zone(args) -> ZoneInfo:
-    return ZoneInfo(config_or_exit(args.config).hall.timezone)
-
-
-def _ask(args, action: str, data: dict):
+def _ask(args, action: str, data: dict) -> tuple[dict, ZoneInfo]:
+    """The answer's data, and the hall's time zone to show its times in."""
     cfg = config_or_exit(args.config)
-
-    async def ask():
-        async with ops_bus(cfg) as bus:
-            return await bus.request(Topics(cfg.hall.id, COMPONENT).cmd(action), data)
-
-    reply = run_or_exit(f"hallctl rating {args.rating_command}", ask(), HINT)
-    if reply.status != "ok":
-        print(f"{reply.error.code}: {reply.error.message}", file=sys.stderr)
-        raise SystemExit(1)
-    return reply.data
+    answer = answer_or_exit(cfg, COMPONENT, action, data, f"hallctl rating {args.rating_command}", HINT)
+    return answer, ZoneInfo(cfg.hall.timezone)
 
 
 def _line(r: dict, zone: ZoneInfo) -> str:
@@ -94,7 +82,8 @@ def run_list(args) -> int:
     data = {"bad": args.bad, "open": args.open, "limit": args.limit}
     if args.day:
         data["day"] = args.day.isoformat()
-    ratings, zone = _ask(args, "list", data)["ratings"], _zone(args)
+    answer, zone = _ask(args, "list", data)
+    ratings = answer["ratings"]
     for r in ratings:
         print(_line(r, zone))
     if not ratings:
@@ -103,8 +92,8 @@ def run_list(args) -> int:
 
 
 def run_show(args) -> int:
-    r = _ask(args, "show", {"rating_id": args.rating_id})
-    print(_line(r, _zone(args)))
+    r, zone = _ask(args, "show", {"rating_id": args.rating_id})
+    print(_line(r, zone))
     print(f"  channel {r['channel']}" + (f", rater {r['phone_masked']}" if r.get("phone_masked") else ""))
     if r.get("reasons"):
         print(f"  reasons: {'；'.join(r['reasons'])}")
@@ -124,15 +113,15 @@ def run_follow_up(args) -> int:
         data["assign"] = args.assign
     if args.answer:
         data["answer"] = args.answer
-    print(_line(_ask(args, "follow-up", data), _zone(args)))
+    print(_line(*_ask(args, "follow-up", data)))
     return 0
 
 
 def run_stats(args) -> int:
-    until = args.until or datetime.now(_zone(args)).date()  # the hall's today
-    since = args.since or until - timedelta(days=30)
+    until = args.until or datetime.now(ZoneInfo(config_or_exit(args.config).hall.timezone)).date()
+    since = args.since or until - timedelta(days=30)  # up to the hall's today
     span = {"since": since.isoformat(), "until": until.isoformat(), "by": args.by}
-    rows = _ask(args, "stats", span)["rows"]
+    rows = _ask(args, "stats", span)[0]["rows"]
     print(f"{args.by:<10}{'services':>9}{'rated':>7}{'good':>6}{'bad':>5}{'好评率':>8}")
     for r in rows:
         rate = f"{r['good_rate']:.1%}" if r.get("good_rate") is not None else "-"
@@ -141,6 +130,6 @@ def run_stats(args) -> int:
 
 
 def run_export(args) -> int:
-    done = _ask(args, "export", {"day": args.day.isoformat()})
+    done, _ = _ask(args, "export", {"day": args.day.isoformat()})
     print(f"{done['ratings']} rating(s) of {args.day}: {done['csv']}, {done['jsonl']}")
     return 0
